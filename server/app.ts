@@ -1,0 +1,60 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ServerConfig } from './config.js';
+import { createCursorCodec, type CursorCodec } from './core/cursor.js';
+import { createStore, type RecordStore } from './store.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { hedDataRoutes } from './routes/hed-data.js';
+import { adminRoutes } from './routes/admin.js';
+import { infoRoutes } from './routes/info.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ServerConfig;
+    store: RecordStore;
+    cursors: CursorCodec;
+  }
+}
+
+export interface AppDependencies {
+  /** A store to serve instead of building one from the config (tests share one). */
+  store?: RecordStore;
+}
+
+/**
+ * Builds the mock API from a config. Never listens: `server/main.ts` does that, tests use
+ * `inject()`.
+ *
+ * @example
+ * const app = await buildApp(serverConfig({ students: 10 }));
+ * const res = await app.inject({ url: '/hed_data', headers: { 'x-api-key': 'hed-demo-key' } });
+ */
+export async function buildApp(config: ServerConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db });
+  // An empty JSON body reads as {} so `curl -X POST -H 'content-type: application/json'` works.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, {}) : parseJson(request, body as string, done),
+  );
+
+  app.decorate('config', config);
+  app.decorate('store', store);
+  app.decorate('cursors', createCursorCodec(config.seed));
+  if (!deps.store) app.addHook('onClose', async () => store.close());
+
+  // Order matters: the error handling and the OpenAPI collector must see every route.
+  registerErrorHandling(app);
+  await registerOpenApi(app);
+  await app.register(hedDataRoutes);
+  await app.register(infoRoutes);
+  await app.register(adminRoutes, { prefix: '/__admin' });
+  return app;
+}

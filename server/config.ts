@@ -1,0 +1,110 @@
+import { PAGING_MODES, type PagingMode } from './core/paging.js';
+
+/** Everything the mock server is configured with. Only this module reads process.env. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  seed: number;
+  students: number;
+  apiKeys: string[];
+  /** Named scenario (fixtures/scenarios/NAME.json) or a path to a scenario file. */
+  scenario?: string;
+  /** SQLite file for the dataset; in memory when absent. */
+  db?: string;
+  paging: PagingMode;
+  /** When set, admin calls need header x-admin-token and are allowed from any address. */
+  adminToken?: string;
+  /** pino level for the server log: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
+}
+
+export const SERVER_DEFAULTS: ServerConfig = {
+  port: 8080,
+  host: '127.0.0.1',
+  seed: 42,
+  students: 600,
+  apiKeys: ['hed-demo-key'],
+  paging: 'lab',
+  logLevel: 'warn',
+};
+
+export const STUDENTS_MAX = 1_000_000;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A setting that cannot be used; the message names the flag, the env var and what is allowed. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Flags as the CLI parsed them (strings; api-key may repeat). */
+export interface ServerFlags {
+  port?: string;
+  host?: string;
+  seed?: string;
+  students?: string;
+  apiKey?: string[];
+  scenario?: string;
+  db?: string;
+  paging?: string;
+  adminToken?: string;
+  logLevel?: string;
+}
+
+/**
+ * Resolves flags over environment over defaults, and validates every value.
+ *
+ * @example
+ * resolveServerConfig({ port: '0' }, { HED_SEED: '7' }) // { port: 0, seed: 7, ... }
+ */
+export function resolveServerConfig(flags: ServerFlags, env: Record<string, string | undefined>): ServerConfig {
+  const pick = (flag: string | undefined, name: string) => flag ?? (env[name] === '' ? undefined : env[name]);
+  const integer = (raw: string | undefined, what: string, min: number, max: number, fallback: number) => {
+    if (raw === undefined) return fallback;
+    if (!/^[0-9]+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${what} must be a whole number from ${min} to ${max}; got "${raw}".`);
+    }
+    return Number(raw);
+  };
+
+  const paging = pick(flags.paging, 'HED_PAGING') ?? SERVER_DEFAULTS.paging;
+  if (!PAGING_MODES.includes(paging as PagingMode)) {
+    throw new ConfigError(`--paging / HED_PAGING must be one of ${PAGING_MODES.join(', ')}; got "${paging}".`);
+  }
+  const logLevel = pick(flags.logLevel, 'HED_LOG_LEVEL') ?? SERVER_DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`--log-level / HED_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
+  }
+  const keyList = flags.apiKey?.length ? flags.apiKey : env.HED_API_KEYS ? env.HED_API_KEYS.split(',') : SERVER_DEFAULTS.apiKeys;
+  const apiKeys = keyList.map((k) => k.trim());
+  const badKey = apiKeys.find((k) => !/^[\x21-\x7e]{1,256}$/.test(k));
+  if (badKey !== undefined) {
+    throw new ConfigError(`--api-key / HED_API_KEYS: every key must be 1-256 printable characters without spaces; got "${badKey}".`);
+  }
+  const host = pick(flags.host, 'HED_HOST') ?? SERVER_DEFAULTS.host;
+  if (host.trim() === '') throw new ConfigError('--host / HED_HOST must not be empty.');
+  const adminToken = pick(flags.adminToken, 'HED_ADMIN_TOKEN');
+  if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
+    throw new ConfigError('--admin-token / HED_ADMIN_TOKEN must be 8-256 printable characters without spaces.');
+  }
+
+  return {
+    port: integer(pick(flags.port, 'HED_PORT'), '--port / HED_PORT', 0, 65_535, SERVER_DEFAULTS.port),
+    host,
+    seed: integer(pick(flags.seed, 'HED_SEED'), '--seed / HED_SEED', 0, 2 ** 32 - 1, SERVER_DEFAULTS.seed),
+    students: integer(pick(flags.students, 'HED_STUDENTS'), '--students / HED_STUDENTS', 1, STUDENTS_MAX, SERVER_DEFAULTS.students),
+    apiKeys,
+    scenario: pick(flags.scenario, 'HED_SCENARIO'),
+    db: pick(flags.db, 'HED_DB'),
+    paging: paging as PagingMode,
+    adminToken,
+    logLevel,
+  };
+}
+
+/** The defaults with some values replaced: for tests and embedding. */
+export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...SERVER_DEFAULTS, ...overrides };
+}

@@ -1,0 +1,119 @@
+import { ACADEMIC_STANDINGS, MAJOR_CODES, type HedRecord } from '../schemas/record.js';
+import { createRandom, randomInt, randomNormal, randomPick, type Random } from './random.js';
+import { formatDateTime, formatIsoSeconds, formatLooseDateTime, utcSeconds } from './time-format.js';
+
+/** The first record's last_updated; later records follow a few seconds apart. */
+export const DATASET_START_EPOCH = utcSeconds(2025, 8, 1);
+const SECONDS_PER_RECORD = 6;
+const ENROLLMENT_FROM = utcSeconds(2024, 8, 5);
+const ENROLLMENT_DAYS = 24;
+const LOGIN_TO = utcSeconds(2025, 7, 31);
+const AT_RISK_SHARE = 0.29;
+const ADVISORS = 180;
+
+const round = (x: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** "STU_2024" + 5 digits: a bijection on 0..99,999 so numbers look scattered; wider beyond. */
+export function studentNumber(index: number): string {
+  if (index < 100_000) return `STU_2024${String((index * 7919 + 12_345) % 100_000).padStart(5, '0')}`;
+  return `STU_2024${index}`;
+}
+
+/** Standing follows GPA: Dean List at 3.5+, probation under 2.0, some of the weakest suspended. */
+export function standingFor(gpa: number, r: Random): HedRecord['academic_standing'] {
+  if (gpa >= 3.5) return 'Dean List';
+  if (gpa < 1.2 && r.float() < 0.5) return 'Suspended';
+  if (gpa < 2.0) return 'Academic Probation';
+  return ACADEMIC_STANDINGS[0];
+}
+
+/**
+ * Draws one plausible student. At-risk students have lower GPA, engagement and
+ * completion; earned hours track completion. The draw order is part of the dataset's
+ * identity: changing it changes the seed-42 checksum.
+ */
+export function drawStudent(r: Random, index: number, lastUpdatedEpoch: number): HedRecord {
+  const record_id = r.uuid();
+  const atRisk = r.float() < AT_RISK_SHARE;
+  const gpa = round(atRisk ? randomNormal(r, 2.05, 0.55, 0, 3.6) : randomNormal(r, 3.1, 0.45, 1.4, 4), 2);
+  const completion = round(atRisk ? 0.45 + r.float() * 0.4 : 0.82 + r.float() * 0.18, 2);
+  const attempted = randomInt(r, 4, 10) * 3;
+  const earned = Math.min(attempted, Math.round(attempted * completion));
+  const engagement = round(atRisk ? randomNormal(r, 42, 14, 0, 100) : randomNormal(r, 74, 12, 0, 100), 1);
+  const loginAgoDays = atRisk ? r.float() * 40 : r.float() * 10;
+  const plagiarismDraw = r.float();
+  const aidDraw = r.float();
+  return {
+    record_id,
+    student_id: studentNumber(index),
+    enrollment_date: formatLooseDateTime(ENROLLMENT_FROM + randomInt(r, 0, ENROLLMENT_DAYS) * 86_400),
+    academic_standing: standingFor(gpa, r),
+    current_gpa: gpa,
+    credit_hours_attempted: attempted,
+    credit_hours_earned: earned,
+    major_code: randomPick(r, MAJOR_CODES),
+    advisor_id: `ADV_${String(1000 + randomInt(r, 0, ADVISORS - 1))}`,
+    financial_aid_amount: aidDraw < 0.22 ? 0 : round(500 + r.float() * 24_500, 2),
+    last_login_date: formatDateTime(LOGIN_TO - Math.floor(loginAgoDays * 86_400)),
+    total_course_views: Math.max(0, Math.round(engagement * 6 + randomNormal(r, 0, 40))),
+    assignment_submissions: Math.max(0, Math.round(completion * 40 + randomNormal(r, 0, 3))),
+    discussion_posts: Math.max(0, Math.round(engagement / 4 + randomNormal(r, 0, 4))),
+    avg_assignment_score: round(randomNormal(r, 45 + gpa * 12, 6, 0, 100), 1),
+    course_completion_rate: completion,
+    plagiarism_incidents: plagiarismDraw < 0.93 ? 0 : plagiarismDraw < 0.985 ? 1 : 2,
+    writing_quality_score: round(randomNormal(r, 50 + gpa * 9, 9, 0, 100), 1),
+    engagement_score: engagement,
+    at_risk_flag: atRisk,
+    intervention_count: atRisk ? randomInt(r, 1, 5) : r.float() < 0.15 ? 1 : 0,
+    last_updated: formatIsoSeconds(lastUpdatedEpoch),
+    last_updated_epoch: lastUpdatedEpoch,
+  };
+}
+
+/**
+ * The initial dataset of `count` students for `seed`, in change-sequence order. Record i
+ * is the same whatever the count, so `--students 1000` starts with the 600 of the default.
+ *
+ * @example
+ * for (const record of generateStudents(42, 600)) store.insert(record)
+ */
+export function* generateStudents(seed: number, count: number): Generator<HedRecord> {
+  const r = createRandom(seed);
+  for (let i = 0; i < count; i++) {
+    const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
+    yield drawStudent(r, i, epoch);
+  }
+}
+
+/**
+ * A later state of the same student: the term went on, so activity grows, GPA and
+ * engagement drift, and standing follows. record_id and student_id stay.
+ */
+export function advanceStudent(previous: HedRecord, r: Random, lastUpdatedEpoch: number): HedRecord {
+  const gpa = round(Math.min(4, Math.max(0, previous.current_gpa + randomNormal(r, 0, 0.25))), 2);
+  const engagement = round(Math.min(100, Math.max(0, previous.engagement_score + randomNormal(r, 0, 8))), 1);
+  const atRisk = gpa < 2.2 || engagement < 45 ? r.float() < 0.8 : r.float() < 0.08;
+  const completion = round(Math.min(1, Math.max(0, previous.course_completion_rate + randomNormal(r, 0, 0.05))), 2);
+  const attempted = previous.credit_hours_attempted + (r.float() < 0.3 ? 3 : 0);
+  return {
+    ...previous,
+    academic_standing: standingFor(gpa, r),
+    current_gpa: gpa,
+    credit_hours_attempted: attempted,
+    credit_hours_earned: Math.min(attempted, Math.max(previous.credit_hours_earned, Math.round(attempted * completion))),
+    last_login_date: formatDateTime(lastUpdatedEpoch - randomInt(r, 60, 86_400)),
+    total_course_views: previous.total_course_views + randomInt(r, 1, 60),
+    assignment_submissions: previous.assignment_submissions + randomInt(r, 0, 4),
+    discussion_posts: previous.discussion_posts + randomInt(r, 0, 5),
+    avg_assignment_score: round(Math.min(100, Math.max(0, previous.avg_assignment_score + randomNormal(r, 0, 3))), 1),
+    course_completion_rate: completion,
+    engagement_score: engagement,
+    at_risk_flag: atRisk,
+    intervention_count: previous.intervention_count + (atRisk && r.float() < 0.5 ? 1 : 0),
+    last_updated: formatIsoSeconds(lastUpdatedEpoch),
+    last_updated_epoch: lastUpdatedEpoch,
+  };
+}

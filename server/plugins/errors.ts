@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+import { CursorError } from '../core/cursor.js';
+import { StoreError } from '../store.js';
+import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../schemas/page.js';
+
+/**
+ * One error shape for everything the mock answers: {error, message}. Validation errors
+ * are named after the parameter at fault; unknown paths are 404, known paths with another
+ * method 405 with Allow; a crash is 500 without a stack trace.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    if (url.includes('*')) return;
+    const pattern = new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
+    let entry = routes.find((r) => r.pattern.source === pattern.source);
+    if (!entry) routes.push((entry = { pattern, methods: new Set() }));
+    for (const m of [route.method].flat()) entry.methods.add(m);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const known = routes.find((r) => r.pattern.test(path));
+    if (known) {
+      const allow = [...known.methods].sort().join(', ');
+      return sendError(reply, new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow }));
+    }
+    return sendError(reply, new ApiError(404, 'not_found', `There is no ${path}. The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error, request);
+    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(reply, apiError);
+  });
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(error.toBody());
+}
+
+function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof CursorError) return new ApiError(400, 'invalid_cursor', error.message);
+  if (error instanceof StoreError) return new ApiError(400, 'invalid_request', error.message);
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    const first = error.validation[0];
+    const field =
+      (first?.instancePath ?? '').replace(/^\//, '').split('/')[0] ||
+      String((first?.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
+        (first?.params as { additionalProperty?: string })?.additionalProperty ?? '');
+    if (where === 'querystring' && field === 'page_size') return invalidPageSize(request);
+    if (where === 'querystring' && field === 'cursor') {
+      return new ApiError(400, 'invalid_cursor', 'cursor must be a single next_cursor value exactly as a previous page returned it (letters, digits, - and _); omit it to start from the beginning.');
+    }
+    const extra = (first?.params as { additionalProperty?: string })?.additionalProperty;
+    const detail = extra ? `unknown field "${extra}"` : `${field || where} ${first?.message ?? 'is invalid'}`;
+    return new ApiError(400, 'invalid_request', `The ${where} is invalid: ${detail}. See /docs for the expected shape.`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new ApiError(413, 'payload_too_large', 'The request body is too large; admin payloads are small JSON objects.');
+  if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with content-type: application/json.');
+  if (status >= 400 && status < 500) {
+    return new ApiError(400, 'invalid_request', `The request could not be read (${error.message}). Check the URL, headers and JSON body.`);
+  }
+  return new ApiError(500, 'internal_error', 'The mock hit an unexpected error; it is still serving. The server log has the details.');
+}
+
+/** 400 invalid_page_size, quoting what was sent. */
+export function invalidPageSize(request: FastifyRequest): ApiError {
+  const sent = new URLSearchParams(request.url.split('?')[1] ?? '').getAll('page_size');
+  const shown = sent.length === 0 ? 'nothing' : sent.map((s) => JSON.stringify(s)).join(' and ');
+  return new ApiError(400, 'invalid_page_size', `page_size must be one whole number from ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; got ${shown}. Omit it for the default of 100.`);
+}

@@ -1,0 +1,95 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors.js';
+import { sendSerializedJson } from '../reply.js';
+import { ApiErrorBody } from '../schemas/errors.js';
+import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../schemas/admin.js';
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/** Admin calls: loopback only, or anywhere with the right x-admin-token when one is set. */
+export function checkAdminAccess(app: FastifyInstance, request: FastifyRequest): void {
+  const token = app.config.adminToken;
+  if (token !== undefined) {
+    if (request.headers['x-admin-token'] !== token) {
+      throw new ApiError(401, 'unauthorized', 'Admin calls need the header x-admin-token with the token the server was started with (--admin-token).');
+    }
+    return;
+  }
+  if (!isLoopback(request.socket.remoteAddress)) {
+    throw new ApiError(403, 'forbidden', 'The admin API answers loopback clients only. Call it from the same machine, or start the server with --admin-token and send x-admin-token.');
+  }
+}
+
+const adminErrors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
+const adminSecurity = [{ AdminToken: [] }];
+
+/**
+ * The admin routes that belong to the data. Fault, scenario and journal routes register
+ * next to these under the same prefix.
+ */
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', async (request) => checkAdminAccess(app, request));
+
+  app.post(
+    '/reset',
+    { schema: { tags: ['admin'], summary: 'Initial dataset again', security: adminSecurity, response: { 200: ResetResult, ...adminErrors } } },
+    async () => {
+      app.store.reset();
+      return { reset: true as const, count: app.store.count() };
+    },
+  );
+
+  app.get(
+    '/records',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'The whole current dataset (ground truth), in change-sequence order',
+        security: adminSecurity,
+        response: { 200: RecordsDump, ...adminErrors },
+      },
+    },
+    async (_request, reply) => {
+      // Streamed: a million records would not fit in one string.
+      const count = app.store.count();
+      const rows = app.store.iterateJson();
+      async function* body() {
+        yield `{"count":${count},"hed_records":[`;
+        let first = true;
+        let chunk = '';
+        for (const json of rows) {
+          chunk += first ? json : `,${json}`;
+          first = false;
+          if (chunk.length > 64 * 1024) {
+            yield chunk;
+            chunk = '';
+          }
+        }
+        yield `${chunk}]}`;
+      }
+      return sendSerializedJson(reply, Readable.from(body()));
+    },
+  );
+
+  app.post(
+    '/mutations',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Seeded, deterministic updates and creations',
+        description: 'Each changed record gets a new last_updated and a change sequence above all others, so an incremental read from any stored cursor returns it.',
+        security: adminSecurity,
+        body: MutationRequest,
+        response: { 200: MutationResult, ...adminErrors },
+      },
+    },
+    async (request) => app.store.mutate(request.body.update ?? 0, request.body.create ?? 0),
+  );
+};

@@ -1,0 +1,43 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { HedRecord } from './record.js';
+
+export const PAGE_SIZE_MIN = 1;
+export const PAGE_SIZE_MAX = 200;
+export const PAGE_SIZE_DEFAULT = 100;
+/** Cursors are base64url: no character needs percent-encoding. */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,128}$';
+/** An empty cursor parameter means the beginning, like an absent one. */
+export const CURSOR_PARAM_PATTERN = '^[A-Za-z0-9_-]{0,128}$';
+
+/** Query string of `GET /hed_data`. */
+export const HedDataQuery = Type.Object({
+  page_size: Type.Integer({
+    minimum: PAGE_SIZE_MIN,
+    maximum: PAGE_SIZE_MAX,
+    default: PAGE_SIZE_DEFAULT,
+    description: `Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}.`,
+  }),
+  cursor: Type.Optional(
+    Type.String({
+      pattern: CURSOR_PARAM_PATTERN,
+      description: 'Opaque position from a previous next_cursor. Omit to start from the beginning.',
+    }),
+  ),
+});
+export type HedDataQuery = Static<typeof HedDataQuery>;
+
+/** The page envelope of `GET /hed_data`. */
+export const HedPage = Type.Object(
+  {
+    hed_records: Type.Array(HedRecord),
+    next_cursor: Type.String({
+      pattern: CURSOR_PATTERN,
+      description: 'Position after the last record returned (or the request position when empty). Never null.',
+    }),
+    has_more: Type.Boolean({
+      description: 'lab paging: true whenever the page is full. exact paging: true only when records remain.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type HedPage = Static<typeof HedPage>;

@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+
+import { advanceStudent, drawStudent, generateStudents } from './core/dataset.js';
+import { createRandom, randomInt, type Random } from './core/random.js';
+import type { SequencedRow } from './core/paging.js';
+import type { HedRecord } from './schemas/record.js';
+import type { MutationResult } from './schemas/admin.js';
+
+/** Bump when the generator's output changes, so a `--db` file built by an older one is rebuilt. */
+export const GENERATOR_VERSION = 1;
+const INSERT_BATCH_ROWS = 5_000;
+
+export interface StoreOptions {
+  seed: number;
+  students: number;
+  /** SQLite file; omitted or ':memory:' keeps everything in memory. */
+  path?: string;
+}
+
+export interface RecordStore {
+  readonly seed: number;
+  readonly students: number;
+  /** Increases on every change of the data: a key for caches of serialized pages. */
+  readonly version: number;
+  /** Up to `limit` rows strictly after `position`, in change-sequence order. */
+  rowsAfter(position: number, limit: number): SequencedRow[];
+  count(): number;
+  /** The highest change sequence in use (0 when empty). */
+  maxPosition(): number;
+  /** Every record as stored JSON, in change-sequence order, read lazily. */
+  iterateJson(): IterableIterator<string>;
+  /** The initial dataset again; mutation batches start over. */
+  reset(): void;
+  /** Seeded, deterministic changes: each changed record moves after every existing position. */
+  mutate(update: number, create: number): MutationResult;
+  close(): void;
+}
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * The dataset in better-sqlite3. The change sequence is the rowid, so a page is a range
+ * scan of the table itself. With a file, the data (mutations included) survives restarts
+ * and is rebuilt only when seed, student count or generator differ.
+ *
+ * @example
+ * const store = createStore({ seed: 42, students: 600 });
+ * store.rowsAfter(0, 100).length // 100
+ */
+export function createStore(options: StoreOptions): RecordStore {
+  const { seed, students } = options;
+  const db = new Database(options.path ?? ':memory:');
+  const inMemory = options.path === undefined || options.path === ':memory:';
+  db.pragma(inMemory ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, idx INTEGER NOT NULL, json TEXT NOT NULL);
+  `);
+
+  const sql = {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    rowsAfter: db.prepare<[number, number], SequencedRow>('SELECT seq, json FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM records'),
+    maxSeq: db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM records'),
+    all: db.prepare<[], { json: string }>('SELECT json FROM records ORDER BY seq'),
+    byIdx: db.prepare<[number], { seq: number; json: string }>('SELECT seq, json FROM records WHERE idx = ?'),
+    move: db.prepare<[number, string, number]>('UPDATE records SET seq = ?, json = ? WHERE idx = ?'),
+    insertOne: db.prepare<[number, number, string]>('INSERT INTO records (seq, idx, json) VALUES (?, ?, ?)'),
+    insertBatch: db.prepare(`INSERT INTO records (seq, idx, json) VALUES ${Array(INSERT_BATCH_ROWS).fill('(?, ?, ?)').join(', ')}`),
+  };
+  const fingerprint = JSON.stringify({ seed, students, generator: GENERATOR_VERSION });
+
+  let version = 0;
+  let count = 0;
+  let maxSeq = 0;
+  const meta = {
+    get: (key: string, fallback: number) => Number(sql.getMeta.get(key)?.value ?? fallback),
+    set: (key: string, value: number | string) => sql.setMeta.run(key, String(value)),
+  };
+
+  const build = db.transaction(() => {
+    db.exec('DROP INDEX IF EXISTS records_by_idx; DELETE FROM records;');
+    const params: (number | string)[] = [];
+    let i = 0;
+    let lastEpoch = 0;
+    for (const record of generateStudents(seed, students)) {
+      i += 1;
+      lastEpoch = record.last_updated_epoch;
+      params.push(i, i - 1, JSON.stringify(record));
+      if (params.length === INSERT_BATCH_ROWS * 3) {
+        sql.insertBatch.run(params);
+        params.length = 0;
+      }
+    }
+    for (let p = 0; p < params.length; p += 3) sql.insertOne.run(params[p] as number, params[p + 1] as number, params[p + 2] as string);
+    db.exec('CREATE UNIQUE INDEX records_by_idx ON records (idx)');
+    meta.set('fingerprint', fingerprint);
+    meta.set('batches', 0);
+    meta.set('created', 0);
+    meta.set('clock', lastEpoch);
+  });
+
+  const refreshCounters = () => {
+    count = sql.count.get()!.n;
+    maxSeq = sql.maxSeq.get()!.m ?? 0;
+    version += 1;
+  };
+
+  if (sql.getMeta.get('fingerprint')?.value !== fingerprint) build();
+  refreshCounters();
+
+  const mutate = db.transaction((update: number, create: number): MutationResult => {
+    if (update > count) {
+      throw new StoreError(`Cannot update ${update} records: the dataset holds ${count}. Ask for at most ${count}, or create some first.`);
+    }
+    const batch = meta.get('batches', 0) + 1;
+    const r = createRandom(seed, 'mutations', batch);
+    let clock = meta.get('clock', 0);
+    const tick = () => (clock += 1 + randomInt(r, 0, 4));
+    const updated: string[] = [];
+    const created: string[] = [];
+
+    for (const idx of sampleDistinct(r, count, update)) {
+      const row = sql.byIdx.get(idx);
+      if (!row) throw new StoreError(`Record index ${idx} is missing from the store; reset the dataset.`);
+      const next = advanceStudent(JSON.parse(row.json) as HedRecord, r, tick());
+      sql.move.run(++maxSeq, JSON.stringify(next), idx);
+      updated.push(next.record_id);
+    }
+    for (let j = 0; j < create; j++) {
+      const idx = count + j;
+      const record = drawStudent(r, idx, tick());
+      sql.insertOne.run(++maxSeq, idx, JSON.stringify(record));
+      created.push(record.record_id);
+    }
+    meta.set('batches', batch);
+    meta.set('created', meta.get('created', 0) + create);
+    meta.set('clock', clock);
+    count += create;
+    version += 1;
+    return { batch, record_ids: [...updated, ...created], updated, created };
+  });
+
+  return {
+    seed,
+    students,
+    get version() {
+      return version;
+    },
+    rowsAfter: (position, limit) => sql.rowsAfter.all(position, limit),
+    count: () => count,
+    maxPosition: () => maxSeq,
+    iterateJson: function* () {
+      for (const row of sql.all.iterate()) yield (row as { json: string }).json;
+    },
+    reset() {
+      build();
+      refreshCounters();
+    },
+    mutate: (update, create) => mutate(update, create),
+    close: () => db.close(),
+  };
+}
+
+/** `k` distinct integers from [0, n) in a seeded order (Floyd's algorithm: O(k) memory). */
+export function sampleDistinct(r: Random, n: number, k: number): number[] {
+  const chosen = new Set<number>();
+  const order: number[] = [];
+  for (let j = n - k; j < n; j++) {
+    const t = randomInt(r, 0, j);
+    const pick = chosen.has(t) ? j : t;
+    chosen.add(pick);
+    order.push(pick);
+  }
+  return order;
+}
+
