@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import './formats.js';
 
 /** The twelve major codes the generator draws from. */
 export const MAJOR_CODES = [
