@@ -5,6 +5,7 @@ import { createCursorCodec, type CursorCodec } from './core/cursor.js';
 import { createStore, type RecordStore } from './store.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
 import { hedDataRoutes } from './routes/hed-data.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
@@ -20,6 +21,8 @@ declare module 'fastify' {
 export interface AppDependencies {
   /** A store to serve instead of building one from the config (tests share one). */
   store?: RecordStore;
+  /** Check every JSON body against its route's response schema before serialization (tests). */
+  validateResponses?: boolean | ResponseValidationOptions;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
 
   // Order matters: the error handling and the OpenAPI collector must see every route.
   registerErrorHandling(app);
+  if (deps.validateResponses) registerResponseValidation(app, deps.validateResponses === true ? {} : deps.validateResponses);
   await registerOpenApi(app);
   await app.register(hedDataRoutes);
   await app.register(infoRoutes);

@@ -5,7 +5,7 @@ import { sendSerializedJson } from '../reply.js';
 import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { pageJson, planPage } from '../core/paging.js';
-import { HedDataQuery, HedPage } from '../schemas/page.js';
+import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../schemas/page.js';
 import { ApiErrorBody } from '../schemas/errors.js';
 
 /**
@@ -60,7 +60,7 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const position = request.query.cursor ? app.cursors.decode(request.query.cursor) : 0;
-      return sendSerializedJson(reply, renderPage(app, position, request.query.page_size));
+      return sendSerializedJson(reply, renderPage(app, position, request.query.page_size ?? PAGE_SIZE_DEFAULT));
     },
   );
 };

@@ -11,12 +11,15 @@ export const CURSOR_PARAM_PATTERN = '^[A-Za-z0-9_-]{0,128}$';
 
 /** Query string of `GET /hed_data`. */
 export const HedDataQuery = Type.Object({
-  page_size: Type.Integer({
-    minimum: PAGE_SIZE_MIN,
-    maximum: PAGE_SIZE_MAX,
-    default: PAGE_SIZE_DEFAULT,
-    description: `Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}.`,
-  }),
+  // Optional so the OpenAPI document does not mark it required; Ajv still fills the default.
+  page_size: Type.Optional(
+    Type.Integer({
+      minimum: PAGE_SIZE_MIN,
+      maximum: PAGE_SIZE_MAX,
+      default: PAGE_SIZE_DEFAULT,
+      description: `Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}.`,
+    }),
+  ),
   cursor: Type.Optional(
     Type.String({
       pattern: CURSOR_PARAM_PATTERN,

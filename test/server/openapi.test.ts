@@ -1,0 +1,127 @@
+import t from 'tap';
+import { readFile } from 'node:fs/promises';
+import { validate, compileErrors } from '@readme/openapi-parser';
+import { Type } from '@sinclair/typebox';
+import type { LightMyRequestResponse } from 'fastify';
+import { AUTH, buildTestApp } from '../helpers/mock-server.js';
+import { createResponseChecker, type SeenResponse } from '../../contracts/conformance.js';
+import { formatOpenApiDocument, OPENAPI_PATH } from '../../contracts/openapi-document.js';
+import type { ResponseViolation } from '../../server/plugins/response-validation.js';
+import { HedPage } from '../../server/schemas/page.js';
+import { sendSerializedJson } from '../../server/reply.js';
+
+const seen = (method: string, url: string, res: LightMyRequestResponse): SeenResponse => ({
+  method,
+  url,
+  status: res.statusCode,
+  contentType: res.headers['content-type'] as string | undefined,
+  body: res.body,
+});
+
+t.test('the committed contracts/openapi.json equals the served /openapi.json', async (t) => {
+  const app = await buildTestApp({ students: 3 });
+  t.teardown(() => app.close());
+  const served = (await app.inject({ url: '/openapi.json' })).json();
+  const committed = await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8');
+  t.same(JSON.parse(committed), served, `${OPENAPI_PATH} is stale: run npx tsx contracts/write-openapi.ts and commit the diff`);
+  t.equal(committed, formatOpenApiDocument(served), 'and is written in the canonical format');
+});
+
+t.test('the served document is a valid OpenAPI 3 document', async (t) => {
+  const app = await buildTestApp({ students: 3 });
+  t.teardown(() => app.close());
+  const doc = (await app.inject({ url: '/openapi.json' })).json();
+  const result = await validate(structuredClone(doc));
+  t.ok(result.valid, result.valid ? 'valid' : compileErrors(result));
+  t.equal(result.specification, 'OpenAPI');
+  t.match(doc, { openapi: /^3\./, paths: { '/hed_data': { get: { security: [{ ApiKeyHeader: [] }] } } } });
+  const pageSize = doc.paths['/hed_data'].get.parameters.find((p: { name: string }) => p.name === 'page_size');
+  t.equal(pageSize.required, false, 'page_size is optional (default 100)');
+});
+
+t.test('the validator rejects a broken document', async (t) => {
+  const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8'));
+  doc.paths['/hed_data'].get.responses['200'].content['application/json'].schema = { type: 'no-such-type' };
+  const result = await validate(doc);
+  t.equal(result.valid, false);
+});
+
+t.test('every response of a tour of the API conforms to the document, errors included', async (t) => {
+  const violations: ResponseViolation[] = [];
+  const app = await buildTestApp({ students: 30 }, { validateResponses: { onViolation: (v) => violations.push(v) } });
+  t.teardown(() => app.close());
+  const checker = createResponseChecker((await app.inject({ url: '/openapi.json' })).json());
+
+  const first = await app.inject({ url: '/hed_data?page_size=25', headers: AUTH });
+  const cursor = first.json<HedPage>().next_cursor;
+  const tour: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: object; status: number }[] = [
+    { method: 'GET', url: '/hed_data', headers: AUTH, status: 200 },
+    { method: 'GET', url: `/hed_data?page_size=25&cursor=${cursor}`, headers: AUTH, status: 200 },
+    { method: 'GET', url: `/hed_data?page_size=200&cursor=${cursor}`, headers: { api_key: 'hed-demo-key' }, status: 200 },
+    { method: 'GET', url: '/hed_data?page_size=0', headers: AUTH, status: 400 },
+    { method: 'GET', url: '/hed_data?page_size=abc', headers: AUTH, status: 400 },
+    { method: 'GET', url: `/hed_data?cursor=${cursor.slice(0, -2)}xy`, headers: AUTH, status: 400 },
+    { method: 'GET', url: '/hed_data?cursor=not%20a%20cursor', headers: AUTH, status: 400 },
+    { method: 'GET', url: '/hed_data', status: 401 },
+    { method: 'GET', url: '/hed_data', headers: { 'x-api-key': 'wrong' }, status: 401 },
+    { method: 'GET', url: '/healthz', status: 200 },
+    { method: 'GET', url: '/openapi.json', status: 200 },
+    { method: 'GET', url: '/hed_api_spec', status: 200 },
+    { method: 'POST', url: '/__admin/mutations', payload: { update: 2, create: 1 }, status: 200 },
+    { method: 'POST', url: '/__admin/mutations', payload: { update: -1 }, status: 400 },
+    { method: 'POST', url: '/__admin/mutations', payload: { grow: 1 }, status: 400 },
+    { method: 'GET', url: '/__admin/records', status: 200 },
+    { method: 'POST', url: '/__admin/reset', status: 200 },
+  ];
+  for (const step of tour) {
+    const res = await app.inject({ method: step.method, url: step.url, headers: step.headers, payload: step.payload });
+    t.equal(res.statusCode, step.status, `${step.method} ${step.url} answers ${step.status}`);
+    t.same(checker.check(seen(step.method, step.url, res)), [], `${step.method} ${step.url} conforms`);
+  }
+  const notFound = await app.inject({ url: '/nope' });
+  t.equal(notFound.statusCode, 404);
+  t.same(checker.checkErrorBody(notFound.body), [], '404 body has the documented error shape');
+  t.same(violations, [], 'no handler produced a body that breaks its route schema');
+});
+
+t.test('the response checker fails on undocumented status, content type and wrong bodies', async (t) => {
+  const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8'));
+  const checker = createResponseChecker(doc);
+  const json = 'application/json; charset=utf-8';
+  const page = { hed_records: [], next_cursor: 'AQAAAAAAAAAAAAAAAAAAAAAAAAAA', has_more: false };
+  t.same(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: json, body: JSON.stringify(page) }), []);
+  t.match(checker.check({ method: 'GET', url: '/hed_data', status: 418, contentType: json, body: '{}' }), [/status 418 is not documented/]);
+  t.match(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: 'text/html', body: '<p>' }), [/content type "text\/html"/]);
+  t.match(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: json, body: '{"hed_records":' }), [/not JSON/]);
+  t.match(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: json, body: JSON.stringify({ ...page, has_more: 'no' }) }), [/has_more must be boolean/]);
+  t.match(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: json, body: JSON.stringify({ ...page, extra: 1 }) }), [/additional properties/]);
+  t.match(checker.check({ method: 'DELETE', url: '/hed_data', status: 405, contentType: json, body: '{}' }), [/no DELETE operation/]);
+  t.match(checker.checkErrorBody('{"error":"x"}'), [/message/]);
+  t.same(checker.methodsOf('/hed_data?page_size=1'), ['GET']);
+});
+
+t.test('a handler object of the wrong type is caught before the serializer can hide it', async (t) => {
+  const violations: ResponseViolation[] = [];
+  const app = await buildTestApp({ students: 3 }, { validateResponses: { onViolation: (v) => violations.push(v) } });
+  t.teardown(() => app.close());
+  // fast-json-stringify would write has_more "yes" as true and drop the unknown field.
+  app.get('/test/object', { schema: { response: { 200: HedPage } } }, async () => ({ hed_records: [], next_cursor: 'abc', has_more: 'yes', extra: 1 }) as never);
+  app.get('/test/serialized', { schema: { response: { 200: HedPage } } }, async (_request, reply) =>
+    sendSerializedJson(reply, JSON.stringify({ hed_records: [{ record_id: 'x' }], next_cursor: 'abc', has_more: false })),
+  );
+  app.get('/test/fine', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
+
+  const object = await app.inject({ url: '/test/object' });
+  t.equal(object.statusCode, 500);
+  t.match(object.json(), { error: 'internal_error', message: /does not match its own schema/ });
+  const serialized = await app.inject({ url: '/test/serialized' });
+  t.equal(serialized.statusCode, 500);
+  const fine = await app.inject({ url: '/test/fine' });
+  t.equal(fine.statusCode, 200);
+  t.equal(violations.length, 2, 'two violations, none for the fine route');
+  t.match(violations[0], { url: '/test/object', statusCode: 200, stage: 'handler-object' });
+  t.ok(violations[0]!.errors.includes('/has_more: Expected boolean'), 'names the wrong type the serializer would coerce');
+  t.ok(violations[0]!.errors.includes('/extra: Unexpected property'), 'names the field the serializer would drop');
+  t.match(violations[1], { url: '/test/serialized', statusCode: 200, stage: 'serialized-json' });
+  t.match(violations[1]!.errors[0], /^\/hed_records\/0\//);
+});
