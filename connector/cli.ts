@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigurationError } from './configuration.js';
+import { CONNECTOR_DEFAULTS } from './defaults.js';
+import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
+import type { Output } from './progress.js';
+
+/** Exit codes of hed-connector. */
+export const EXIT = { ok: 0, syncFailed: 1, badConfiguration: 2 } as const;
+
+/** The streams the CLI talks to; process.* by default, replaceable in tests. */
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/**
+ * Reads and parses a configuration file; a missing or broken file is a ConfigurationError
+ * (exit 2) like a bad key.
+ */
+export function readConfigurationFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigurationError('(file)', `Cannot read the configuration file ${path}${code === undefined ? '' : ` (${code})`}. Pass --configuration with the path of your configuration.json.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigurationError('(file)', `The configuration file ${path} is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+// reset deletes only directories that hold nothing but what debug writes.
+const OWN_FILE = new RegExp(`^(${WAREHOUSE_FILE.replace('.', '\\.')}(-wal|-shm|-journal)?|${STATE_FILE.replace('.', '\\.')}(\\.tmp-[0-9]+)?)$`);
+
+/**
+ * Deletes DIR after checking it holds only hed-connector's files. Returns the exit code.
+ * Without --force it asks on a terminal and refuses elsewhere.
+ */
+export async function resetOutput(dir: string, force: boolean, io: CliIo): Promise<number> {
+  const path = resolve(dir);
+  if (!existsSync(path)) {
+    io.stdout.write(`Nothing to reset: ${dir} does not exist.\n`);
+    return EXIT.ok;
+  }
+  if (!statSync(path).isDirectory()) {
+    io.stderr.write(`hed-connector reset: ${dir} is not a directory; refusing to delete it.\n`);
+    return EXIT.syncFailed;
+  }
+  const foreign = readdirSync(path).filter((name) => !OWN_FILE.test(name));
+  if (foreign.length > 0) {
+    io.stderr.write(
+      `hed-connector reset: ${dir} holds files hed-connector did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); ` +
+        'refusing to delete it. Check --output, or delete the directory yourself.\n',
+    );
+    return EXIT.syncFailed;
+  }
+  if (!force) {
+    if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
+      io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation. Run it in a terminal to be asked, or pass --force.\n`);
+      return EXIT.syncFailed;
+    }
+    const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+    const answer = await prompt.question(`Delete ${dir} (warehouse.db and state.json)? The next sync starts from scratch. [y/N] `);
+    prompt.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stdout.write('Reset cancelled; nothing deleted.\n');
+      return EXIT.ok;
+    }
+  }
+  rmSync(path, { recursive: true, force: true });
+  io.stdout.write(`Deleted ${dir}. The next sync is a full sync.\n`);
+  return EXIT.ok;
+}
+
+/** The hed-connector program: `debug` and `reset`. Actions store their exit code in `result`. */
+export function createProgram(io: CliIo, result: { exitCode: number }): Command {
+  const program = new Command('hed-connector')
+    .description('The HED connector (Fivetran Connector SDK model) and a local runner that plays `fivetran debug` into SQLite.')
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
+    .showHelpAfterError()
+    .exitOverride();
+  program
+    .command('debug')
+    .description(
+      `Sync into DIR/${WAREHOUSE_FILE} (table hed_records) from the state in DIR/${STATE_FILE}, like \`fivetran debug\`. ` +
+        'Exit 0 when the sync succeeds, 1 when it fails, 2 for a bad configuration.',
+    )
+    .addOption(new Option('--configuration <file>', 'configuration.json: api_key, base_url, page_size and optional tuning keys').default('configuration.json'))
+    .addOption(new Option('--output <dir>', 'directory for warehouse.db and state.json').default(CONNECTOR_DEFAULTS.outputDir))
+    .action(async (flags: { configuration: string; output: string }) => {
+      try {
+        const configuration = readConfigurationFile(flags.configuration);
+        const run = await runDebug({ configuration, outputDir: flags.output, out: io.stdout });
+        result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        io.stderr.write(`hed-connector: bad configuration (${error.key}): ${error.message}\n`);
+        result.exitCode = EXIT.badConfiguration;
+      }
+    });
+  program
+    .command('reset')
+    .description('Delete DIR (warehouse.db and state.json) so the next sync starts from scratch. Asks first on a terminal.')
+    .addOption(new Option('--output <dir>', 'directory to delete').default(CONNECTOR_DEFAULTS.outputDir))
+    .option('--force', 'delete without asking (needed when not on a terminal)', false)
+    .action(async (flags: { output: string; force: boolean }) => {
+      result.exitCode = await resetOutput(flags.output, flags.force, io);
+    });
+  return program;
+}
+
+/**
+ * Entry point of bin/hed-connector.js: runs the command and sets process.exitCode
+ * (0 ok, 1 sync failed, 2 bad configuration or usage). Resolves with the code too.
+ *
+ * @example
+ * await main(['node', 'hed-connector', 'debug', '--configuration', 'fixtures/configuration.json']);
+ */
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  const result = { exitCode: EXIT.ok as number };
+  try {
+    await createProgram(io, result).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      result.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badConfiguration;
+    } else {
+      io.stderr.write(`hed-connector: ${error instanceof Error ? error.message : String(error)}\n`);
+      result.exitCode = EXIT.syncFailed;
+    }
+  }
+  process.exitCode = result.exitCode;
+  return result.exitCode;
+}
