@@ -9,6 +9,9 @@ import { registerResponseValidation, type ResponseValidationOptions } from './pl
 import { hedDataRoutes } from './routes/hed-data.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
+import { adminFaultRoutes } from './routes/admin-faults.js';
+import { registerFaults } from './faults/wire.js';
+import type { Clock } from './faults/engine.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +26,8 @@ export interface AppDependencies {
   store?: RecordStore;
   /** Check every JSON body against its route's response schema before serialization (tests). */
   validateResponses?: boolean | ResponseValidationOptions;
+  /** Clock for fault rate-limit windows and the request journal (tests inject a fake one). */
+  faultClock?: Clock;
 }
 
 /**
@@ -51,6 +56,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.decorate('config', config);
   app.decorate('store', store);
   app.decorate('cursors', createCursorCodec(config.seed));
+  // Before the routes, so its hooks see them; an unknown --scenario fails the start here.
+  registerFaults(app, { scenario: config.scenario, clock: deps.faultClock });
   if (!deps.store) app.addHook('onClose', async () => store.close());
 
   // Order matters: the error handling and the OpenAPI collector must see every route.
@@ -60,5 +67,6 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(hedDataRoutes);
   await app.register(infoRoutes);
   await app.register(adminRoutes, { prefix: '/__admin' });
+  await app.register(adminFaultRoutes, { prefix: '/__admin' });
   return app;
 }

@@ -42,6 +42,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['admin'], summary: 'Initial dataset again', security: adminSecurity, response: { 200: ResetResult, ...adminErrors } } },
     async () => {
       app.store.reset();
+      app.faults.clear();
+      app.journal.clear();
       return { reset: true as const, count: app.store.count() };
     },
   );

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
-import { sendSerializedJson } from '../reply.js';
 import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { pageJson, planPage } from '../core/paging.js';
 import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../schemas/page.js';
 import { ApiErrorBody } from '../schemas/errors.js';
+import { sendFaultedPage } from '../faults/wire.js';
 
 /**
  * The serialized page after `position`: what `GET /hed_data` answers.
@@ -60,7 +60,9 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const position = request.query.cursor ? app.cursors.decode(request.query.cursor) : 0;
-      return sendSerializedJson(reply, renderPage(app, position, request.query.page_size ?? PAGE_SIZE_DEFAULT));
+      const pageSize = request.query.page_size ?? PAGE_SIZE_DEFAULT;
+      // Faults decided in the preHandler (server/faults/wire.ts) may reshape the page.
+      return sendFaultedPage(app, request, reply, position, (from) => renderPage(app, from, pageSize));
     },
   );
 };

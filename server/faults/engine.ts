@@ -1,0 +1,107 @@
+import { createRandom, type Random } from '../core/random.js';
+import type { FaultList, FaultRule } from '../schemas/faults.js';
+import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
+import { FaultRuleError, validateRule } from './rules.js';
+import type { LoadedScenario } from './scenarios.js';
+
+/** Milliseconds since the epoch; tests pass a fake one. */
+export type Clock = () => number;
+
+export interface FaultEngine {
+  /** The rules in the order they are checked. */
+  rules(): readonly FaultRule[];
+  /** The rules with their counters, as `GET /__admin/faults` shows them. */
+  list(): FaultList;
+  /** Validates and appends rules; ids are generated for rules without one. All or nothing. */
+  add(inputs: unknown[]): FaultRule[];
+  /** Removes one rule; false when there is none with that id. */
+  remove(id: string): boolean;
+  /** Replaces every rule with a scenario's; counters start over. */
+  load(scenario: LoadedScenario): void;
+  /** No rules, no counters, no scenario. */
+  clear(): void;
+  /** The decision for one request; counters advance. */
+  decide(facts: RequestFacts): FaultDecision;
+}
+
+/**
+ * The stateful shell around `decideFaults`: it owns the rules, the counters, one random
+ * stream per rule (`createRandom(seed, 'faults', ruleId)`) and the clock, so the same
+ * rules and seed give the same schedule on every run.
+ *
+ * @example
+ * const engine = createFaultEngine(42, Date.now);
+ * engine.add([{ status: 503, times: 3 }]);
+ * engine.decide({ page: 'first', cursorValid: false }).action?.kind // 'status'
+ */
+export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
+  let rules: FaultRule[] = [];
+  let counters: Counters = {};
+  let streams = new Map<string, Random>();
+  let scenario: string | null = null;
+  let generated = 0;
+
+  const randomFor = (id: string) => {
+    let r = streams.get(id);
+    if (!r) streams.set(id, (r = createRandom(seed, 'faults', id)));
+    return r;
+  };
+  const withIds = (inputs: unknown[], where: (i: number) => string): FaultRule[] => {
+    const taken = new Set(rules.map((r) => r.id));
+    return inputs.map((input, i) => {
+      const rule = validateRule(input, where(i));
+      let id = rule.id;
+      if (id === undefined) {
+        do id = `rule-${++generated}`;
+        while (taken.has(id));
+      } else if (taken.has(id)) {
+        throw new FaultRuleError(`${where(i)}.id`, `${where(i)}.id "${id}" is already in use; pick another id or DELETE /__admin/faults/${id} first.`);
+      }
+      taken.add(id);
+      return { ...rule, id };
+    });
+  };
+  const clear = () => {
+    rules = [];
+    counters = {};
+    streams = new Map();
+    scenario = null;
+    generated = 0;
+  };
+
+  return {
+    rules: () => rules,
+    list: () => ({
+      scenario,
+      rules: rules.map((rule) => ({ rule, matched: counters[rule.id]?.matched ?? 0, fired: counters[rule.id]?.fired ?? 0 })),
+    }),
+    add(inputs) {
+      const added = withIds(inputs, (i) => (inputs.length === 1 ? 'rule' : `rules[${i}]`));
+      rules = [...rules, ...added];
+      return added;
+    },
+    remove(id) {
+      const before = rules.length;
+      rules = rules.filter((r) => r.id !== id);
+      const rest = { ...counters };
+      delete rest[id];
+      counters = rest;
+      streams.delete(id);
+      return rules.length < before;
+    },
+    load(loaded) {
+      clear();
+      // Scenario rules are named after the scenario, so journals read "flaky-2", not "rule-7".
+      const prefix = loaded.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50);
+      rules = withIds(loaded.rules.map((r, i) => (r.id ? r : { ...r, id: `${prefix}-${i + 1}` })), (i) => `rules[${i}]`);
+      scenario = loaded.name;
+    },
+    clear,
+    decide(facts) {
+      if (rules.length === 0) return { delayMs: 0, applied: [] };
+      const result = decideFaults(rules, facts, counters, randomFor, clock());
+      counters = result.counters;
+      return result.decision;
+    },
+  };
+}

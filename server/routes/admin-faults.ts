@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ApiError } from '../errors.js';
+import { ApiErrorBody } from '../schemas/errors.js';
+import { FaultList, FaultRuleRequest, Journal, ScenarioRequest } from '../schemas/faults.js';
+import { FaultRuleError } from '../faults/rules.js';
+import { listScenarios, loadScenario, ScenarioError } from '../faults/scenarios.js';
+import { checkAdminAccess } from './admin.js';
+
+const adminErrors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
+const security = [{ AdminToken: [] }];
+const tags = ['faults'];
+
+/**
+ * Fault rules, scenarios and the request journal under /__admin. Routes only translate:
+ * the engine (server/faults) validates, decides and counts.
+ */
+export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', async (request) => checkAdminAccess(app, request));
+
+  app.get('/faults', { schema: { tags, summary: 'The fault rules in the order they are checked, with counters', security, response: { 200: FaultList, ...adminErrors } } }, async () =>
+    app.faults.list(),
+  );
+
+  app.post(
+    '/faults',
+    {
+      schema: {
+        tags,
+        summary: 'Add one fault rule or a list of them',
+        description: 'Example: {"status": 503, "times": 3} fails three requests, then lets them through. A list is added all or nothing.',
+        security,
+        body: FaultRuleRequest,
+        response: { 201: Type.Object({ added: Type.Array(Type.Object({ id: Type.String() }, { additionalProperties: true })), ...FaultList.properties }), ...adminErrors },
+      },
+      // The engine validates with messages that name the field and what is allowed.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      try {
+        const added = app.faults.add(Array.isArray(body) ? body : [body]);
+        return reply.code(201).send({ added, ...app.faults.list() });
+      } catch (err) {
+        if (err instanceof FaultRuleError) throw new ApiError(400, 'invalid_request', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.delete('/faults', { schema: { tags, summary: 'Remove every fault rule (the journal stays)', security, response: { 200: FaultList, ...adminErrors } } }, async () => {
+    app.faults.clear();
+    return app.faults.list();
+  });
+
+  app.delete(
+    '/faults/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove one fault rule',
+        security,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: FaultList, 404: ApiErrorBody, ...adminErrors },
+      },
+    },
+    async (request) => {
+      if (!app.faults.remove(request.params.id)) {
+        const ids = app.faults.rules().map((r) => r.id);
+        throw new ApiError(404, 'not_found', `There is no fault rule "${request.params.id}". ${ids.length ? `Current rules: ${ids.join(', ')}.` : 'No rules are set.'} GET /__admin/faults lists them.`);
+      }
+      return app.faults.list();
+    },
+  );
+
+  app.put(
+    '/scenario',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the fault rules with a named scenario from fixtures/scenarios',
+        security,
+        body: ScenarioRequest,
+        response: { 200: Type.Object({ description: Type.String(), ...FaultList.properties }), ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { name } = request.body;
+      // A name only: a client of the admin API must not make the server read arbitrary files.
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+        throw new ApiError(400, 'invalid_request', `name must be a scenario name, not a path; valid names: ${listScenarios().join(', ')}.`);
+      }
+      try {
+        const scenario = loadScenario(name);
+        app.faults.load(scenario);
+        return { description: scenario.description, ...app.faults.list() };
+      } catch (err) {
+        if (err instanceof ScenarioError || err instanceof FaultRuleError) throw new ApiError(400, 'invalid_request', `name: ${err.message}`);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/requests',
+    { schema: { tags, summary: 'The request journal, oldest first (API keys redacted, bounded)', security, response: { 200: Journal, ...adminErrors } } },
+    async () => {
+      const requests = app.journal.list();
+      return { count: requests.length, capacity: app.journal.capacity, dropped: app.journal.dropped, requests };
+    },
+  );
+
+  app.delete(
+    '/requests',
+    { schema: { tags, summary: 'Empty the request journal', security, response: { 200: Type.Object({ cleared: Type.Integer() }), ...adminErrors } } },
+    async () => {
+      const cleared = app.journal.list().length;
+      app.journal.clear();
+      return { cleared };
+    },
+  );
+};
+
