@@ -63,7 +63,7 @@ export function loadScenario(nameOrPath: string, dir?: string): LoadedScenario {
     const folder = dir ?? scenariosDir();
     const names = listScenarios(folder);
     if (!names.includes(nameOrPath)) {
-      throw new ScenarioError(`There is no scenario "${nameOrPath}". Valid names: ${names.join(', ')}; or give a path to a scenario JSON file.`);
+      throw new ScenarioError(`There is no scenario "${nameOrPath}". Valid names: ${names.join(', ')} (--scenario also takes a path to a scenario JSON file).`);
     }
     file = join(folder, `${nameOrPath}.json`);
   }

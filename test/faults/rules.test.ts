@@ -1,0 +1,100 @@
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { FaultRuleError, ruleAction, validateRule } from '../../server/faults/rules.js';
+import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
+import { FAULT_ACTIONS, FaultRule } from '../../server/schemas/faults.js';
+
+const SPEC_SCENARIOS = [
+  'rate-limited', 'flaky', 'slow', 'connection-reset', 'truncated', 'malformed',
+  'auth-expiry', 'cursor-expired', 'page-overlap', 'schema-drift', 'maintenance', 'chaos',
+];
+
+/** The field a rule is refused for, and the message. */
+function refusal(input: unknown): { field: string; message: string } {
+  try {
+    validateRule(input);
+  } catch (err) {
+    if (err instanceof FaultRuleError) return { field: err.field, message: err.message };
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+t.test('one example of every action is accepted and matches the published schema', async (t) => {
+  const examples: Record<string, unknown> = {
+    status: { status: 503, retry_after: 2, body: { error: 'x', message: 'y' } },
+    hang: { hang: true },
+    reset: { reset: true, every: 3 },
+    empty: { empty: true, nth: 1 },
+    truncate: { truncate: { fraction: 0.25 } },
+    malformed: { malformed: true },
+    html: { html: { status: 504 } },
+    dribble: { dribble: { chunk_bytes: 64, interval_ms: 20 } },
+    expire_cursor: { expire_cursor: true, page: 'later' },
+    auth_expiry: { auth_expiry: true, after: 3, times: 2 },
+    overlap: { overlap: { records: 5 } },
+    drift: { drift: { remove: 'advisor_id' } },
+    rate_limit: { rate_limit: { requests: 10, per_seconds: 1 } },
+  };
+  t.same(Object.keys(examples).sort(), [...FAULT_ACTIONS].sort(), 'one example per action');
+  for (const [action, rule] of Object.entries(examples)) {
+    t.equal(ruleAction(validateRule(rule)), action);
+    t.ok(Value.Check(FaultRule, rule), `${action} example matches the TypeBox schema`);
+  }
+  t.equal(ruleAction(validateRule({ delay: { median_ms: 100, sigma: 0.5 }, probability: 0.1 })), 'delay');
+  t.ok(validateRule({ status: 503, retry_after: 'Wed, 21 Oct 2026 07:28:00 GMT' }));
+});
+
+t.test('invalid rules are refused naming the field and what is allowed', async (t) => {
+  const cases: [unknown, string, RegExp][] = [
+    [{ status: 700 }, 'status', /200 to 599/],
+    [{ status: '503' }, 'status', /whole number/],
+    [{ staus: 503 }, 'staus', /not a rule field.*status/],
+    [{ status: 503, reset: true }, 'reset', /exactly one action/],
+    [{ times: 3 }, 'rule', /no action/],
+    [{ status: 503, nth: 0 }, 'nth', /from 1/],
+    [{ status: 503, probability: 1.5 }, 'probability', /0 to 1/],
+    [{ status: 503, page: 'second' }, 'page', /"first".*"later"/],
+    [{ reset: 'yes' }, 'reset', /must be true/],
+    [{ status: 503, retry_after: 'soon' }, 'retry_after', /HTTP-date/],
+    [{ reset: true, retry_after: 1 }, 'retry_after', /goes with status/],
+    [{ delay: 500_000 }, 'delay', /120000/],
+    [{ delay: { median_ms: 100 } }, 'delay.sigma', /required/],
+    [{ truncate: { fraction: 1 } }, 'truncate.fraction', /between 0 and 1/],
+    [{ drift: { add: 'a', remove: 'b' } }, 'drift', /exactly one/],
+    [{ rate_limit: { requests: 5 } }, 'rate_limit.per_seconds', /required/],
+    [{ rate_limit: { requests: 5, per_seconds: 1 }, times: 2 }, 'times', /does not apply/],
+    [{ id: 'has space', status: 503 }, 'id', /letters, digits/],
+    [[{ status: 503 }], 'rule', /JSON object/],
+  ];
+  for (const [input, field, message] of cases) {
+    const r = refusal(input);
+    t.equal(r.field, field, `${JSON.stringify(input)} names ${field}`);
+    t.match(r.message, message);
+  }
+});
+
+t.test('the twelve named scenarios exist, each with a one-line description and valid rules', async (t) => {
+  const names = listScenarios();
+  for (const name of SPEC_SCENARIOS) t.ok(names.includes(name), `${name} exists`);
+  for (const name of names) {
+    const s = loadScenario(name);
+    t.ok(s.description.length > 20 && !s.description.includes('\n'), `${name} has a one-line description`);
+    t.ok(s.rules.length > 0, `${name} has rules`);
+  }
+});
+
+t.test('an unknown scenario name lists the valid names; a bad file names the rule at fault', async (t) => {
+  t.throws(() => loadScenario('nope'), { message: /There is no scenario "nope". Valid names: auth-expiry, chaos, .*truncated/ });
+  const dir = mkdtempSync(join(tmpdir(), 'hed-scenario-'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ description: 'bad', rules: [{ status: 503 }, { hang: 1 }] }));
+  t.throws(() => loadScenario(bad), { message: /rules\[1\]\.hang must be true/ });
+  const ok = join(dir, 'mine.json');
+  writeFileSync(ok, JSON.stringify({ description: 'mine', rules: [{ status: 500, nth: 2 }] }));
+  t.match(loadScenario(ok), { name: 'mine', rules: [{ status: 500, nth: 2 }] });
+  t.throws(() => loadScenario(join(dir, 'missing.json')), { message: /does not exist/ });
+});
