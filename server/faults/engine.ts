@@ -48,16 +48,22 @@ export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
   };
   const withIds = (inputs: unknown[], where: (i: number) => string): FaultRule[] => {
     const taken = new Set(rules.map((r) => r.id));
-    return inputs.map((input, i) => {
-      const rule = validateRule(input, where(i));
+    // Ids are generated after every rule is valid, so a refused list consumes none.
+    const valid = inputs.map((input, i) => validateRule(input, where(i)));
+    valid.forEach((rule, i) => {
+      if (rule.id === undefined) return;
+      if (taken.has(rule.id)) {
+        throw new FaultRuleError(`${where(i)}.id`, `${where(i)}.id "${rule.id}" is already in use; pick another id or DELETE /__admin/faults/${rule.id} first.`);
+      }
+      taken.add(rule.id);
+    });
+    return valid.map((rule) => {
       let id = rule.id;
       if (id === undefined) {
         do id = `rule-${++generated}`;
         while (taken.has(id));
-      } else if (taken.has(id)) {
-        throw new FaultRuleError(`${where(i)}.id`, `${where(i)}.id "${id}" is already in use; pick another id or DELETE /__admin/faults/${id} first.`);
+        taken.add(id);
       }
-      taken.add(id);
       return { ...rule, id };
     });
   };
