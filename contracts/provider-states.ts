@@ -14,21 +14,17 @@ export const PROVIDER_STATES = {
   readToTheEnd: 'the seeded dataset has been read to the end',
   /** A client read to the end (`cursor`), then `update` records changed and `create` were added (params). */
   changedSinceLastSync: 'records changed after the last sync',
-  /** Every /hed_data request is answered 429 with Retry-After `retry_after_seconds` (param). */
+  /** A quota of 1 request per `retry_after_seconds` (param) is used up: 429 with a computed Retry-After. */
   rateLimited: 'the API key has used up its rate limit',
-  /** Every /hed_data request is answered 503, as during maintenance. */
+  /** A fault rule answers every /hed_data request 503 service_unavailable, as during maintenance. */
   unavailable: 'the API is temporarily unavailable',
 } as const;
 
 /** The key the pact sends; the state handlers make it the one key the provider accepts. */
 export const CONTRACT_API_KEY = 'hed-contract-key';
 
-/** A fault a provider state installs for /hed_data: the status, headers and JSON body to answer. */
-export interface ContractFault {
-  status: number;
-  headers: Record<string, string>;
-  body: { error: string; message: string };
-}
+/** Marks the requests a state handler makes itself (to use up a quota), so counters can skip them. */
+export const STATE_SETUP_HEADER = 'x-provider-state-setup';
 
 /** Parameters a state receives from the pact (Pact passes them as JSON). */
 type StateParams = Record<string, unknown> | undefined;
@@ -43,11 +39,11 @@ export interface ProviderStateControl {
 }
 
 /**
- * State handlers for Pact's Verifier over a real app: each one resets the seeded dataset
- * through the store, accepts only `CONTRACT_API_KEY`, clears the contract fault, then
- * positions cursors (answered as the state value `cursor`, computed by `app.cursors`),
- * mutates records or installs a fault. Install `installContractFaultHook(app)` before
- * the app is ready so the fault states take effect.
+ * State handlers for Pact's Verifier over a real app, driving the server's own functions:
+ * each one resets through `POST /__admin/reset` (dataset, faults, journal), accepts only
+ * `CONTRACT_API_KEY`, then positions cursors (answered as the state value `cursor`,
+ * computed by `app.cursors`), mutates records through the store, or installs fault rules
+ * through `app.faults` (a real quota rule for 429, a status rule for 503).
  *
  * @example
  * const states = createStateHandlers(app);
@@ -55,11 +51,11 @@ export interface ProviderStateControl {
  */
 export function createStateHandlers(app: FastifyInstance): ProviderStateControl {
   const setups = new Map<string, number>();
-  const fresh = (state: string) => {
+  const fresh = async (state: string) => {
     setups.set(state, (setups.get(state) ?? 0) + 1);
-    app.store.reset();
+    const reset = await app.inject({ method: 'POST', url: '/__admin/reset' });
+    if (reset.statusCode !== 200) throw new Error(`Provider state "${state}": POST /__admin/reset answered ${reset.statusCode}: ${reset.body}`);
     app.config.apiKeys = [CONTRACT_API_KEY];
-    setContractFault(app, undefined);
   };
   const positiveInt = (params: StateParams, name: string, fallback: number) => {
     const value = params?.[name] ?? fallback;
@@ -71,69 +67,39 @@ export function createStateHandlers(app: FastifyInstance): ProviderStateControl 
 
   const handlers: ProviderStateControl['handlers'] = {
     [PROVIDER_STATES.seeded]: async () => {
-      fresh(PROVIDER_STATES.seeded);
+      await fresh(PROVIDER_STATES.seeded);
       return {};
     },
     [PROVIDER_STATES.readUpTo]: async (params) => {
-      fresh(PROVIDER_STATES.readUpTo);
+      await fresh(PROVIDER_STATES.readUpTo);
       const position = positiveInt(params as StateParams, 'position', 0);
       return { cursor: app.cursors.encode(position) };
     },
     [PROVIDER_STATES.readToTheEnd]: async () => {
-      fresh(PROVIDER_STATES.readToTheEnd);
+      await fresh(PROVIDER_STATES.readToTheEnd);
       return { cursor: app.cursors.encode(app.store.maxPosition()) };
     },
     [PROVIDER_STATES.changedSinceLastSync]: async (params) => {
-      fresh(PROVIDER_STATES.changedSinceLastSync);
+      await fresh(PROVIDER_STATES.changedSinceLastSync);
       const cursor = app.cursors.encode(app.store.maxPosition());
       app.store.mutate(positiveInt(params as StateParams, 'update', 2), positiveInt(params as StateParams, 'create', 1));
       return { cursor };
     },
     [PROVIDER_STATES.rateLimited]: async (params) => {
-      fresh(PROVIDER_STATES.rateLimited);
-      const seconds = positiveInt(params as StateParams, 'retry_after_seconds', 30);
-      setContractFault(app, {
-        status: 429,
-        headers: { 'retry-after': String(seconds) },
-        body: { error: 'rate_limited', message: `Too many requests for this API key. Wait ${seconds} seconds (Retry-After) and try again.` },
-      });
+      await fresh(PROVIDER_STATES.rateLimited);
+      // A real quota of one request per window, used up here: the next request gets 429
+      // with the Retry-After the fault engine computes (at most the window).
+      const seconds = Math.max(1, positiveInt(params as StateParams, 'retry_after_seconds', 30));
+      app.faults.add([{ id: 'contract-quota', rate_limit: { requests: 1, per_seconds: seconds } }]);
+      const used = await app.inject({ url: '/hed_data?page_size=1', headers: { 'x-api-key': CONTRACT_API_KEY, [STATE_SETUP_HEADER]: 'true' } });
+      if (used.statusCode !== 200) throw new Error(`Provider state "${PROVIDER_STATES.rateLimited}": using up the quota answered ${used.statusCode}: ${used.body}`);
       return {};
     },
     [PROVIDER_STATES.unavailable]: async () => {
-      fresh(PROVIDER_STATES.unavailable);
-      setContractFault(app, {
-        status: 503,
-        headers: {},
-        body: { error: 'service_unavailable', message: 'The API is down for maintenance. Retry with backoff; nothing was changed.' },
-      });
+      await fresh(PROVIDER_STATES.unavailable);
+      app.faults.add([{ id: 'contract-unavailable', status: 503 }]);
       return {};
     },
   };
   return { handlers, setups };
-}
-
-// --- a stand-in for the fault engine (issue 4), used until it can be driven from code ---
-
-const faults = new WeakMap<FastifyInstance, ContractFault | undefined>();
-
-/** Sets (or with `undefined`, clears) the fault the contract hook answers /hed_data with. */
-export function setContractFault(app: FastifyInstance, fault: ContractFault | undefined): void {
-  faults.set(app, fault);
-}
-
-/**
- * A minimal onRequest hook, `contractFaultHook`, that answers /hed_data with the fault a
- * provider state set. Named and kept here, not in the server, because it exists only so
- * the 429 and 503 interactions can be verified before the fault engine lands.
- *
- * @example
- * const app = await buildApp(config); installContractFaultHook(app); await app.listen(...)
- */
-export function installContractFaultHook(app: FastifyInstance): void {
-  app.addHook('onRequest', async function contractFaultHook(request, reply) {
-    const fault = faults.get(app);
-    if (!fault || !/^\/hed_data(\?|$)/.test(request.url)) return;
-    for (const [name, value] of Object.entries(fault.headers)) reply.header(name, value);
-    return reply.code(fault.status).type('application/json; charset=utf-8').send(fault.body);
-  });
 }

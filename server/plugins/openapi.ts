@@ -8,7 +8,9 @@ export const API_KEY_SCHEME = 'ApiKeyHeader';
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: its Schema Objects are JSON Schema 2020-12, the dialect TypeBox emits (numeric
+      // exclusiveMinimum and the like are invalid in 3.0 documents).
+      openapi: '3.1.0',
       info: {
         title: 'HED mock API',
         version: '1.0.0',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import { buildApp } from '../../server/app.js';
 import { serverConfig } from '../../server/config.js';
-import { createStateHandlers, installContractFaultHook } from '../../contracts/provider-states.js';
+import { createStateHandlers, STATE_SETUP_HEADER } from '../../contracts/provider-states.js';
 import { PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
 import { createResponseChecker } from '../../contracts/conformance.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
@@ -25,11 +25,10 @@ interface Seen {
 async function startProvider() {
   const violations: ResponseViolation[] = [];
   const app = await buildApp(serverConfig({ logLevel: 'silent', port: 0 }), { validateResponses: { onViolation: (v) => violations.push(v) } });
-  installContractFaultHook(app);
   const seen: Seen[] = [];
   let checker: ReturnType<typeof createResponseChecker> | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/hed_data') && checker) {
+    if (request.url.startsWith('/hed_data') && checker && request.headers[STATE_SETUP_HEADER] === undefined) {
       const body = typeof payload === 'string' ? payload : '';
       const problems = checker.check({ method: request.method, url: request.url, status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body });
       seen.push({ url: request.url, status: reply.statusCode, problems });
