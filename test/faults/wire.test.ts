@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp, startMock, AUTH, type RunningMock } from '../helpers/mock-server.js';
-import type { JournalEntry } from '../../server/schemas/faults.js';
+import type { FaultList, JournalEntry } from '../../server/schemas/faults.js';
 import { rawGet } from './raw-client.js';
 
 const PAGE = '/hed_data?page_size=5';
@@ -190,14 +190,14 @@ t.test('the admin API: rules in and out, 400 naming the field, journal redaction
   t.match(await bad.json(), { error: 'invalid_request', message: /^probability must be a number from 0 to 1/ });
   const badList = await addRule(mock, [{ status: 503 }, { hang: 'forever' }]);
   t.match(await badList.json(), { error: 'invalid_request', message: /^rules\[1\]\.hang must be true/ });
-  t.same((await (await fetch(`${mock.url}/__admin/faults`)).json()).rules, [], 'a list is added all or nothing');
+  t.same(((await (await fetch(`${mock.url}/__admin/faults`)).json()) as FaultList).rules, [], 'a list is added all or nothing');
 
   const added = await addRule(mock, [{ id: 'a', status: 503, nth: 1 }, { reset: true, nth: 5 }]);
   t.equal(added.status, 201);
   t.match(await added.json(), { added: [{ id: 'a' }, { id: 'rule-1' }] });
   t.equal((await fetch(`${mock.url}/__admin/faults/nope`, { method: 'DELETE' })).status, 404);
-  const left = await (await fetch(`${mock.url}/__admin/faults/rule-1`, { method: 'DELETE' })).json();
-  t.same(left.rules.map((r: { rule: { id: string } }) => r.rule.id), ['a']);
+  const left = (await (await fetch(`${mock.url}/__admin/faults/rule-1`, { method: 'DELETE' })).json()) as FaultList;
+  t.same(left.rules.map((r) => r.rule.id), ['a']);
 
   await rawGet(mock.url, `${PAGE}&api_key=hed-demo-key`, AUTH);
   await fetch(`${mock.url}/healthz`);
@@ -217,7 +217,7 @@ t.test('the admin API: rules in and out, 400 naming the field, journal redaction
   t.match(await (await fetch(`${mock.url}/__admin/faults`)).json(), { scenario: null, rules: [] });
   t.same(await journal(mock), []);
   t.equal((await rawGet(mock.url, PAGE, AUTH)).status, 200);
-  t.equal((await (await fetch(`${mock.url}/__admin/requests`, { method: 'DELETE' })).json()).cleared, 1);
+  t.equal(((await (await fetch(`${mock.url}/__admin/requests`, { method: 'DELETE' })).json()) as { cleared: number }).cleared, 1);
 });
 
 t.test('--scenario: a name loads at start; an unknown name fails the start listing the valid names', async (t) => {
