@@ -138,6 +138,10 @@ t.test('each action as a raw client sees it on the wire', async (t) => {
     t.same(p2.hed_records.slice(0, 2).map((r) => r.record_id), p1.hed_records.slice(3).map((r) => r.record_id));
     t.equal(p2.hed_records.length, 5);
     t.match(await journal(mock), [{ faults: [] }, { faults: [{ action: 'overlap' }] }], 'the first page had nothing to overlap');
+    await only(mock, { overlap: { records: 50 } });
+    const p3 = JSON.parse((await rawGet(mock.url, `${PAGE}&cursor=${p1.next_cursor}`, AUTH)).body.toString()) as typeof p1;
+    t.same(p3.hed_records.slice(0, 4).map((r) => r.record_id), p1.hed_records.slice(1).map((r) => r.record_id), 'at most page_size - 1 records repeat');
+    t.not(p3.next_cursor, p1.next_cursor, 'so the page still moves past the cursor');
   });
 
   t.test('drift: a field added to, or missing from, every record', async (t) => {
