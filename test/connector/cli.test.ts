@@ -1,0 +1,141 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMock, type RunningMock } from '../helpers/mock-server.js';
+import { configurationFor } from './helpers.js';
+
+const bin = fileURLToPath(new URL('../../bin/hed-connector.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../../dist/connector/cli.js', import.meta.url)));
+const skip = built ? false : 'run `npm run build` first';
+
+/** Runs the CLI without blocking: the mock it talks to lives in this process. */
+function run(args: string[], cwd?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...(cwd ? { cwd } : {}) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+let mock: RunningMock;
+t.before(async () => {
+  mock = await startMock({ students: 120 });
+});
+t.teardown(() => mock.close());
+
+t.test('a bad configuration exits 2 and names the key at fault', { skip }, async (t) => {
+  const dir = t.testdir();
+  const good = configurationFor(mock.url);
+  const cases: [string, unknown, RegExp][] = [
+    ['missing api_key', { base_url: good.base_url, page_size: '100' }, /\(api_key\).*"api_key" is missing/],
+    ['empty api_key', { ...good, api_key: '' }, /\(api_key\)/],
+    ['non-numeric page_size', { ...good, page_size: 'lots' }, /\(page_size\).*whole number.*"lots"/],
+    ['page_size too big', { ...good, page_size: '5000' }, /\(page_size\).*between 1 and 200/],
+    ['page_size as a number', { ...good, page_size: 100 }, /\(page_size\).*must be a string/],
+    ['bad base_url', { ...good, base_url: 'not a url' }, /\(base_url\).*not a valid URL/],
+    ['ftp base_url', { ...good, base_url: 'ftp://127.0.0.1' }, /\(base_url\).*http:\/\/ or https:\/\//],
+    ['missing base_url', { api_key: 'k' }, /\(base_url\).*missing/],
+    ['bad timeout_ms', { ...good, timeout_ms: '-1' }, /\(timeout_ms\)/],
+    ['bad jitter_ratio', { ...good, jitter_ratio: '2' }, /\(jitter_ratio\)/],
+    ['not an object', ['api_key'], /\(\(file\)\).*JSON object/],
+  ];
+  for (const [label, configuration, message] of cases) {
+    const path = join(dir, `${label.replaceAll(' ', '-')}.json`);
+    writeFileSync(path, JSON.stringify(configuration));
+    const out = join(dir, `out-${label.replaceAll(' ', '-')}`);
+    const result = await run(['debug', '--configuration', path, '--output', out]);
+    t.equal(result.status, 2, label);
+    t.match(result.stderr, message, label);
+    t.notOk(existsSync(out), `${label}: nothing written`);
+  }
+  const missing = await run(['debug', '--configuration', join(dir, 'nope.json')]);
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /Cannot read the configuration file .*nope\.json \(ENOENT\)/);
+  writeFileSync(join(dir, 'broken.json'), '{"api_key": ');
+  const broken = await run(['debug', '--configuration', join(dir, 'broken.json')]);
+  t.equal(broken.status, 2);
+  t.match(broken.stderr, /not valid JSON/);
+});
+
+t.test('debug prints the tester log, exits 0, and warns about unknown keys', { skip }, async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 'configuration.json');
+  writeFileSync(path, JSON.stringify(configurationFor(mock.url, { colour: 'blue' })));
+  const first = await run(['debug', '--configuration', path, '--output', join(dir, 'out')]);
+  t.equal(first.status, 0, first.stderr);
+  t.match(first.stdout, /WARNING Configuration key "colour" is not used by this connector/);
+  t.match(first.stdout, /Upserts {9}\| 120\n/);
+  t.match(first.stdout, /INFO Sync SUCCEEDED\n$/);
+  t.notMatch(first.stdout, /\x1b\[/, 'no escape codes when stdout is not a terminal');
+  const second = await run(['debug', '--configuration', path, '--output', join(dir, 'out')]);
+  t.match(second.stdout, /Upserts {9}\| 0\n/);
+});
+
+t.test('a failed sync exits 1 with Sync FAILED and the reason', { skip }, async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 'configuration.json');
+  writeFileSync(path, JSON.stringify({ ...configurationFor(mock.url), api_key: 'nope' }));
+  const result = await run(['debug', '--configuration', path, '--output', join(dir, 'out')]);
+  t.equal(result.status, 1);
+  t.match(result.stdout, /SEVERE Sync FAILED: The API rejected the api_key \(HTTP 401 unauthorized\)/);
+});
+
+t.test('--configuration defaults to ./configuration.json and --output to files/', { skip }, async (t) => {
+  const dir = t.testdir({ 'configuration.json': JSON.stringify(configurationFor(mock.url)) });
+  const result = await run(['debug'], dir);
+  t.equal(result.status, 0, result.stderr);
+  t.ok(existsSync(join(dir, 'files', 'warehouse.db')));
+  t.ok(existsSync(join(dir, 'files', 'state.json')));
+});
+
+t.test('reset deletes the output with --force, refuses without it off a terminal', { skip }, async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 'configuration.json');
+  writeFileSync(path, JSON.stringify(configurationFor(mock.url)));
+  const out = join(dir, 'out');
+  t.equal((await run(['debug', '--configuration', path, '--output', out])).status, 0);
+  const refused = await run(['reset', '--output', out]);
+  t.equal(refused.status, 1);
+  t.match(refused.stderr, /not deleting .* without confirmation\. Run it in a terminal to be asked, or pass --force\./);
+  t.ok(existsSync(join(out, 'warehouse.db')), 'still there');
+  const forced = await run(['reset', '--output', out, '--force']);
+  t.equal(forced.status, 0);
+  t.match(forced.stdout, /Deleted .*out\. The next sync is a full sync\./);
+  t.notOk(existsSync(out));
+  const again = await run(['reset', '--output', out, '--force']);
+  t.equal(again.status, 0);
+  t.match(again.stdout, /Nothing to reset/);
+});
+
+t.test('reset refuses a directory holding files it did not write', { skip }, async (t) => {
+  const dir = t.testdir({ project: { 'package.json': '{}', 'state.json': '{}' } });
+  const result = await run(['reset', '--output', join(dir, 'project'), '--force']);
+  t.equal(result.status, 1);
+  t.match(result.stderr, /holds files hed-connector did not write \(package\.json\); refusing/);
+  t.ok(existsSync(join(dir, 'project', 'package.json')));
+  mkdirSync(join(dir, 'empty'));
+  t.equal((await run(['reset', '--output', join(dir, 'empty'), '--force'])).status, 0, 'an empty directory is fine');
+});
+
+t.test('--help works on every command; an unknown command or flag exits 2', { skip }, async (t) => {
+  const top = await run(['--help']);
+  t.equal(top.status, 0);
+  t.match(top.stdout, /debug/);
+  t.match(top.stdout, /reset/);
+  const debug = await run(['debug', '--help']);
+  t.equal(debug.status, 0);
+  t.match(debug.stdout, /--configuration <file>/);
+  t.match(debug.stdout, /--output <dir>/);
+  const reset = await run(['reset', '--help']);
+  t.equal(reset.status, 0);
+  t.match(reset.stdout, /--force/);
+  const unknown = await run(['debgu']);
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /unknown command/);
+  const flag = await run(['debug', '--outptu', 'x']);
+  t.equal(flag.status, 2);
+  t.match(flag.stderr, /unknown option/);
+});
