@@ -74,6 +74,7 @@ export function registerResponseValidation(app: FastifyInstance, options: Respon
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload !== 'string' || !/json/.test(String(reply.getHeader('content-type') ?? ''))) return payload;
+    if (isDeliberatelyBroken(request)) return payload;
     const check = checkerFor(request, reply.statusCode);
     if (!check) return payload;
     let body: unknown;
@@ -85,4 +86,13 @@ export function registerResponseValidation(app: FastifyInstance, options: Respon
     if (check.Check(body)) return payload;
     return JSON.stringify(violate(request, reply, 'serialized-json', problems(check, body)));
   });
+}
+
+/**
+ * A fault rule reshaped this body on purpose (drift, overlap, malformed...): checking it
+ * would turn the fault into a 500. Injected statuses (429, 503) are still checked.
+ */
+function isDeliberatelyBroken(request: FastifyRequest): boolean {
+  const kind = (request as { faultDecision?: { action?: { kind?: string } } | null }).faultDecision?.action?.kind;
+  return kind !== undefined && kind !== 'status';
 }

@@ -125,3 +125,21 @@ t.test('a handler object of the wrong type is caught before the serializer can h
   t.match(violations[1], { url: '/test/serialized', statusCode: 200, stage: 'serialized-json' });
   t.match(violations[1]!.errors[0], /^\/hed_records\/0\//);
 });
+
+t.test('bodies a fault rule breaks on purpose pass through; injected statuses are still checked', async (t) => {
+  const violations: ResponseViolation[] = [];
+  const app = await buildTestApp({ students: 5 }, { validateResponses: { onViolation: (v) => violations.push(v) } });
+  t.teardown(() => app.close());
+  const checker = createResponseChecker((await app.inject({ url: '/openapi.json' })).json());
+
+  app.faults.add([{ id: 'drifting', drift: true, times: 1 }]);
+  const drifted = await app.inject({ url: '/hed_data', headers: AUTH });
+  t.equal(drifted.statusCode, 200, 'the drifted page is answered, not turned into a 500');
+  t.ok(checker.check(seen('GET', '/hed_data', drifted)).length > 0, 'and it does break the document, as the fault intends');
+
+  app.faults.add([{ id: 'down', status: 503, times: 1 }]);
+  const down = await app.inject({ url: '/hed_data', headers: AUTH });
+  t.equal(down.statusCode, 503);
+  t.same(checker.check(seen('GET', '/hed_data', down)), [], 'an injected 503 conforms to the document');
+  t.same(violations, []);
+});
