@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ function inspect(dir: string): { rows: Record<string, unknown>[]; dbState: unkno
   return { rows, dbState, fileState, duplicates };
 }
 
-async function rerunAndCheck(t: Tap.Test, dir: string, label: string): Promise<void> {
+async function rerunAndCheck(t: Test, dir: string, label: string): Promise<void> {
   const crashed = inspect(dir);
   t.comment(`${label}: ${crashed.rows.length} rows committed, state ${JSON.stringify(crashed.dbState)}`);
   // The rerun goes straight to the mock: the cursor is the mock's, whatever proxy served it.

@@ -54,7 +54,7 @@ t.test('a full sync lands all 600 records equal to GET /__admin/records, then sy
   await fetch(`${mock.url}/__admin/reset`, { method: 'POST' });
   const dir = t.testdir();
   const first = await sync(dir);
-  t.equal(first.result.ok, true, first.result.reason);
+  t.equal(first.result.ok, true, first.result.reason ?? '');
   t.same(first.result.counts, { upserts: 600, updates: 0, deletes: 0, truncates: 0, schemaChanges: 1, checkpoints: 7 });
   t.match(first.text, /^\S+ INFO Previous state: \{\}$/m);
   t.equal(first.text.match(/^\S+ INFO Checkpoint: \{"next_cursor":"[A-Za-z0-9_-]+"\}$/gm)?.length, 7, 'one checkpoint line per page');
@@ -178,7 +178,7 @@ t.test('429 and 5xx are retried after Retry-After or backoff, and the sync compl
   });
   t.teardown(server.close);
   const run = await sync(t.testdir(), { configuration: configurationFor(server.url, { base_delay_ms: '100', max_attempts: '4' }) });
-  t.equal(run.result.ok, true, run.result.reason);
+  t.equal(run.result.ok, true, run.result.reason ?? '');
   // random 0.5 and jitter_ratio 0.5: backoff takes a quarter off.
   t.same(run.waits, [75, 2_000, 7_000, 150, 300], 'page 1: 503 backoff, Retry-After seconds; page 3: Retry-After date, 502 and bad body backoff growing per attempt');
   t.equal(run.text.match(/WARNING Retrying page/g)?.length, 5);
@@ -195,7 +195,7 @@ t.test('a request timeout is retried; a hanging server does not hang the sync', 
   });
   t.teardown(server.close);
   const run = await sync(t.testdir(), { configuration: configurationFor(server.url, { timeout_ms: '300', page_size: '200' }) });
-  t.equal(run.result.ok, true, run.result.reason);
+  t.equal(run.result.ok, true, run.result.reason ?? '');
   t.match(run.text, /Retrying page 1 in \d+ ms \(attempt 2 of 6\) after a timeout/);
   t.equal(run.result.counts.upserts, 600);
 });
@@ -262,7 +262,7 @@ t.test('a field that appears adds a column; a field that disappears is NULL in t
   t.teardown(server.close);
   const dir = t.testdir();
   const run = await sync(dir, { configuration: configurationFor(server.url) });
-  t.equal(run.result.ok, true, run.result.reason);
+  t.equal(run.result.ok, true, run.result.reason ?? '');
   t.equal(run.result.counts.schemaChanges, 2, 'the table, then one new column');
   const warehouse = openWarehouse(join(dir, 'warehouse.db'));
   t.teardown(() => warehouse.close());
