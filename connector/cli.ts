@@ -120,25 +120,34 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
 }
 
 /**
- * Entry point of bin/hed-connector.js: runs the command and sets process.exitCode
- * (0 ok, 1 sync failed, 2 bad configuration or usage). Resolves with the code too.
+ * Runs one hed-connector command and resolves with its exit code (0 ok, 1 sync failed,
+ * 2 bad configuration or usage). Touches no process state, so tests call it directly.
  *
  * @example
- * await main(['node', 'hed-connector', 'debug', '--configuration', 'fixtures/configuration.json']);
+ * await runCli(['node', 'hed-connector', 'debug', '--configuration', 'fixtures/configuration.json']) // 0
  */
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   const result = { exitCode: EXIT.ok as number };
   try {
     await createProgram(io, result).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors were already printed.
+      // --help ends here with code 0; usage errors were already printed with the help hint.
       result.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badConfiguration;
     } else {
       io.stderr.write(`hed-connector: ${error instanceof Error ? error.message : String(error)}\n`);
       result.exitCode = EXIT.syncFailed;
     }
   }
-  process.exitCode = result.exitCode;
   return result.exitCode;
+}
+
+/** Entry point of bin/hed-connector.js: runCli, then the exit code on process.exitCode. */
+export async function main(argv: string[]): Promise<void> {
+  // `hed-connector debug | head`: the reader left. Stop quietly; every committed page is safe.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await runCli(argv);
 }

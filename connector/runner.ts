@@ -87,16 +87,17 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   let retries = 0;
-  let received = 0;
   const onEvent = (event: SyncEvent) => {
     if (event.kind === 'request') {
-      if (options.out.isTTY === true) progress.status(`page ${event.page}${event.attempt > 1 ? ` attempt ${event.attempt}` : ''}: ${counts.upserts} upserts, ${retries} retries`);
+      // Only a live line is worth redrawing per request; plain output gets one line per page.
+      if (options.out.isTTY === true) {
+        progress.status(`page ${event.page}${event.attempt > 1 ? ` attempt ${event.attempt}` : ''} requested · ${counts.upserts} upserts committed · ${retries} retries`);
+      }
     } else if (event.kind === 'retry') {
       retries++;
       progress.log('WARNING', `Retrying page ${event.page} in ${event.waitMs} ms (attempt ${event.attempt + 1} of ${settings.retry.maxAttempts}) after ${event.reason}`);
     } else {
-      received += event.records;
-      progress.status(`page ${event.page}: ${event.records} records received (${received} this sync), has_more ${event.hasMore}`);
+      progress.status(`page ${event.page} received: ${event.records} records, has_more ${event.hasMore} · ${counts.upserts} upserts committed · ${retries} retries`);
     }
   };
 

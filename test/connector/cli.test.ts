@@ -1,6 +1,8 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { runCli, type CliIo } from '../../connector/cli.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
@@ -138,4 +140,59 @@ t.test('--help works on every command; an unknown command or flag exits 2', { sk
   const flag = await run(['debug', '--outptu', 'x']);
   t.equal(flag.status, 2);
   t.match(flag.stderr, /unknown option/);
+});
+
+/** In-process streams for runCli; `tty` makes stdin and stdout claim to be a terminal. */
+function memoryIo(tty: boolean, input = ''): { io: CliIo; stdout(): string; stderr(): string } {
+  const stdout = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  Object.assign(stdout, { isTTY: tty });
+  Object.assign(stdin, { isTTY: tty });
+  stdin.end(input);
+  return { io: { stdout, stderr: { write: (text: string) => (err += text) }, stdin }, stdout: () => out, stderr: () => err };
+}
+
+t.test('runCli in process: exit codes for a sync, a bad configuration and --help', async (t) => {
+  const dir = t.testdir();
+  const path = join(dir, 'configuration.json');
+  writeFileSync(path, JSON.stringify(configurationFor(mock.url)));
+  const ok = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], ok.io), 0);
+  t.match(ok.stdout(), /Upserts {9}\| 120\n/);
+  writeFileSync(path, JSON.stringify({ ...configurationFor(mock.url), page_size: 'x' }));
+  const bad = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], bad.io), 2);
+  t.match(bad.stderr(), /bad configuration \(page_size\)/);
+  const help = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--help'], help.io), 0);
+  t.match(help.stdout(), /--configuration <file>/);
+  const usage = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--nope'], usage.io), 2);
+  t.match(usage.stderr(), /unknown option '--nope'/);
+});
+
+t.test('reset on a terminal asks first and deletes only on yes', async (t) => {
+  const dir = t.testdir();
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  writeFileSync(join(out, 'state.json'), '{}');
+  const no = memoryIo(true, 'n\n');
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], no.io), 0);
+  t.match(no.stdout(), /Delete .*out .*\[y\/N\] /);
+  t.match(no.stdout(), /Reset cancelled; nothing deleted\./);
+  t.ok(existsSync(join(out, 'state.json')));
+  const yes = memoryIo(true, 'y\n');
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], yes.io), 0);
+  t.notOk(existsSync(out));
+  const refused = memoryIo(false);
+  mkdirSync(out);
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], refused.io), 1);
+  t.match(refused.stderr(), /without confirmation/);
+  writeFileSync(join(dir, 'file.txt'), 'x');
+  const notDir = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', join(dir, 'file.txt'), '--force'], notDir.io), 1);
+  t.match(notDir.stderr(), /is not a directory/);
 });
