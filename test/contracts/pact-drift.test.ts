@@ -33,7 +33,7 @@ t.test(
       return;
     }
     const working = await readFile(PACT_FILE, 'utf8');
-    t.equal(working, committed, `${path} differs from HEAD: the regenerated pact was not committed. Review git diff ${path} and commit it.`);
+    t.equal(working, committed, `${path} equals HEAD (when not, a regenerated pact was not committed: review git diff ${path} and commit it)`);
   },
 );
 
