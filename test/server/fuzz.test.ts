@@ -256,4 +256,11 @@ t.test('every documented path answers an undocumented method with 405, Allow and
     }
   }
   t.ok(checked >= Object.keys(doc.paths).length * 4, `${checked} method/path pairs checked`);
+
+  // Known gap, kept visible: the 405 matcher in server/plugins/errors.ts accepts a trailing
+  // slash, so GET /hed_data/ is told "GET is not allowed; use GET, HEAD".
+  const slash = await app.inject({ method: 'GET', url: '/hed_data/', headers: { 'x-api-key': API_KEY } });
+  t.not(slash.statusCode, 405, `GET /hed_data/ is not refused with a 405 that names GET as allowed (${slash.body})`, {
+    todo: 'server/plugins/errors.ts: answer 404 (or serve the route) for a trailing slash, not 405 with the same method in Allow',
+  });
 });
