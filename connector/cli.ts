@@ -149,5 +149,10 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+  // Ctrl-C mid-sync: say what is kept. Committed pages are safe, the open one is dropped.
+  process.once('SIGINT', () => {
+    process.stdout.write(`\n${new Date().toISOString()} WARNING Interrupted. Every checkpointed page is kept; run the same command to resume.\n`);
+    process.exit(130);
+  });
   process.exitCode = await runCli(argv);
 }

@@ -65,8 +65,12 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
   };
 
   try {
-    mkdirSync(options.outputDir, { recursive: true });
-    warehouse = openWarehouse(join(options.outputDir, WAREHOUSE_FILE));
+    try {
+      mkdirSync(options.outputDir, { recursive: true });
+      warehouse = openWarehouse(join(options.outputDir, WAREHOUSE_FILE));
+    } catch (error) {
+      throw new Error(`Cannot use ${options.outputDir} as the output directory (${errorMessage(error)}). Pass --output with a directory hed-connector may write.`);
+    }
     const start = loadStartState(warehouse, options.outputDir);
     if (start.warning !== undefined) progress.log('WARNING', start.warning);
     state = start.state;

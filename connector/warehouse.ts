@@ -47,6 +47,8 @@ export function openWarehouse(path: string): Warehouse {
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the state.json that mirrors it is written.
   db.pragma('synchronous = FULL');
+  // A second sync on the same DIR waits for the first one's transaction instead of failing.
+  db.pragma('busy_timeout = 5000');
   db.exec(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     state TEXT NOT NULL,

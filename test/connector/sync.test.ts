@@ -279,3 +279,10 @@ t.test('the output directory is created when missing', async (t) => {
   t.equal(run.result.ok, true);
   t.ok(existsSync(join(dir, 'warehouse.db')) && existsSync(join(dir, 'state.json')));
 });
+
+t.test('an output path that is a file fails the sync with a sentence, not a stack', async (t) => {
+  const dir = t.testdir({ 'taken': 'a file' });
+  const run = await sync(join(dir, 'taken'));
+  t.equal(run.result.ok, false);
+  t.match(run.result.reason, /^Cannot use .*taken as the output directory \(.*\)\. Pass --output with a directory hed-connector may write\.$/);
+});
