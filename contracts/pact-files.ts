@@ -1,12 +1,26 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The pact's consumer and provider names; Pact names the file after them. */
 export const CONSUMER = 'hed-connector';
 export const PROVIDER = 'hed-api';
 
-/** The committed pact, as an absolute path. */
-export const PACT_FILE = fileURLToPath(new URL(`./pacts/${CONSUMER}-${PROVIDER}.json`, import.meta.url));
+/** The directory of committed pacts, as an absolute path. */
+export const PACTS_DIR = fileURLToPath(new URL('./pacts/', import.meta.url));
+/** Our connector's committed pact, as an absolute path. */
+export const PACT_FILE = join(PACTS_DIR, `${CONSUMER}-${PROVIDER}.json`);
+
+/**
+ * Every committed pact (`contracts/pacts/*.json`), sorted: provider verification checks all.
+ *
+ * @example
+ * await committedPactFiles() // ['/…/contracts/pacts/hed-connector-hed-api.json']
+ */
+export async function committedPactFiles(): Promise<string[]> {
+  const names = await readdir(PACTS_DIR).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(PACTS_DIR, n));
+}
 
 /** The parts of a pact file the checks look at. */
 export interface PactFile {

@@ -6,7 +6,7 @@ import { Verifier } from '@pact-foundation/pact';
 import { buildApp } from '../../server/app.js';
 import { serverConfig } from '../../server/config.js';
 import { createStateHandlers, STATE_SETUP_HEADER } from '../../contracts/provider-states.js';
-import { PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
+import { committedPactFiles, PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
 import { createResponseChecker } from '../../contracts/conformance.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
 
@@ -40,13 +40,13 @@ async function startProvider() {
   return { app, url, seen, violations, states: createStateHandlers(app) };
 }
 
-async function verify(pactUrl: string) {
+async function verify(pactUrls: string[]) {
   const provider = await startProvider();
   try {
     const output = await new Verifier({
       provider: PROVIDER,
       providerBaseUrl: provider.url,
-      pactUrls: [pactUrl],
+      pactUrls,
       stateHandlers: provider.states.handlers,
       proxyHost: '127.0.0.1',
       logLevel: 'error',
@@ -59,12 +59,14 @@ async function verify(pactUrl: string) {
   }
 }
 
-t.test('the committed pact verifies against the real server, every interaction of it', async (t) => {
-  const pact = await readPact(PACT_FILE);
+t.test('the committed pacts verify against the real server, every interaction of them', async (t) => {
+  const files = await committedPactFiles();
+  t.ok(files.includes(PACT_FILE), `the connector's pact is among the ${files.length} committed pact file(s)`);
+  const pact = { interactions: (await Promise.all(files.map(readPact))).flatMap((p) => p.interactions) };
   const interactions = pact.interactions.length;
-  t.ok(interactions >= 9, `the pact holds ${interactions} interactions`);
+  t.ok(interactions >= 9, `the pacts hold ${interactions} interactions`);
 
-  const result = await verify(PACT_FILE);
+  const result = await verify(files);
   t.error(result.error, 'the verifier reports no mismatch');
   t.equal(result.seen.length, interactions, `the provider answered exactly one request per interaction (${result.seen.length} of ${interactions}): verifying nothing fails`);
   const statesWanted = pact.interactions.reduce((n, i) => n + (i.providerStates?.length ?? 0), 0);
@@ -98,7 +100,7 @@ t.test('a pact the server does not honour fails verification', async (t) => {
   const broken = join(dir, 'broken-pact.json');
   await writeFile(broken, JSON.stringify(pact, null, 2));
 
-  const result = await verify(broken);
+  const result = await verify([broken]);
   t.ok(result.error, 'verification fails');
   t.match(String(result.error?.message ?? ''), /fail/i, `the error says it failed: ${result.error?.message}`);
   t.equal(result.seen.length, pact.interactions.length, 'the other interactions were still replayed');
