@@ -194,7 +194,7 @@ t.test('a request timeout is retried; a hanging server does not hang the sync', 
     sendJson(res, status, body);
   });
   t.teardown(server.close);
-  const run = await sync(t.testdir(), { configuration: configurationFor(server.url, { timeout_ms: '300', page_size: '200' }) });
+  const run = await sync(t.testdir(), { configuration: configurationFor(server.url, { timeout_ms: '1500', page_size: '200' }) });
   t.equal(run.result.ok, true, run.result.reason ?? '');
   t.match(run.text, /Retrying page 1 in \d+ ms \(attempt 2 of 6\) after a timeout/);
   t.equal(run.result.counts.upserts, 600);
