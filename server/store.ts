@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 
-import { advanceStudent, drawStudent, generateStudents } from './core/dataset.js';
+import { advanceStudent, drawStudent, generateStudents, studentJson } from './core/dataset.js';
 import { createRandom, randomInt, type Random } from './core/random.js';
 import type { SequencedRow } from './core/paging.js';
 import type { HedRecord } from './schemas/record.js';
@@ -8,7 +8,7 @@ import type { MutationResult } from './schemas/admin.js';
 
 /** Bump when the generator's output changes, so a `--db` file built by an older one is rebuilt. */
 export const GENERATOR_VERSION = 1;
-const INSERT_BATCH_ROWS = 5_000;
+const INSERT_BATCH_ROWS = 250;
 
 export interface StoreOptions {
   seed: number;
@@ -93,7 +93,7 @@ export function createStore(options: StoreOptions): RecordStore {
     for (const record of generateStudents(seed, students)) {
       i += 1;
       lastEpoch = record.last_updated_epoch;
-      params.push(i, i - 1, JSON.stringify(record));
+      params.push(i, i - 1, studentJson(record));
       if (params.length === INSERT_BATCH_ROWS * 3) {
         sql.insertBatch.run(params);
         params.length = 0;
@@ -131,13 +131,13 @@ export function createStore(options: StoreOptions): RecordStore {
       const row = sql.byIdx.get(idx);
       if (!row) throw new StoreError(`Record index ${idx} is missing from the store; reset the dataset.`);
       const next = advanceStudent(JSON.parse(row.json) as HedRecord, r, tick());
-      sql.move.run(++maxSeq, JSON.stringify(next), idx);
+      sql.move.run(++maxSeq, studentJson(next), idx);
       updated.push(next.record_id);
     }
     for (let j = 0; j < create; j++) {
       const idx = count + j;
       const record = drawStudent(r, idx, tick());
-      sql.insertOne.run(++maxSeq, idx, JSON.stringify(record));
+      sql.insertOne.run(++maxSeq, idx, studentJson(record));
       created.push(record.record_id);
     }
     meta.set('batches', batch);

@@ -1,4 +1,4 @@
-import { Faker, en } from '@faker-js/faker';
+import { generateMersenne53Randomizer } from '@faker-js/faker';
 
 /**
  * The draws the generators need. Every value in the dataset, in mutations and in fault
@@ -11,19 +11,32 @@ export interface Random {
   uuid(): string;
 }
 
+const HEX = '0123456789abcdef';
+
 /**
- * A seeded Random backed by @faker-js/faker (its exact version is pinned in package.json:
- * the version decides the dataset).
+ * A seeded Random on @faker-js/faker's Mersenne Twister (its exact version is pinned in
+ * package.json: the version decides the dataset). It draws from faker's randomizer
+ * directly and gives the values `faker.number.float()` and `faker.string.uuid()` give
+ * for the same seed (a test holds the two side by side), without faker's per-call option
+ * handling, which was a third of the time to build a large dataset.
  *
  * @example
  * const r = createRandom(42, 'mutations', 3); r.float() // same value on every machine
  */
 export function createRandom(seed: number, ...stream: (string | number)[]): Random {
-  const faker = new Faker({ locale: [en] });
-  faker.seed(stream.length === 0 ? seed : [seed, ...stream.map(streamNumber)]);
+  const randomizer = generateMersenne53Randomizer();
+  randomizer.seed(stream.length === 0 ? seed : [seed, ...stream.map(streamNumber)]);
+  const next = () => randomizer.next();
   return {
-    float: () => faker.number.float(),
-    uuid: () => faker.string.uuid(),
+    float: next,
+    uuid() {
+      // faker fills the template "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" with every x
+      // first, left to right (a hex digit each: floor(u * 16)), then y (floor(u * 4 + 8)).
+      let x = '';
+      for (let i = 0; i < 30; i++) x += HEX[Math.floor(next() * 16)];
+      const y = HEX[Math.floor(next() * 4 + 8)];
+      return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(12, 15)}-${y}${x.slice(15, 18)}-${x.slice(18)}`;
+    },
   };
 }
 

@@ -1,24 +1,50 @@
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const SECONDS_PER_DAY = 86_400;
+
+// Building a million records formats three timestamps each; a Date per call was a tenth
+// of the build. The calendar date of a day number is looked up instead (a few hundred
+// distinct days in any dataset) and the time of day is plain arithmetic.
+const DAY_CACHE_MAX = 4_096;
+const dayCache = new Map<number, string>();
+
+/** "2025-07-27" for a day number (days since 1970-01-01, UTC). */
+function formatDay(day: number): string {
+  let text = dayCache.get(day);
+  if (text === undefined) {
+    const d = new Date(day * SECONDS_PER_DAY * 1000);
+    text = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+    if (dayCache.size >= DAY_CACHE_MAX) dayCache.clear();
+    dayCache.set(day, text);
+  }
+  return text;
+}
+
+/** Splits whole Unix seconds into the day's date text and the hour, minute and second. */
+function split(epochSeconds: number): [date: string, hour: number, minute: number, second: number] {
+  const whole = Math.floor(epochSeconds);
+  const day = Math.floor(whole / SECONDS_PER_DAY);
+  const ofDay = whole - day * SECONDS_PER_DAY;
+  const hour = Math.floor(ofDay / 3600);
+  const minute = Math.floor((ofDay - hour * 3600) / 60);
+  return [formatDay(day), hour, minute, ofDay - hour * 3600 - minute * 60];
+}
 
 /** "2025-07-27 14:28:37" from Unix seconds, in UTC. */
 export function formatDateTime(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  return `${formatDate(d)} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const [date, h, m, s] = split(epochSeconds);
+  return `${date} ${pad2(h)}:${pad2(m)}:${pad2(s)}`;
 }
 
 /** "2024-08-11 0:00:00" from Unix seconds: the hour is not zero-padded, as in the hosted API. */
 export function formatLooseDateTime(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  return `${formatDate(d)} ${d.getUTCHours()}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const [date, h, m, s] = split(epochSeconds);
+  return `${date} ${h}:${pad2(m)}:${pad2(s)}`;
 }
 
 /** "2025-08-01T06:12:09Z" from Unix seconds. */
 export function formatIsoSeconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().slice(0, 19) + 'Z';
-}
-
-function formatDate(d: Date): string {
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  const [date, h, m, s] = split(epochSeconds);
+  return `${date}T${pad2(h)}:${pad2(m)}:${pad2(s)}Z`;
 }
 
 /** Unix seconds of a UTC calendar date. */
