@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: page throughput, connector sync and dataset build, each figure beside
+ * a baseline measured in the same run, on loopback, in bounded time. Prints one table and
+ * exits 1 when a floor is missed (2 when the bench itself cannot run). Not part of
+ * `npm test`: timing never decides a test.
+ */
+import { cpus } from 'node:os';
+import { BenchError, peakRssBytes, startListening, type ListeningChild } from './processes.js';
+import { allFloorsMet, formatTable, type BenchRow } from './report.js';
+import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
+import { comparePageThroughput } from './throughput.js';
+
+const API_KEY = 'hed-demo-key';
+const MB = 1024 * 1024;
+const SETTINGS = {
+  throughputPageSize: 100,
+  syncStudents: 100_000,
+  syncPageSize: 200,
+  buildStudents: 1_000_000,
+  connectorPeakRssMaxMb: 250,
+  /** "Not growing with the dataset": the 1M sync's peak may exceed the 100k sync's by this share. */
+  rssGrowthMaxRatio: 1.25,
+  buildSecondsFloor: 30,
+  buildSecondsAim: 5,
+  serverStartTimeoutMs: 120_000,
+  syncTimeoutMs: 180_000,
+  fullSyncTimeoutMs: 300_000,
+} as const;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const seconds = (ms: number) => ms / 1000;
+const megabytes = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / MB);
+
+function startMock(students: number): Promise<ListeningChild> {
+  return startListening(process.execPath, ['bin/hed-mock.js', 'serve', '--port', '0', '--students', String(students), '--log-level', 'silent'], SETTINGS.serverStartTimeoutMs);
+}
+
+async function pageThroughput(mock: ListeningChild, rows: BenchRow[]): Promise<void> {
+  log(`1. page throughput: GET /hed_data?page_size=${SETTINGS.throughputPageSize}, 20 connections, mock vs node:http ceiling`);
+  const result = await comparePageThroughput(mock.url, API_KEY, SETTINGS.throughputPageSize);
+  rows.push({
+    part: '1',
+    figure: `GET /hed_data?page_size=${SETTINGS.throughputPageSize} (${Math.round(result.bytesPerAnswer / 1024)} KiB)`,
+    value: result.mockRps,
+    baseline: result.ceilingRps,
+    baselineLabel: 'node:http ceiling',
+    unit: 'req/s',
+    judgement: { kind: 'ratio-at-least', floor: 0.5, aim: 0.8 },
+    ...(result.problems.length ? { note: result.problems.join('; ') } : {}),
+  });
+}
+
+async function connectorSync(mock: ListeningChild, rows: BenchRow[]): Promise<SyncRun | undefined> {
+  const n = SETTINGS.syncStudents;
+  log(`2. sync of ${n.toLocaleString('en-US')} students at page_size ${SETTINGS.syncPageSize}: least possible loop, then the connector`);
+  const baseline = await runBaselineSync(mock.url, API_KEY, SETTINGS.syncPageSize, SETTINGS.syncTimeoutMs);
+  const unavailable = connectorUnavailable();
+  const speed = (run: SyncRun) => run.records / seconds(run.ms);
+  const figure = `sync ${n.toLocaleString('en-US')} at page_size ${SETTINGS.syncPageSize}`;
+  if (unavailable) {
+    rows.push({ part: '2', figure, baseline: speed(baseline), baselineLabel: 'least loop', unit: 'rec/s', judgement: { kind: 'ratio-at-least', floor: 0.5, aim: 0.8 }, note: unavailable });
+    return undefined;
+  }
+  const connector = await runConnectorSync(mock.url, API_KEY, SETTINGS.syncPageSize, SETTINGS.syncTimeoutMs);
+  const complete = connector.records === n && baseline.records === n;
+  rows.push({
+    part: '2',
+    figure,
+    value: speed(connector),
+    baseline: speed(baseline),
+    baselineLabel: 'least loop',
+    unit: 'rec/s',
+    judgement: { kind: 'ratio-at-least', floor: 0.5, aim: 0.8 },
+    ...(complete ? {} : { note: `records synced: connector ${connector.records}, baseline ${baseline.records}, expected ${n}` }),
+  });
+  rows.push({
+    part: '2',
+    figure: `connector peak RSS, ${n.toLocaleString('en-US')} sync`,
+    ...(connector.peakRssBytes === undefined ? { note: 'peak RSS not measurable here (no /usr/bin/time or /proc)' } : { value: megabytes(connector.peakRssBytes)! }),
+    unit: 'MB',
+    judgement: { kind: 'at-most', floor: SETTINGS.connectorPeakRssMaxMb, aim: SETTINGS.connectorPeakRssMaxMb },
+  });
+  return connector;
+}
+
+async function datasetBuild(rows: BenchRow[], sync100k: SyncRun | undefined): Promise<void> {
+  const n = SETTINGS.buildStudents;
+  log(`3. dataset build: hed-mock serve --students ${n.toLocaleString('en-US')} until "listening on", then a full connector sync`);
+  const mock = await startMock(n);
+  try {
+    rows.push({
+      part: '3',
+      figure: `start with --students ${n.toLocaleString('en-US')}`,
+      value: seconds(mock.startupMs),
+      unit: 's',
+      judgement: { kind: 'at-most', floor: SETTINGS.buildSecondsFloor, aim: SETTINGS.buildSecondsAim },
+    });
+    rows.push({ part: '3', figure: 'server peak RSS after the build', ...(megabytes(peakRssBytes(mock.child.pid)) === undefined ? { note: 'not measurable here' } : { value: megabytes(peakRssBytes(mock.child.pid))! }), unit: 'MB', judgement: { kind: 'info' } });
+
+    const figure = `connector peak RSS, ${n.toLocaleString('en-US')} sync`;
+    const unavailable = connectorUnavailable();
+    if (unavailable) {
+      rows.push({ part: '3', figure, unit: 'MB', judgement: { kind: 'at-most', floor: SETTINGS.connectorPeakRssMaxMb, aim: SETTINGS.connectorPeakRssMaxMb }, note: unavailable });
+      return;
+    }
+    const full = await runConnectorSync(mock.url, API_KEY, SETTINGS.syncPageSize, SETTINGS.fullSyncTimeoutMs);
+    const base = megabytes(sync100k?.peakRssBytes);
+    // Not growing with the dataset: within a margin of the 100k run's peak, and under the cap.
+    const limit = base === undefined ? SETTINGS.connectorPeakRssMaxMb : Math.min(SETTINGS.connectorPeakRssMaxMb, base * SETTINGS.rssGrowthMaxRatio);
+    rows.push({
+      part: '3',
+      figure,
+      ...(full.peakRssBytes === undefined ? {} : { value: megabytes(full.peakRssBytes)! }),
+      ...(base === undefined ? {} : { baseline: base, baselineLabel: '100k sync' }),
+      unit: 'MB',
+      judgement: { kind: 'at-most', floor: limit, aim: limit },
+      note: `${full.records.toLocaleString('en-US')} records in ${seconds(full.ms).toFixed(1)} s (${Math.round(full.records / seconds(full.ms)).toLocaleString('en-US')} rec/s); the limit is min(${SETTINGS.connectorPeakRssMaxMb} MB, ${SETTINGS.rssGrowthMaxRatio} x the 100k peak)${full.records === n ? '' : `; expected ${n} records`}`,
+    });
+  } finally {
+    await mock.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}/${process.arch}`;
+  log(machine);
+  const rows: BenchRow[] = [];
+  let sync100k: SyncRun | undefined;
+
+  const mock = await startMock(SETTINGS.syncStudents);
+  try {
+    await pageThroughput(mock, rows);
+    sync100k = await connectorSync(mock, rows);
+  } finally {
+    await mock.stop();
+  }
+  await datasetBuild(rows, sync100k);
+
+  process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
+  process.stdout.write(`${formatTable(rows)}\n\n`);
+  const ok = allFloorsMet(rows);
+  process.stdout.write(ok ? 'Every floor met.\n' : 'A floor was NOT met (see the last column).\n');
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(2);
+  },
+);
