@@ -4,19 +4,24 @@ import { ApiError } from '../errors.js';
 import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { pageJson, planPage } from '../core/paging.js';
+import { pageCacheFor } from '../core/page-cache.js';
 import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../schemas/page.js';
 import { ApiErrorBody } from '../schemas/errors.js';
 import { sendFaultedPage } from '../faults/wire.js';
 
 /**
- * The serialized page after `position`: what `GET /hed_data` answers.
+ * The serialized page after `position`: what `GET /hed_data` answers. Pages only change
+ * when the data does (store.version), so they come from a bounded cache per app, which
+ * also holds their bytes for sendSerializedJson.
  *
  * @example
  * renderPage(app, 0, 100) // '{"hed_records":[...],"next_cursor":"...","has_more":true}'
  */
 export function renderPage(app: FastifyInstance, position: number, pageSize: number): string {
-  const plan = planPage(position, pageSize, app.store.rowsAfter(position, pageSize + 1), app.config.paging);
-  return pageJson(plan, app.cursors.encode(plan.nextPosition));
+  return pageCacheFor(app).get(app.store.version, position, pageSize, app.config.paging, () => {
+    const plan = planPage(position, pageSize, app.store.rowsAfter(position, pageSize + 1), app.config.paging);
+    return pageJson(plan, app.cursors.encode(plan.nextPosition));
+  });
 }
 
 /** x-api-key (or its alias api_key) must be one of the configured keys. */
