@@ -1,14 +1,22 @@
+import { availableParallelism } from 'node:os';
 import Database from 'better-sqlite3';
 
 import { advanceStudent, drawStudent, generateStudents, studentJson } from './core/dataset.js';
 import { createRandom, randomInt, type Random } from './core/random.js';
+import { DatasetWorkerError, studentJsonInWorkers, type JsonBatch } from './dataset-threads.js';
 import type { SequencedRow } from './core/paging.js';
 import type { HedRecord } from './schemas/record.js';
 import type { MutationResult } from './schemas/admin.js';
 
 /** Bump when the generator's output changes, so a `--db` file built by an older one is rebuilt. */
 export const GENERATOR_VERSION = 1;
+// Small enough that a batch's strings die young (5,000 made the GC promote every row),
+// large enough to amortize the statement.
 const INSERT_BATCH_ROWS = 250;
+/** From this size on the dataset is generated on worker threads while this one inserts. */
+const WORKER_MIN_STUDENTS = 50_000;
+/** Generating threads: inserting takes a fifth of the build, so two keep two cores busy. */
+const BUILD_LANES = Math.max(1, Math.min(2, availableParallelism()));
 
 export interface StoreOptions {
   seed: number;
@@ -56,6 +64,7 @@ export function createStore(options: StoreOptions): RecordStore {
   const { seed, students } = options;
   const db = new Database(options.path ?? ':memory:');
   const inMemory = options.path === undefined || options.path === ':memory:';
+  db.pragma('page_size = 65536');
   db.pragma(inMemory ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`
@@ -72,8 +81,9 @@ export function createStore(options: StoreOptions): RecordStore {
     all: db.prepare<[], { json: string }>('SELECT json FROM records ORDER BY seq'),
     byIdx: db.prepare<[number], { seq: number; json: string }>('SELECT seq, json FROM records WHERE idx = ?'),
     move: db.prepare<[number, string, number]>('UPDATE records SET seq = ?, json = ? WHERE idx = ?'),
-    insertOne: db.prepare<[number, number, string]>('INSERT INTO records (seq, idx, json) VALUES (?, ?, ?)'),
-    insertBatch: db.prepare(`INSERT INTO records (seq, idx, json) VALUES ${Array(INSERT_BATCH_ROWS).fill('(?, ?, ?)').join(', ')}`),
+    // CAST: the build may bind a record as bytes (from the dataset worker); it is stored as text.
+    insertOne: db.prepare<[number, number, string | Buffer]>('INSERT INTO records (seq, idx, json) VALUES (?, ?, CAST(? AS TEXT))'),
+    insertBatch: db.prepare(`INSERT INTO records (seq, idx, json) VALUES ${Array(INSERT_BATCH_ROWS).fill('(?, ?, CAST(? AS TEXT))').join(', ')}`),
   };
   const fingerprint = JSON.stringify({ seed, students, generator: GENERATOR_VERSION });
 
@@ -85,27 +95,45 @@ export function createStore(options: StoreOptions): RecordStore {
     set: (key: string, value: number | string) => sql.setMeta.run(key, String(value)),
   };
 
-  const build = db.transaction(() => {
+  // Rows arrive in batches whose buffers may be reused once the next batch is asked for,
+  // so every batch is fully inserted before moving on.
+  const load = db.transaction((batches: Iterable<JsonBatch>) => {
     db.exec('DROP INDEX IF EXISTS records_by_idx; DELETE FROM records;');
-    const params: (number | string)[] = [];
+    const params: (number | string | Buffer)[] = [];
     let i = 0;
     let lastEpoch = 0;
-    for (const record of generateStudents(seed, students)) {
-      i += 1;
-      lastEpoch = record.last_updated_epoch;
-      params.push(i, i - 1, studentJson(record));
-      if (params.length === INSERT_BATCH_ROWS * 3) {
-        sql.insertBatch.run(params);
-        params.length = 0;
+    for (const batch of batches) {
+      for (const json of batch.rows) {
+        i += 1;
+        params.push(i, i - 1, json);
+        if (params.length === INSERT_BATCH_ROWS * 3) {
+          sql.insertBatch.run(params);
+          params.length = 0;
+        }
       }
+      for (let p = 0; p < params.length; p += 3) sql.insertOne.run(params[p] as number, params[p + 1] as number, params[p + 2] as string);
+      params.length = 0;
+      if (batch.rows.length > 0) lastEpoch = batch.lastEpoch;
     }
-    for (let p = 0; p < params.length; p += 3) sql.insertOne.run(params[p] as number, params[p + 1] as number, params[p + 2] as string);
+    if (i !== students) throw new StoreError(`The dataset build produced ${i} records instead of ${students}; start again.`);
     db.exec('CREATE UNIQUE INDEX records_by_idx ON records (idx)');
     meta.set('fingerprint', fingerprint);
     meta.set('batches', 0);
     meta.set('created', 0);
     meta.set('clock', lastEpoch);
   });
+
+  const build = () => {
+    if (students >= WORKER_MIN_STUDENTS) {
+      try {
+        return load(studentJsonInWorkers(seed, students, BUILD_LANES));
+      } catch (err) {
+        // The transaction rolled back; build again on this thread.
+        if (!(err instanceof DatasetWorkerError)) throw err;
+      }
+    }
+    return load(studentJsonHere(seed, students));
+  };
 
   const refreshCounters = () => {
     count = sql.count.get()!.n;
@@ -167,6 +195,21 @@ export function createStore(options: StoreOptions): RecordStore {
     mutate: (update, create) => mutate(update, create),
     close: () => db.close(),
   };
+}
+
+/** The initial dataset's records as JSON on this thread, in batches like the worker's. */
+function* studentJsonHere(seed: number, students: number): Generator<JsonBatch> {
+  let rows: string[] = [];
+  let lastEpoch = 0;
+  for (const record of generateStudents(seed, students)) {
+    rows.push(studentJson(record));
+    lastEpoch = record.last_updated_epoch;
+    if (rows.length === INSERT_BATCH_ROWS) {
+      yield { rows, lastEpoch };
+      rows = [];
+    }
+  }
+  yield { rows, lastEpoch };
 }
 
 /** `k` distinct integers from [0, n) in a seeded order (Floyd's algorithm: O(k) memory). */

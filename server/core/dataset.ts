@@ -1,5 +1,5 @@
 import { ACADEMIC_STANDINGS, MAJOR_CODES, type HedRecord } from '../schemas/record.js';
-import { createRandom, randomInt, randomNormal, randomPick, type Random } from './random.js';
+import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
 import { formatDateTime, formatIsoSeconds, formatLooseDateTime, utcSeconds } from './time-format.js';
 
 /** The first record's last_updated; later records follow a few seconds apart. */
@@ -86,6 +86,46 @@ export function* generateStudents(seed: number, count: number): Generator<HedRec
     const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
     yield drawStudent(r, i, epoch);
   }
+}
+
+/**
+ * The records of one lane when `lanes` threads share the build: chunks of `chunk` records
+ * go to lanes in turn (chunk c to lane c % lanes). The stream of draws is sequential, so
+ * a lane still draws every number of the other lanes' chunks, but makes no record of
+ * them; the records it keeps are those of generateStudents.
+ *
+ * @example
+ * [...generateStudentLane(42, 10, 2, 1, 2)] // records 2, 3, 6, 7
+ */
+export function* generateStudentLane(seed: number, count: number, chunk: number, lane: number, lanes: number): Generator<HedRecord> {
+  const r = createRandom(seed);
+  for (let i = 0; i < count; i++) {
+    const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
+    if (Math.floor(i / chunk) % lanes === lane) yield drawStudent(r, i, epoch);
+    else skipStudent(r);
+  }
+}
+
+/**
+ * Advances `r` past one drawStudent call without making the record: the same number of
+ * draws, which depends on two of them (GPA under 1.2 draws for suspension, aid above the
+ * zero share draws an amount). Keep it in step with drawStudent; the lane test in
+ * test/server/core/fast-paths.test.ts fails when the two part ways.
+ */
+function skipStudent(r: Random): void {
+  for (let d = 0; d < UUID_DRAWS; d++) r.float();
+  const atRisk = r.float() < AT_RISK_SHARE;
+  const gpa = round(atRisk ? randomNormal(r, 2.05, 0.55, 0, 3.6) : randomNormal(r, 3.1, 0.45, 1.4, 4), 2);
+  // completion, attempted, engagement (two), login, plagiarism
+  for (let d = 0; d < 6; d++) r.float();
+  const aidDraw = r.float();
+  r.float(); // enrollment date
+  if (gpa < 1.2) r.float(); // standingFor
+  r.float(); // major
+  r.float(); // advisor
+  if (aidDraw >= 0.22) r.float(); // aid amount
+  for (let d = 0; d < 10; d++) r.float(); // five normal draws: views, submissions, posts, scores
+  r.float(); // interventions
 }
 
 /**

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { Faker, en } from '@faker-js/faker';
-import { createRandom } from '../../../server/core/random.js';
+import { createRandom, UUID_DRAWS } from '../../../server/core/random.js';
 import { formatDateTime, formatIsoSeconds, formatLooseDateTime } from '../../../server/core/time-format.js';
-import { advanceStudent, generateStudents, studentJson } from '../../../server/core/dataset.js';
+import { advanceStudent, generateStudentLane, generateStudents, studentJson } from '../../../server/core/dataset.js';
 
 // The dataset build takes shortcuts around faker's API, Date and JSON.stringify (see the
 // README's Benchmarks section); each must give exactly what the plain call gives, or every
@@ -59,4 +59,23 @@ t.test('studentJson is JSON.stringify, byte for byte, for generated and advanced
   }
   t.equal(compared, 6_000);
   t.same(wrong, []);
+});
+
+t.test('uuid() takes UUID_DRAWS draws, so a lane can skip a record without making its UUID', async (t) => {
+  const a = createRandom(3, 'uuid-draws');
+  const b = createRandom(3, 'uuid-draws');
+  a.uuid();
+  for (let d = 0; d < UUID_DRAWS; d++) b.float();
+  t.equal(a.float(), b.float());
+});
+
+t.test('lanes of the parallel build hold exactly the records of the sequential build, in turn', async (t) => {
+  const all = [...generateStudents(42, 1_050)].map((r) => JSON.stringify(r));
+  for (const lanes of [1, 2, 3]) {
+    const got = Array.from({ length: lanes }, (_, lane) => [...generateStudentLane(42, 1_050, 100, lane, lanes)].map((r) => JSON.stringify(r)));
+    const merged: string[] = [];
+    for (let c = 0; c * 100 < 1_050; c++) merged.push(...got[c % lanes]!.slice(Math.floor(c / lanes) * 100, Math.floor(c / lanes) * 100 + 100));
+    t.equal(merged.length, all.length, `${lanes} lanes: every record once`);
+    t.ok(merged.every((json, i) => json === all[i]), `${lanes} lanes: same records in the same order`);
+  }
 });
