@@ -5,6 +5,7 @@
  * `npm test`: timing never decides a test.
  */
 import { cpus } from 'node:os';
+import { Command, Option } from 'commander';
 import { BenchError, peakRssBytes, startListening, type ListeningChild } from './processes.js';
 import { allFloorsMet, formatTable, type BenchRow } from './report.js';
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
@@ -121,21 +122,33 @@ async function datasetBuild(rows: BenchRow[], sync100k: SyncRun | undefined): Pr
   }
 }
 
-async function main(): Promise<number> {
+/** Runs one part; a failure becomes a NOT MET row with the reason instead of ending the bench. */
+async function guarded(part: string, rows: BenchRow[], run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    log(`part ${part} failed: ${err instanceof Error ? err.message : String(err)}`);
+    rows.push({ part, figure: 'part could not run', unit: '', judgement: { kind: 'at-most', floor: 0, aim: 0 }, note: reason });
+  }
+}
+
+async function main(parts: Set<string>): Promise<number> {
   const started = performance.now();
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}/${process.arch}`;
   log(machine);
   const rows: BenchRow[] = [];
   let sync100k: SyncRun | undefined;
 
+  // Every part uses the 100k server: part 3 compares the full sync's peak RSS with part 2's.
   const mock = await startMock(SETTINGS.syncStudents);
   try {
-    await pageThroughput(mock, rows);
-    sync100k = await connectorSync(mock, rows);
+    if (parts.has('1')) await guarded('1', rows, () => pageThroughput(mock, rows));
+    if (parts.has('2') || parts.has('3')) await guarded('2', rows, async () => void (sync100k = await connectorSync(mock, rows)));
   } finally {
     await mock.stop();
   }
-  await datasetBuild(rows, sync100k);
+  if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
   process.stdout.write(`${formatTable(rows)}\n\n`);
@@ -144,7 +157,22 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
+const program = new Command('bench')
+  .description(
+    'Measures page throughput (vs a node:http ceiling), connector sync (vs the least possible loop) and the 1,000,000-student ' +
+      'dataset build, prints one table and exits 1 when a floor is missed, 2 when the bench cannot run. Run through `npm run bench` (it builds dist/ first).',
+  )
+  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too)').default('1,2,3'))
+  .showHelpAfterError();
+program.parse(process.argv);
+const requested = String(program.opts<{ parts: string }>().parts).split(',').map((p) => p.trim());
+const unknown = requested.filter((p) => !['1', '2', '3'].includes(p));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2 and 3.\n`);
+  process.exit(2);
+}
+
+main(new Set(requested)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`bench: ${err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
