@@ -17,6 +17,8 @@ export interface ResponseViolation {
 export interface ResponseValidationOptions {
   /** Called once per violation (tests collect them); the client gets a 500 either way. */
   onViolation?: (violation: ResponseViolation) => void;
+  /** Called for every body that was checked, so a test can tell a check that never ran from one that passed. */
+  onChecked?: (checked: { method: string; url: string; statusCode: number; stage: ResponseViolation['stage'] }) => void;
 }
 
 /**
@@ -68,18 +70,23 @@ export function registerResponseValidation(app: FastifyInstance, options: Respon
 
   app.addHook('preSerialization', async (request, reply, payload) => {
     const check = checkerFor(request, reply.statusCode);
-    if (!check || check.Check(payload)) return payload;
+    if (!check) return payload;
+    options.onChecked?.({ method: request.method, url: request.url, statusCode: reply.statusCode, stage: 'handler-object' });
+    if (check.Check(payload)) return payload;
     return violate(request, reply, 'handler-object', problems(check, payload));
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (typeof payload !== 'string' || !/json/.test(String(reply.getHeader('content-type') ?? ''))) return payload;
+    // Pre-serialized JSON arrives as a string, or as the page cache's ready bytes.
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    if (text === undefined || !/json/.test(String(reply.getHeader('content-type') ?? ''))) return payload;
     if (isDeliberatelyBroken(request)) return payload;
     const check = checkerFor(request, reply.statusCode);
     if (!check) return payload;
+    options.onChecked?.({ method: request.method, url: request.url, statusCode: reply.statusCode, stage: 'serialized-json' });
     let body: unknown;
     try {
-      body = JSON.parse(payload);
+      body = JSON.parse(text);
     } catch (error) {
       return JSON.stringify(violate(request, reply, 'serialized-json', [`body is not JSON: ${(error as Error).message}`]));
     }

@@ -48,7 +48,11 @@ t.test('the validator rejects a broken document', async (t) => {
 
 t.test('every response of a tour of the API conforms to the document, errors included', async (t) => {
   const violations: ResponseViolation[] = [];
-  const app = await buildTestApp({ students: 30 }, { validateResponses: { onViolation: (v) => violations.push(v) } });
+  const checked: string[] = [];
+  const app = await buildTestApp(
+    { students: 30 },
+    { validateResponses: { onViolation: (v) => violations.push(v), onChecked: (c) => checked.push(`${c.statusCode} ${c.url}`) } },
+  );
   t.teardown(() => app.close());
   const checker = createResponseChecker((await app.inject({ url: '/openapi.json' })).json());
 
@@ -82,6 +86,11 @@ t.test('every response of a tour of the API conforms to the document, errors inc
   t.equal(notFound.statusCode, 404);
   t.same(checker.checkErrorBody(notFound.body), [], '404 body has the documented error shape');
   t.same(violations, [], 'no handler produced a body that breaks its route schema');
+  // Pages go out pre-serialized (often as cached bytes): they must still have been checked.
+  const again = await app.inject({ url: '/hed_data?page_size=25', headers: AUTH });
+  t.equal(again.statusCode, 200);
+  t.equal(checked.filter((c) => c === '200 /hed_data?page_size=25').length, 2, 'both reads of the same (cached) page were checked');
+  t.ok(checked.some((c) => c.startsWith('400 /hed_data')), 'error bodies were checked');
 });
 
 t.test('the response checker fails on undocumented status, content type and wrong bodies', async (t) => {
