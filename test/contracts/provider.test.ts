@@ -29,7 +29,8 @@ async function startProvider() {
   let checker: ReturnType<typeof createResponseChecker> | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/hed_data') && checker && request.headers[STATE_SETUP_HEADER] === undefined) {
-      const body = typeof payload === 'string' ? payload : '';
+      // Pages may go out as the page cache's ready bytes.
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
       const problems = checker.check({ method: request.method, url: request.url, status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body });
       seen.push({ url: request.url, status: reply.statusCode, problems });
     }
