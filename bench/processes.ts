@@ -22,13 +22,13 @@ export class BenchError extends Error {
 }
 
 /**
- * Peak resident set size (VmHWM) of a live process in bytes, from /proc; undefined where
- * /proc is missing (not Linux) or the process is gone.
+ * Peak resident set size (VmHWM) of a live process in bytes, or its current one (VmRSS),
+ * from /proc; undefined where /proc is missing (not Linux) or the process is gone.
  */
-export function peakRssBytes(pid: number | undefined): number | undefined {
+export function peakRssBytes(pid: number | undefined, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
