@@ -65,6 +65,13 @@ export interface JsonBatch {
 
 const WORKER_FILE = new URL('./dataset-worker.js', import.meta.url);
 
+export interface WorkerOptions {
+  /** Give up when no slot arrives for this long. */
+  stallMs?: number;
+  /** The compiled worker script; tests running the TypeScript sources point at dist/. */
+  workerFile?: URL;
+}
+
 /**
  * The initial dataset's records as JSON bytes, generated and serialized on `lanes` worker
  * threads (chunk c of ROWS_PER_SLOT records on lane c % lanes, see generateStudentLane)
@@ -76,15 +83,16 @@ const WORKER_FILE = new URL('./dataset-worker.js', import.meta.url);
  * @example
  * for (const batch of studentJsonInWorkers(42, 1_000_000, 2)) insert(batch.rows)
  */
-export function* studentJsonInWorkers(seed: number, students: number, lanes: number, stallMs = 30_000): Generator<JsonBatch> {
-  if (!existsSync(fileURLToPath(WORKER_FILE))) throw new DatasetWorkerError(`The dataset worker ${fileURLToPath(WORKER_FILE)} is missing.`);
+export function* studentJsonInWorkers(seed: number, students: number, lanes: number, options: WorkerOptions = {}): Generator<JsonBatch> {
+  const { stallMs = 30_000, workerFile = WORKER_FILE } = options;
+  if (!existsSync(fileURLToPath(workerFile))) throw new DatasetWorkerError(`The dataset worker ${fileURLToPath(workerFile)} is missing.`);
   const rings: SharedRing[] = [];
   const workers: Worker[] = [];
   try {
     for (let lane = 0; lane < lanes; lane++) {
       const shared = new SharedArrayBuffer(RING_BYTES);
       rings.push(ringViews(shared));
-      const worker = new Worker(WORKER_FILE, { workerData: { shared, seed, students, lane, lanes } });
+      const worker = new Worker(workerFile, { workerData: { shared, seed, students, lane, lanes } });
       worker.unref();
       // Its failures are reported through the ring; this only keeps them from being unhandled.
       worker.on('error', () => undefined);
