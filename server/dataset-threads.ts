@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
  */
 export const SLOTS = 4;
 export const ROWS_PER_SLOT = 2_000;
-/** A record is about 670 bytes; a slot holds every record at up to 1 KiB. */
-export const SLOT_BYTES = ROWS_PER_SLOT * 1_024;
+/** A record's values are about 230 bytes; a slot holds every record at up to 512. */
+export const SLOT_BYTES = ROWS_PER_SLOT * 512;
 export const CONTROL_INTS = 4;
 const ERROR_BYTES = 2_048;
 
@@ -73,17 +73,17 @@ export interface WorkerOptions {
 }
 
 /**
- * The initial dataset's records as JSON bytes, generated and serialized on `lanes` worker
- * threads (chunk c of ROWS_PER_SLOT records on lane c % lanes, see generateStudentLane)
- * while the caller inserts: on two cores the build takes about half as long. The bytes are
- * studentJson's, in the order of generateStudents. Throws DatasetWorkerError (before
- * yielding anything where it can) when the worker file is missing, a worker fails, or none
- * makes progress for `stallMs`.
+ * The initial dataset's records in their stored form (studentValuesJson) as bytes,
+ * generated and serialized on `lanes` worker threads (chunk c of ROWS_PER_SLOT records on
+ * lane c % lanes, see generateStudentLane) while the caller inserts: on two cores the
+ * build takes about half as long. Records come in the order of generateStudents. Throws
+ * DatasetWorkerError (before yielding anything where it can) when the worker file is
+ * missing, a worker fails, or none makes progress for `stallMs`.
  *
  * @example
- * for (const batch of studentJsonInWorkers(42, 1_000_000, 2)) insert(batch.rows)
+ * for (const batch of studentValuesInWorkers(42, 1_000_000, 2)) insert(batch.rows)
  */
-export function* studentJsonInWorkers(seed: number, students: number, lanes: number, options: WorkerOptions = {}): Generator<JsonBatch> {
+export function* studentValuesInWorkers(seed: number, students: number, lanes: number, options: WorkerOptions = {}): Generator<JsonBatch> {
   const { stallMs = 30_000, workerFile = WORKER_FILE } = options;
   if (!existsSync(fileURLToPath(workerFile))) throw new DatasetWorkerError(`The dataset worker ${fileURLToPath(workerFile)} is missing.`);
   const rings: SharedRing[] = [];

@@ -1,10 +1,10 @@
 /**
- * Worker thread of studentJsonInWorkers (server/dataset-threads.ts): generates its lane of
- * the initial dataset and writes each chunk's JSON into its shared ring, one slot per
+ * Worker thread of studentValuesInWorkers (server/dataset-threads.ts): generates its lane of
+ * the initial dataset and writes each chunk's stored values into its shared ring, one slot per
  * chunk, waiting while the store has not yet taken the slot it needs next.
  */
 import { workerData } from 'node:worker_threads';
-import { generateStudentLane, studentJson } from './core/dataset.js';
+import { generateStudentLane, studentValuesJson } from './core/dataset.js';
 import { CONTROL_INTS, ringViews, ROWS_PER_SLOT, SLOT, SLOT_BYTES, SLOTS } from './dataset-threads.js';
 
 const { shared, seed, students, lane, lanes } = workerData as { shared: SharedArrayBuffer; seed: number; students: number; lane: number; lanes: number };
@@ -25,7 +25,7 @@ function produce(): void {
     for (let row = 0; row < size; row++) {
       const next = records.next();
       if (next.done) throw new Error(`Lane ${lane} ran out of records in chunk ${c}.`);
-      const json = studentJson(next.value);
+      const json = studentValuesJson(next.value);
       // Records are ASCII: one byte per character.
       if (offset + json.length > end) throw new Error(`A record of ${json.length} bytes does not fit in a slot.`);
       ring.data.write(json, offset, json.length, 'latin1');

@@ -1,15 +1,18 @@
 import { availableParallelism } from 'node:os';
 import Database from 'better-sqlite3';
 
-import { advanceStudent, drawStudent, generateStudents, studentJson } from './core/dataset.js';
+import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, studentValuesJson } from './core/dataset.js';
 import { createRandom, randomInt, type Random } from './core/random.js';
-import { DatasetWorkerError, studentJsonInWorkers, type JsonBatch } from './dataset-threads.js';
+import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from './dataset-threads.js';
 import type { SequencedRow } from './core/paging.js';
 import type { HedRecord } from './schemas/record.js';
 import type { MutationResult } from './schemas/admin.js';
 
-/** Bump when the generator's output changes, so a `--db` file built by an older one is rebuilt. */
-export const GENERATOR_VERSION = 1;
+/**
+ * Bump when the generator's output or the stored form of a record changes, so a `--db`
+ * file built by an older one is rebuilt. 2: records are stored as their values only.
+ */
+export const GENERATOR_VERSION = 2;
 // Small enough that a batch's strings die young (5,000 made the GC promote every row),
 // large enough to amortize the statement.
 const INSERT_BATCH_ROWS = 250;
@@ -67,6 +70,8 @@ export function createStore(options: StoreOptions): RecordStore {
   db.pragma('page_size = 65536');
   db.pragma(inMemory ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // records.json holds a record's values as a JSON array (studentValuesJson); reads put
+  // the keys back (studentJsonFromValues).
   db.exec(`
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, idx INTEGER NOT NULL, json TEXT NOT NULL);
@@ -127,13 +132,13 @@ export function createStore(options: StoreOptions): RecordStore {
   const build = () => {
     if (students >= WORKER_MIN_STUDENTS) {
       try {
-        return load(studentJsonInWorkers(seed, students, BUILD_LANES));
+        return load(studentValuesInWorkers(seed, students, BUILD_LANES));
       } catch (err) {
         // The transaction rolled back; build again on this thread.
         if (!(err instanceof DatasetWorkerError)) throw err;
       }
     }
-    return load(studentJsonHere(seed, students));
+    return load(studentValuesHere(seed, students));
   };
 
   const refreshCounters = () => {
@@ -160,14 +165,14 @@ export function createStore(options: StoreOptions): RecordStore {
     for (const idx of sampleDistinct(r, count, update)) {
       const row = sql.byIdx.get(idx);
       if (!row) throw new StoreError(`Record index ${idx} is missing from the store; reset the dataset.`);
-      const next = advanceStudent(JSON.parse(row.json) as HedRecord, r, tick());
-      sql.move.run(++maxSeq, studentJson(next), idx);
+      const next = advanceStudent(JSON.parse(studentJsonFromValues(row.json)) as HedRecord, r, tick());
+      sql.move.run(++maxSeq, studentValuesJson(next), idx);
       updated.push(next.record_id);
     }
     for (let j = 0; j < create; j++) {
       const idx = count + j;
       const record = drawStudent(r, idx, tick());
-      sql.insertOne.run(++maxSeq, idx, studentJson(record));
+      sql.insertOne.run(++maxSeq, idx, studentValuesJson(record));
       created.push(record.record_id);
     }
     meta.set('batches', batch);
@@ -184,11 +189,15 @@ export function createStore(options: StoreOptions): RecordStore {
     get version() {
       return version;
     },
-    rowsAfter: (position, limit) => sql.rowsAfter.all(position, limit),
+    rowsAfter: (position, limit) => {
+      const rows = sql.rowsAfter.all(position, limit);
+      for (const row of rows) row.json = studentJsonFromValues(row.json);
+      return rows;
+    },
     count: () => count,
     maxPosition: () => maxSeq,
     iterateJson: function* () {
-      for (const row of sql.all.iterate()) yield (row as { json: string }).json;
+      for (const row of sql.all.iterate()) yield studentJsonFromValues((row as { json: string }).json);
     },
     reset() {
       build();
@@ -199,12 +208,12 @@ export function createStore(options: StoreOptions): RecordStore {
   };
 }
 
-/** The initial dataset's records as JSON on this thread, in batches like the worker's. */
-function* studentJsonHere(seed: number, students: number): Generator<JsonBatch> {
+/** The initial dataset's stored values on this thread, in batches like the workers'. */
+function* studentValuesHere(seed: number, students: number): Generator<JsonBatch> {
   let rows: string[] = [];
   let lastEpoch = 0;
   for (const record of generateStudents(seed, students)) {
-    rows.push(studentJson(record));
+    rows.push(studentValuesJson(record));
     lastEpoch = record.last_updated_epoch;
     if (rows.length === INSERT_BATCH_ROWS) {
       yield { rows, lastEpoch };

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { studentJson, generateStudents } from '../../server/core/dataset.js';
-import { DatasetWorkerError, studentJsonInWorkers } from '../../server/dataset-threads.js';
+import { generateStudents, studentJson, studentValuesJson } from '../../server/core/dataset.js';
+import { DatasetWorkerError, studentValuesInWorkers } from '../../server/dataset-threads.js';
 
 // A large dataset is built on worker threads (server/dataset-threads.ts), which only the
 // compiled server runs: `npm test` builds dist/ first. The served records must be those
@@ -16,10 +16,10 @@ const workerFile = new URL('../../dist/server/dataset-worker.js', import.meta.ur
 const STUDENTS = 60_001;
 
 t.test('the worker lanes yield the sequential records in order, for one and two lanes', async (t) => {
-  const expected = [...generateStudents(5, 4_001)].map(studentJson);
+  const expected = [...generateStudents(5, 4_001)].map(studentValuesJson);
   for (const lanes of [1, 2]) {
     const got: string[] = [];
-    for (const batch of studentJsonInWorkers(5, 4_001, lanes, { workerFile })) {
+    for (const batch of studentValuesInWorkers(5, 4_001, lanes, { workerFile })) {
       for (const row of batch.rows) got.push(row.toString());
     }
     t.equal(got.length, expected.length, `${lanes} lanes: every record`);
@@ -28,12 +28,12 @@ t.test('the worker lanes yield the sequential records in order, for one and two 
 });
 
 t.test('a missing or stalled worker is a DatasetWorkerError, so the store builds on its own thread', async (t) => {
-  t.throws(() => [...studentJsonInWorkers(5, 10, 1, { workerFile: new URL('file:///nonexistent/dataset-worker.js') })], DatasetWorkerError);
+  t.throws(() => [...studentValuesInWorkers(5, 10, 1, { workerFile: new URL('file:///nonexistent/dataset-worker.js') })], DatasetWorkerError);
   const dir = mkdtempSync(join(tmpdir(), 'hed-worker-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const broken = join(dir, 'broken-worker.mjs');
   writeFileSync(broken, "throw new Error('this worker never starts');\n");
-  t.throws(() => [...studentJsonInWorkers(5, 10, 1, { workerFile: pathToFileURL(broken), stallMs: 300 })], { name: 'DatasetWorkerError', message: /no progress/ });
+  t.throws(() => [...studentValuesInWorkers(5, 10, 1, { workerFile: pathToFileURL(broken), stallMs: 300 })], { name: 'DatasetWorkerError', message: /no progress/ });
 });
 
 function start(): Promise<{ child: ChildProcess; url: string }> {

@@ -2,7 +2,7 @@ import t from 'tap';
 import { Faker, en } from '@faker-js/faker';
 import { createRandom, UUID_DRAWS } from '../../../server/core/random.js';
 import { formatDateTime, formatIsoSeconds, formatLooseDateTime } from '../../../server/core/time-format.js';
-import { advanceStudent, generateStudentLane, generateStudents, studentJson } from '../../../server/core/dataset.js';
+import { advanceStudent, generateStudentLane, generateStudents, studentJson, studentJsonFromValues, studentValuesJson } from '../../../server/core/dataset.js';
 
 // The dataset build takes shortcuts around faker's API, Date and JSON.stringify (see the
 // README's Benchmarks section); each must give exactly what the plain call gives, or every
@@ -46,7 +46,7 @@ t.test('the time formats match what Date gives, across years and around midnight
   t.same(wrong, []);
 });
 
-t.test('studentJson is JSON.stringify, byte for byte, for generated and advanced records', async (t) => {
+t.test('studentJson, and the stored values expanded again, are JSON.stringify, byte for byte, for generated and advanced records', async (t) => {
   const r = createRandom(5, 'advance');
   let compared = 0;
   const wrong: string[] = [];
@@ -55,6 +55,9 @@ t.test('studentJson is JSON.stringify, byte for byte, for generated and advanced
     for (const x of [record, later]) {
       compared++;
       if (studentJson(x) !== JSON.stringify(x)) wrong.push(x.record_id);
+      const values = studentValuesJson(x);
+      if (values !== JSON.stringify(Object.values(x))) wrong.push(`values of ${x.record_id}`);
+      if (studentJsonFromValues(values) !== JSON.stringify(x)) wrong.push(`expanded ${x.record_id}`);
     }
   }
   t.equal(compared, 6_000);
