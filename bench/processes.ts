@@ -14,6 +14,7 @@ export interface ListeningChild {
   stop(): Promise<void>;
 }
 
+/** The bench itself could not run a step (a server did not start, a sync failed); exit 2. */
 export class BenchError extends Error {
   constructor(message: string) {
     super(message);
