@@ -5,6 +5,36 @@ import { fileURLToPath } from 'node:url';
 /** The project root (bench/ sits in it). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+// Every child still running, so an interrupted bench leaves nothing behind; true for
+// those that lead their own process group (runChild: GNU time and the command under it).
+const running = new Map<ChildProcess, boolean>();
+const track = (child: ChildProcess, group: boolean) => {
+  running.set(child, group);
+  child.once('exit', () => running.delete(child));
+  return child;
+};
+
+const cleanups = new Set<() => void>();
+
+/** Runs `cleanup` when the bench is interrupted, until the returned function is called. */
+export function onInterrupt(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/** Kills every child the bench started that is still running, then runs the onInterrupt cleanups. */
+export function killRunningChildren(): void {
+  for (const [child, group] of running) {
+    if (child.pid === undefined) continue;
+    try {
+      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  for (const cleanup of cleanups) cleanup();
+}
+
 /** A child process that printed "listening on http://HOST:PORT". */
 export interface ListeningChild {
   child: ChildProcess;
@@ -67,7 +97,7 @@ export function watchPeakRss(child: ChildProcess, everyMs = 100): () => number |
  */
 export function startListening(command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<ListeningChild> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }), false);
   let output = '';
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
@@ -125,9 +155,12 @@ const MAX_RSS_LINE = /^BENCH_MAX_RSS_KB=(\d+)$/m;
 export function runChild(command: string, args: string[], timeoutMs: number): Promise<ChildRun> {
   const started = performance.now();
   const timed = existsSync(TIME);
-  const child = timed
-    ? spawn(TIME, ['-f', 'BENCH_MAX_RSS_KB=%M', command, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    : spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = track(
+    timed
+      ? spawn(TIME, ['-f', 'BENCH_MAX_RSS_KB=%M', command, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      : spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+    true,
+  );
   const sampled = watchPeakRss(child, 50);
   let stdout = '';
   let stderr = '';

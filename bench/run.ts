@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { Command, Option } from 'commander';
-import { BenchError, peakRssBytes, startListening, type ListeningChild } from './processes.js';
+import { BenchError, killRunningChildren, peakRssBytes, startListening, type ListeningChild } from './processes.js';
 import { allFloorsMet, formatTable, type BenchRow } from './report.js';
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
 import { comparePageThroughput } from './throughput.js';
@@ -173,6 +173,14 @@ const unknown = requested.filter((p) => !['1', '2', '3'].includes(p));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2 and 3.\n`);
   process.exit(2);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the servers and syncs the bench started.`);
+    killRunningChildren();
+    process.exit(130);
+  });
 }
 
 main(new Set(requested)).then(

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchError, ROOT, runChild } from './processes.js';
+import { BenchError, onInterrupt, ROOT, runChild } from './processes.js';
 
 export interface SyncRun {
   records: number;
@@ -23,7 +23,9 @@ export function connectorUnavailable(): string | undefined {
 /** A scratch directory removed by the returned function. */
 function scratch(prefix: string): [string, () => void] {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return [dir, () => rmSync(dir, { recursive: true, force: true })];
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const forget = onInterrupt(remove);
+  return [dir, () => (forget(), remove())];
 }
 
 /** The least possible sync loop (bench/baseline-sync.ts) in its own process. */
