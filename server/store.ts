@@ -38,7 +38,7 @@ export interface RecordStore {
   count(): number;
   /** The highest change sequence in use (0 when empty). */
   maxPosition(): number;
-  /** Every record as stored JSON, in change-sequence order, read lazily. */
+  /** Every record's JSON, in change-sequence order, read lazily. */
   iterateJson(): IterableIterator<string>;
   /** The initial dataset again; mutation batches start over. */
   reset(): void;
