@@ -1,6 +1,7 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { HedPage } from '../../server/schemas/page.js';
 
 const bin = fileURLToPath(new URL('../../bin/hed-mock.js', import.meta.url));
 
@@ -29,10 +30,10 @@ t.test('hed-mock serve prints the real address, serves, and shuts down on SIGTER
   t.teardown(() => child.kill('SIGKILL'));
   t.match(line, /^HED mock listening on http:\/\/127\.0\.0\.1:\d+ /);
   t.notMatch(url, /:0$/, 'the real port, not 0');
-  const page = await (await fetch(`${url}/hed_data?page_size=30`, { headers: { 'x-api-key': 'hed-demo-key' } })).json();
+  const page = (await (await fetch(`${url}/hed_data?page_size=30`, { headers: { 'x-api-key': 'hed-demo-key' } })).json()) as HedPage;
   t.equal(page.hed_records.length, 25);
   t.equal(page.has_more, false, 'HED_PAGING=exact from the environment');
-  const health = await (await fetch(`${url}/healthz`)).json();
+  const health = (await (await fetch(`${url}/healthz`)).json()) as { seed: number };
   t.equal(health.seed, 3);
   const done = exited(child);
   child.kill('SIGTERM');
