@@ -1,17 +1,16 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { generateStudents, studentJson, studentValuesJson } from '../../server/core/dataset.js';
+import { startMockProcess } from '../helpers/mock-process.js';
 import { DatasetWorkerError, studentValuesInWorkers } from '../../server/dataset-threads.js';
 
 // A large dataset is built on worker threads (server/dataset-threads.ts), which only the
 // compiled server runs: `npm test` builds dist/ first. The served records must be those
 // of the sequential generator, byte for byte.
-const bin = fileURLToPath(new URL('../../bin/hed-mock.js', import.meta.url));
 const workerFile = new URL('../../dist/server/dataset-worker.js', import.meta.url);
 const STUDENTS = 60_001;
 
@@ -36,26 +35,8 @@ t.test('a missing or stalled worker is a DatasetWorkerError, so the store builds
   t.throws(() => [...studentValuesInWorkers(5, 10, 1, { workerFile: pathToFileURL(broken), stallMs: 300 })], { name: 'DatasetWorkerError', message: /no progress/ });
 });
 
-function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--students', String(STUDENTS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line within 60 s: ${out}`)), 60_000);
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]! });
-      }
-    });
-    child.stderr!.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${out}`)));
-  });
-}
-
 t.test('a dataset built on worker threads serves the sequential generator\'s records, in order', async (t) => {
-  const { child, url } = await start();
+  const { child, url } = await startMockProcess(['--students', String(STUDENTS)]);
   t.teardown(() => child.kill('SIGKILL'));
   const expected = createHash('sha256');
   for (const record of generateStudents(42, STUDENTS)) expected.update(`${studentJson(record)}\n`);

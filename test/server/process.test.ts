@@ -1,27 +1,8 @@
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { MOCK_BIN as bin, startMockProcess as startProcess } from '../helpers/mock-process.js';
 import { fileURLToPath } from 'node:url';
 import type { HedPage } from '../../server/schemas/page.js';
-
-const bin = fileURLToPath(new URL('../../bin/hed-mock.js', import.meta.url));
-
-/** Starts `hed-mock serve` and resolves with its address once the listening line appears. */
-function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; line: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line within 60 s: ${out}`)), 60_000);
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, line: out.split('\n')[0]! });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${out}`)));
-  });
-}
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
