@@ -5,6 +5,7 @@ import { createCursorCodec, type CursorCodec } from './core/cursor.js';
 import { createStore, type RecordStore } from './store.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerValidation } from './plugins/validation.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
 import { hedDataRoutes } from './routes/hed-data.js';
 import { adminRoutes } from './routes/admin.js';
@@ -43,7 +44,6 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     return503OnClosing: true,
     forceCloseConnections: true,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db });
@@ -61,6 +61,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   if (!deps.store) app.addHook('onClose', async () => store.close());
 
   // Order matters: the error handling and the OpenAPI collector must see every route.
+  registerValidation(app);
   registerErrorHandling(app);
   if (deps.validateResponses) registerResponseValidation(app, deps.validateResponses === true ? {} : deps.validateResponses);
   await registerOpenApi(app);

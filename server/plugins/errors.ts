@@ -14,7 +14,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
     if (url.includes('*')) return;
-    const pattern = new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
+    const pattern = new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`);
     let entry = routes.find((r) => r.pattern.source === pattern.source);
     if (!entry) routes.push((entry = { pattern, methods: new Set() }));
     for (const m of [route.method].flat()) entry.methods.add(m);
@@ -27,7 +27,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const allow = [...known.methods].sort().join(', ');
       return sendError(reply, new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow }));
     }
-    return sendError(reply, new ApiError(404, 'not_found', `There is no ${path}. The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
+    const trimmed = path.replace(/\/+$/, '');
+    const hint = trimmed !== path && routes.some((r) => r.pattern.test(trimmed)) ? ` Did you mean ${trimmed} (no trailing slash)?` : '';
+    return sendError(reply, new ApiError(404, 'not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
