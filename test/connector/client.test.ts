@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startMock, type RunningMock, API_KEY } from '../helpers/mock-server.js';
 import { HedClient, HedRequestError } from '../../connector/client.js';
+import { requestError } from '../helpers/request-error.js';
 import { sendJson, sourceRecords, startScriptedServer } from './helpers.js';
 
 let mock: RunningMock;
@@ -10,16 +11,6 @@ t.before(async () => {
   mock = await startMock({ students: 30 });
 });
 t.teardown(() => mock.close());
-
-async function failure(promise: Promise<unknown>): Promise<HedRequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HedRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected fetchPage to fail');
-}
 
 t.test('fetchPage walks the real mock with x-api-key, page_size and cursor', async (t) => {
   const client = new HedClient({ baseUrl: `${mock.url}/`, apiKey: API_KEY });
@@ -36,10 +27,10 @@ t.test('fetchPage walks the real mock with x-api-key, page_size and cursor', asy
 });
 
 t.test('an error answer becomes http_status with the status, the API code, message and Retry-After', async (t) => {
-  const bad = await failure(new HedClient({ baseUrl: mock.url, apiKey: 'wrong' }).fetchPage({ pageSize: 5 }));
+  const bad = await requestError(new HedClient({ baseUrl: mock.url, apiKey: 'wrong' }).fetchPage({ pageSize: 5 }));
   t.match(bad, { code: 'http_status', status: 401, apiCode: 'unauthorized', name: 'HedRequestError' });
   t.match(bad.message, /^GET \/hed_data answered HTTP 401 unauthorized: The API key is not valid/);
-  const cursor = await failure(new HedClient({ baseUrl: mock.url, apiKey: API_KEY }).fetchPage({ pageSize: 5, cursor: 'tampered' }));
+  const cursor = await requestError(new HedClient({ baseUrl: mock.url, apiKey: API_KEY }).fetchPage({ pageSize: 5, cursor: 'tampered' }));
   t.match(cursor, { code: 'http_status', status: 400, apiCode: 'invalid_cursor' });
 
   const server = await startScriptedServer(mock.url, (n, _req, res) => {
@@ -49,8 +40,8 @@ t.test('an error answer becomes http_status with the status, the API code, messa
   });
   t.teardown(server.close);
   const client = new HedClient({ baseUrl: server.url, apiKey: API_KEY });
-  t.match(await failure(client.fetchPage({ pageSize: 5 })), { code: 'http_status', status: 429, apiCode: 'rate_limited', apiMessage: 'Slow down.', retryAfter: '17' });
-  const html = await failure(client.fetchPage({ pageSize: 5 }));
+  t.match(await requestError(client.fetchPage({ pageSize: 5 })), { code: 'http_status', status: 429, apiCode: 'rate_limited', apiMessage: 'Slow down.', retryAfter: '17' });
+  const html = await requestError(client.fetchPage({ pageSize: 5 }));
   t.match(html, { code: 'http_status', status: 503 });
   t.equal(html.apiCode, undefined, 'an HTML page has no API code');
   t.equal(server.requests[0]!.headers['x-api-key'], API_KEY);
@@ -70,7 +61,7 @@ t.test('a 200 that is not JSON, or not a HED page, is bad_body', async (t) => {
   t.teardown(server.close);
   const client = new HedClient({ baseUrl: server.url, apiKey: API_KEY });
   for (const [, message] of bodies) {
-    const error = await failure(client.fetchPage({ pageSize: 5 }));
+    const error = await requestError(client.fetchPage({ pageSize: 5 }));
     t.equal(error.code, 'bad_body');
     t.equal(error.status, 200);
     t.match(error.message, message);
@@ -85,14 +76,14 @@ t.test('schema drift: tolerated by default, rejected in strict mode', async (t) 
   t.teardown(server.close);
   const page = await new HedClient({ baseUrl: server.url, apiKey: API_KEY }).fetchPage({ pageSize: 5 });
   t.same(page, drifted);
-  const strict = await failure(new HedClient({ baseUrl: server.url, apiKey: API_KEY, schemaDrift: 'reject' }).fetchPage({ pageSize: 5 }));
+  const strict = await requestError(new HedClient({ baseUrl: server.url, apiKey: API_KEY, schemaDrift: 'reject' }).fetchPage({ pageSize: 5 }));
   t.equal(strict.code, 'bad_body');
 });
 
 t.test('a server that never answers is a timeout; a refused connection a network error', async (t) => {
   const silent = await startScriptedServer(mock.url, () => undefined);
   t.teardown(silent.close);
-  const timeout = await failure(new HedClient({ baseUrl: silent.url, apiKey: API_KEY, timeoutMs: 100 }).fetchPage({ pageSize: 5 }));
+  const timeout = await requestError(new HedClient({ baseUrl: silent.url, apiKey: API_KEY, timeoutMs: 100 }).fetchPage({ pageSize: 5 }));
   t.equal(timeout.code, 'timeout');
   t.match(timeout.message, /took longer than 100 ms \(waiting for the response\).*raise timeout_ms/);
 
@@ -101,7 +92,7 @@ t.test('a server that never answers is a timeout; a refused connection a network
     res.write('{"hed_records": [');
   });
   t.teardown(dribble.close);
-  const midBody = await failure(new HedClient({ baseUrl: dribble.url, apiKey: API_KEY, timeoutMs: 100 }).fetchPage({ pageSize: 5 }));
+  const midBody = await requestError(new HedClient({ baseUrl: dribble.url, apiKey: API_KEY, timeoutMs: 100 }).fetchPage({ pageSize: 5 }));
   t.equal(midBody.code, 'timeout', 'the timeout covers the body too');
   t.match(midBody.message, /reading the body of a 200 response/);
 
@@ -110,7 +101,7 @@ t.test('a server that never answers is a timeout; a refused connection a network
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
-  const refused = await failure(new HedClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY }).fetchPage({ pageSize: 5 }));
+  const refused = await requestError(new HedClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY }).fetchPage({ pageSize: 5 }));
   t.equal(refused.code, 'network');
   t.match(refused.message, /ECONNREFUSED.*Check that the API is running at http:\/\/127\.0\.0\.1:/);
 });
@@ -121,7 +112,7 @@ t.test('a connection closed in the middle of the body is a network error', async
     res.write('{"hed_records": [', () => res.socket?.destroy());
   });
   t.teardown(server.close);
-  const error = await failure(new HedClient({ baseUrl: server.url, apiKey: API_KEY }).fetchPage({ pageSize: 5 }));
+  const error = await requestError(new HedClient({ baseUrl: server.url, apiKey: API_KEY }).fetchPage({ pageSize: 5 }));
   t.equal(error.code, 'network');
 });
 

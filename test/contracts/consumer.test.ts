@@ -3,7 +3,8 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchersV3, PactV3, type V3MockServer } from '@pact-foundation/pact';
-import { HedClient, HedRequestError } from '../../connector/client.js';
+import { HedClient } from '../../connector/client.js';
+import { requestError } from '../helpers/request-error.js';
 import { CONTRACT_API_KEY, PROVIDER_STATES } from '../../contracts/provider-states.js';
 import { recordMatcher } from '../../contracts/pact-matchers.js';
 import { CONSUMER, PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
@@ -67,17 +68,6 @@ const AUTH = { 'x-api-key': CONTRACT_API_KEY };
 const errorBody = (code: string, message: string) => ({ error: code, message: string(message) });
 
 const client = (mock: V3MockServer, apiKey = CONTRACT_API_KEY) => new HedClient({ baseUrl: mock.url, apiKey, timeoutMs: 10_000 });
-
-/** The HedRequestError fetchPage rejects with (fails the test when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<HedRequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HedRequestError) return error;
-    throw error;
-  }
-  throw new Error('fetchPage resolved, but the interaction answers an error.');
-}
 
 let interactions = 0;
 const verified = () => {
@@ -152,7 +142,7 @@ t.test('missing API key: 401 unauthorized, surfaced as http_status with the API 
     .withRequest({ method: 'GET', path: '/hed_data', query: { page_size: '100' } })
     .willRespondWith({ status: 401, headers: JSON_TYPE, body: errorBody('unauthorized', 'No API key was sent.') });
   await pact.executeTest(async (mock) => {
-    const error = await failure(client(mock, '').fetchPage({ pageSize: 100 }));
+    const error = await requestError(client(mock, '').fetchPage({ pageSize: 100 }));
     t.match(error, { code: 'http_status', status: 401, apiCode: 'unauthorized' });
   });
   verified();
@@ -165,7 +155,7 @@ t.test('bad page_size: 400 invalid_page_size', async (t) => {
     .withRequest({ method: 'GET', path: '/hed_data', query: { page_size: '0' }, headers: AUTH })
     .willRespondWith({ status: 400, headers: JSON_TYPE, body: errorBody('invalid_page_size', 'page_size must be one whole number from 1 to 200.') });
   await pact.executeTest(async (mock) => {
-    const error = await failure(client(mock).fetchPage({ pageSize: 0 }));
+    const error = await requestError(client(mock).fetchPage({ pageSize: 0 }));
     t.match(error, { code: 'http_status', status: 400, apiCode: 'invalid_page_size' });
   });
   verified();
@@ -180,7 +170,7 @@ t.test('tampered cursor: 400 invalid_cursor', async (t) => {
     .withRequest({ method: 'GET', path: '/hed_data', query: { page_size: '100', cursor: tampered }, headers: AUTH })
     .willRespondWith({ status: 400, headers: JSON_TYPE, body: errorBody('invalid_cursor', 'The cursor was not issued by this server.') });
   await pact.executeTest(async (mock) => {
-    const error = await failure(client(mock).fetchPage({ pageSize: 100, cursor: tampered }));
+    const error = await requestError(client(mock).fetchPage({ pageSize: 100, cursor: tampered }));
     t.match(error, { code: 'http_status', status: 400, apiCode: 'invalid_cursor' });
   });
   verified();
@@ -197,7 +187,7 @@ t.test('rate limited: 429 with Retry-After in seconds, handed to the retry polic
       body: errorBody('rate_limited', 'Too many requests. Wait and try again.'),
     });
   await pact.executeTest(async (mock) => {
-    const error = await failure(client(mock).fetchPage({ pageSize: 100 }));
+    const error = await requestError(client(mock).fetchPage({ pageSize: 100 }));
     t.match(error, { code: 'http_status', status: 429, apiCode: 'rate_limited', retryAfter: '30' });
   });
   verified();
@@ -210,7 +200,7 @@ t.test('unavailable: 503, surfaced as http_status so the sync retries it', async
     .withRequest({ method: 'GET', path: '/hed_data', query: { page_size: '100' }, headers: AUTH })
     .willRespondWith({ status: 503, headers: JSON_TYPE, body: { error: like('service_unavailable'), message: string('The API is down for maintenance.') } });
   await pact.executeTest(async (mock) => {
-    const error = await failure(client(mock).fetchPage({ pageSize: 100 }));
+    const error = await requestError(client(mock).fetchPage({ pageSize: 100 }));
     t.match(error, { code: 'http_status', status: 503 });
   });
   verified();
