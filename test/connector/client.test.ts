@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startMock, type RunningMock, API_KEY } from '../helpers/mock-server.js';
-import { HedClient, HedRequestError } from '../../connector/client.js';
+import { HedClient } from '../../connector/client.js';
 import { requestError } from '../helpers/request-error.js';
 import { sendJson, sourceRecords, startScriptedServer } from './helpers.js';
 
