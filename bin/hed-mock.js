@@ -1,10 +1,3 @@
 #!/usr/bin/env node
-// Runs the compiled server (npm install builds dist/ through the prepare script).
-import { existsSync } from 'node:fs';
-const entry = new URL('../dist/server/main.js', import.meta.url);
-if (!existsSync(entry)) {
-  process.stderr.write('hed-mock: dist/ is missing. Run `npm install` (or `npm run build`) in the project first.\n');
-  process.exit(1);
-}
-const { main } = await import(entry.href);
-await main(process.argv);
+import { runDist } from './run-dist.js';
+await runDist('server/main.js', 'hed-mock');

@@ -125,7 +125,6 @@ export function createStore(options: StoreOptions): RecordStore {
     // a million-record build), so a server that is only read starts sooner.
     meta.set('fingerprint', fingerprint);
     meta.set('batches', 0);
-    meta.set('created', 0);
     meta.set('clock', lastEpoch);
   });
 
@@ -176,7 +175,6 @@ export function createStore(options: StoreOptions): RecordStore {
       created.push(record.record_id);
     }
     meta.set('batches', batch);
-    meta.set('created', meta.get('created', 0) + create);
     meta.set('clock', clock);
     count += create;
     version += 1;

@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config.js';
 import { sendSerializedJson } from '../reply.js';
 import type { AppliedFault } from '../schemas/faults.js';
-import { PAGE_SIZE_DEFAULT } from '../schemas/page.js';
 import type { FaultDecision, ResolvedAction } from './decide.js';
 import { createFaultEngine, type Clock, type FaultEngine } from './engine.js';
 import { createJournal, redactUrl, type RequestJournal } from './journal.js';
@@ -133,15 +132,21 @@ function answerEarly(request: FastifyRequest, reply: FastifyReply, action: Resol
  * position, serialized.
  *
  * @example
- * return sendFaultedPage(app, request, reply, position, (from) => renderPage(app, from, pageSize));
+ * return sendFaultedPage(app, request, reply, position, pageSize, (from) => renderPage(app, from, pageSize));
  */
-export function sendFaultedPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, position: number, render: (from: number) => string): FastifyReply {
+export function sendFaultedPage(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  position: number,
+  pageSize: number,
+  render: (from: number) => string,
+): FastifyReply {
   const action = request.faultDecision?.action;
   switch (action?.kind) {
     case 'overlap': {
       // At most page_size - 1 records: every page must still end past the cursor, or a
       // client following next_cursor would walk backwards or stall.
-      const pageSize = (request.query as { page_size?: number }).page_size ?? PAGE_SIZE_DEFAULT;
       const records = Math.min(action.records, pageSize - 1);
       return sendSerializedJson(reply, render(records > 0 ? overlapStart((p, n) => app.store.rowsAfter(p, n), position, records) : position));
     }

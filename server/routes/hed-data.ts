@@ -67,7 +67,7 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const position = request.query.cursor ? app.cursors.decode(request.query.cursor) : 0;
       const pageSize = request.query.page_size ?? PAGE_SIZE_DEFAULT;
       // Faults decided in the preHandler (server/faults/wire.ts) may reshape the page.
-      return sendFaultedPage(app, request, reply, position, (from) => renderPage(app, from, pageSize));
+      return sendFaultedPage(app, request, reply, position, pageSize, (from) => renderPage(app, from, pageSize));
     },
   );
 };
