@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { HedPage, HedRecord } from '../server/schemas/index.js';
+import { HedPage, HedRecord } from '../api/index.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 
-export type { HedPage, HedRecord } from '../server/schemas/index.js';
+export type { HedPage, HedRecord } from '../api/index.js';
 
 /** What a HedClient needs: where the API is, the key, and optionally a timeout and a fetch. */
 export interface HedClientOptions {

@@ -1,4 +1,4 @@
-import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../server/schemas/index.js';
+import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/index.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 import type { RetryPolicy } from './retry-policy.js';
 

@@ -1,5 +1,5 @@
 import { MatchersV3 } from '@pact-foundation/pact';
-import { HedRecord } from '../server/schemas/record.js';
+import { HedRecord } from '../api/record.js';
 
 type FieldSchema = {
   type?: string;

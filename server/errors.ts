@@ -1,4 +1,4 @@
-import type { ErrorCode } from './schemas/errors.js';
+import type { ErrorCode } from '../api/errors.js';
 
 /**
  * An error the mock answers on purpose: HTTP status, stable code, a sentence a person can

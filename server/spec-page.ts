@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { HedRecord } from './schemas/record.js';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from './schemas/page.js';
+import { HedRecord } from '../api/record.js';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -5,8 +5,8 @@ import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, s
 import { createRandom, randomInt, type Random } from './core/random.js';
 import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from './dataset-threads.js';
 import type { SequencedRow } from './core/paging.js';
-import type { HedRecord } from './schemas/record.js';
-import type { MutationResult } from './schemas/admin.js';
+import type { HedRecord } from '../api/record.js';
+import type { MutationResult } from '../api/admin.js';
 
 /**
  * Bump when the generator's output or the stored form of a record changes, so a `--db`

@@ -1,4 +1,4 @@
-import { ACADEMIC_STANDINGS, MAJOR_CODES, type HedRecord } from '../schemas/record.js';
+import { ACADEMIC_STANDINGS, MAJOR_CODES, type HedRecord } from '../../api/record.js';
 import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
 import { formatDateTime, formatIsoSeconds, formatLooseDateTime, utcSeconds } from './time-format.js';
 

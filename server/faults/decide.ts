@@ -1,5 +1,5 @@
 import type { Random } from '../core/random.js';
-import type { AppliedFault, FaultRule } from '../schemas/faults.js';
+import type { AppliedFault, FaultRule } from '../../api/faults.js';
 import { ruleAction } from './rules.js';
 
 /** What the engine knows about a /hed_data request when it decides. */

@@ -1,5 +1,5 @@
 import { createRandom, type Random } from '../core/random.js';
-import type { FaultList, FaultRule } from '../schemas/faults.js';
+import type { FaultList, FaultRule } from '../../api/faults.js';
 import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
 import { FaultRuleError, validateRule } from './rules.js';
 import type { LoadedScenario } from './scenarios.js';

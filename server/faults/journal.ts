@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../schemas/faults.js';
+import type { JournalEntry } from '../../api/faults.js';
 
 /** Entries kept before the oldest are dropped. */
 export const JOURNAL_CAPACITY = 1000;

@@ -1,5 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
-import { FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, type FaultAction, type FaultRuleInput } from '../schemas/faults.js';
+import { FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, type FaultAction, type FaultRuleInput } from '../../api/faults.js';
 
 /** A rule that cannot be used: names the field at fault and what is allowed. Answered as 400 invalid_request. */
 export class FaultRuleError extends Error {

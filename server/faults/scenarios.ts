@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FaultRuleInput } from '../schemas/faults.js';
+import type { FaultRuleInput } from '../../api/faults.js';
 import { FaultRuleError, validateRule } from './rules.js';
 
 /** A scenario that cannot be loaded: unknown name, unreadable file or bad rule. */

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config.js';
 import { sendSerializedJson } from '../reply.js';
-import type { AppliedFault } from '../schemas/faults.js';
+import type { AppliedFault } from '../../api/faults.js';
 import type { FaultDecision, ResolvedAction } from './decide.js';
 import { createFaultEngine, type Clock, type FaultEngine } from './engine.js';
 import { createJournal, redactUrl, type RequestJournal } from './journal.js';

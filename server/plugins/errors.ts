@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError } from '../errors.js';
 import { CursorError } from '../core/cursor.js';
 import { StoreError } from '../store.js';
-import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../schemas/page.js';
+import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
 
 /**
  * One error shape for everything the mock answers: {error, message}. Validation errors

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors.js';
-import { ApiErrorBody } from '../schemas/errors.js';
-import { FaultList, FaultRuleRequest, Journal, ScenarioRequest } from '../schemas/faults.js';
+import { ApiErrorBody } from '../../api/errors.js';
+import { FaultList, FaultRuleRequest, Journal, ScenarioRequest } from '../../api/faults.js';
 import { FaultRuleError } from '../faults/rules.js';
 import { listScenarios, loadScenario, ScenarioError } from '../faults/scenarios.js';
 import { checkAdminAccess } from './admin.js';

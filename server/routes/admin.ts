@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
 import { sendSerializedJson } from '../reply.js';
-import { ApiErrorBody } from '../schemas/errors.js';
-import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../schemas/admin.js';
+import { ApiErrorBody } from '../../api/errors.js';
+import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../../api/admin.js';
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 export function isLoopback(address: string | undefined): boolean {

@@ -5,8 +5,8 @@ import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { pageJson, planPage } from '../core/paging.js';
 import { pageCacheFor } from '../core/page-cache.js';
-import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../schemas/page.js';
-import { ApiErrorBody } from '../schemas/errors.js';
+import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../../api/page.js';
+import { ApiErrorBody } from '../../api/errors.js';
 import { sendFaultedPage } from '../faults/wire.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sendSerializedJson } from '../reply.js';
-import { Health } from '../schemas/admin.js';
+import { Health } from '../../api/admin.js';
 import { renderSpecPage } from '../spec-page.js';
 
 export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {

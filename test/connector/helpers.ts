@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_KEY } from '../helpers/mock-server.js';
-import type { HedRecord } from '../../server/schemas/index.js';
+import type { HedRecord } from '../../api/index.js';
 
 /** A configuration.json object for a base URL. */
 export function configurationFor(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {

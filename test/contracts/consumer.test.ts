@@ -8,10 +8,10 @@ import { requestError } from '../helpers/request-error.js';
 import { CONTRACT_API_KEY, PROVIDER_STATES } from '../../contracts/provider-states.js';
 import { recordMatcher } from '../../contracts/pact-matchers.js';
 import { CONSUMER, PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
-import { CURSOR_PATTERN } from '../../server/schemas/page.js';
+import { CURSOR_PATTERN } from '../../api/page.js';
 import { createCursorCodec } from '../../server/core/cursor.js';
 import { Value } from '@sinclair/typebox/value';
-import { HedRecord } from '../../server/schemas/record.js';
+import { HedRecord } from '../../api/record.js';
 
 // The connector's side of the contract: the REAL HedClient against Pact's mock. The pact is
 // written from scratch into a scratch directory, then compared with the committed

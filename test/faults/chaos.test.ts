@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startMock, AUTH } from '../helpers/mock-server.js';
-import type { JournalEntry } from '../../server/schemas/faults.js';
+import type { JournalEntry } from '../../api/faults.js';
 import { rawGet } from './raw-client.js';
 
 const REQUESTS = 60;

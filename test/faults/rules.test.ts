@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { FaultRuleError, ruleAction, validateRule } from '../../server/faults/rules.js';
 import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
-import { FAULT_ACTIONS, FaultRule } from '../../server/schemas/faults.js';
+import { FAULT_ACTIONS, FaultRule } from '../../api/faults.js';
 
 const SPEC_SCENARIOS = [
   'rate-limited', 'flaky', 'slow', 'connection-reset', 'truncated', 'malformed',

@@ -4,7 +4,7 @@ import { startMock } from '../helpers/mock-server.js';
 import { runDebug, type DebugRunResult } from '../../connector/runner.js';
 import { openWarehouse } from '../../connector/warehouse.js';
 import { listScenarios } from '../../server/faults/scenarios.js';
-import type { JournalEntry } from '../../server/schemas/faults.js';
+import type { JournalEntry } from '../../api/faults.js';
 import { captureOutput, configurationFor, sourceRecords } from '../connector/helpers.js';
 
 const STUDENTS = 90;

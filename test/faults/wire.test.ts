@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp, startMock, AUTH, type RunningMock } from '../helpers/mock-server.js';
-import type { FaultList, JournalEntry } from '../../server/schemas/faults.js';
+import type { FaultList, JournalEntry } from '../../api/faults.js';
 import { rawGet } from './raw-client.js';
 
 const PAGE = '/hed_data?page_size=5';

@@ -4,8 +4,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { API_KEY, buildTestApp } from '../helpers/mock-server.js';
 import { createResponseChecker, type ResponseChecker } from '../../contracts/conformance.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
-import { PAGE_SIZE_MAX, PAGE_SIZE_MIN, type HedPage } from '../../server/schemas/page.js';
-import { MUTATION_MAX } from '../../server/schemas/admin.js';
+import { PAGE_SIZE_MAX, PAGE_SIZE_MIN, type HedPage } from '../../api/page.js';
+import { MUTATION_MAX } from '../../api/admin.js';
 
 // The Schemathesis checks, as fast-check properties over inject(). Seeded and bounded:
 // a failure prints the seed and the counterexample path; replay one with

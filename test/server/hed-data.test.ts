@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { AUTH, buildTestApp } from '../helpers/mock-server.js';
-import type { HedPage } from '../../server/schemas/page.js';
+import type { HedPage } from '../../api/page.js';
 
 async function readAll(app: FastifyInstance, pageSize: number, cursor?: string) {
   const pages: HedPage[] = [];

@@ -7,7 +7,7 @@ import { AUTH, buildTestApp } from '../helpers/mock-server.js';
 import { createResponseChecker, type SeenResponse } from '../../contracts/conformance.js';
 import { formatOpenApiDocument, OPENAPI_PATH } from '../../contracts/openapi-document.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
-import { HedPage } from '../../server/schemas/page.js';
+import { HedPage } from '../../api/page.js';
 import { sendSerializedJson } from '../../server/reply.js';
 
 const seen = (method: string, url: string, res: LightMyRequestResponse): SeenResponse => ({

@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { MOCK_BIN as bin, startMockProcess as startProcess } from '../helpers/mock-process.js';
 import { fileURLToPath } from 'node:url';
-import type { HedPage } from '../../server/schemas/page.js';
+import type { HedPage } from '../../api/page.js';
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Value } from '@sinclair/typebox/value';
 import { datasetChecksum } from '../../../server/core/checksum.js';
 import { generateStudents, studentNumber } from '../../../server/core/dataset.js';
-import { HedRecord, RECORD_FIELDS } from '../../../server/schemas/record.js';
+import { HedRecord, RECORD_FIELDS } from '../../../api/record.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/dataset-checksum.json', import.meta.url), 'utf8'));
 const records = [...generateStudents(42, 600)];
