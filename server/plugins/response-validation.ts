@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import '../schemas/formats.js';
+import '../../api/formats.js';
 
 /** A response whose body does not match the schema its route declares for that status. */
 export interface ResponseViolation {
