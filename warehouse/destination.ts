@@ -1,0 +1,339 @@
+// openDestination: the Fivetran tester's DuckDB destination, one module for every runner.
+// Decisions (typing, collapsing operations, which state wins) are pure functions in the
+// sibling files; this shell only turns them into a few set-based statements per commit.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DELETED_COLUMN, ID_COLUMN, planCommit, SYNCED_COLUMN, type RowChange } from './plan.js';
+import { chooseStartState, parseState, readStateFile, STATE_FILE, WAREHOUSE_FILE, writeStateFile } from './state-file.js';
+import { INTERNAL_SCHEMA, loadCatalog, openInstance, quote, selectRows, TESTER_SCHEMA, testerTable, WarehouseError, type ColumnInfo, type TableInfo } from './duckdb-io.js';
+import { columnTypeFor, encodeFor, fits, isTypedValue, kindOf, transportOf, widen, type TransportType, type ValueKind } from './value-types.js';
+import type { ColumnType, CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation, WarehouseValue } from './types.js';
+
+/** Options of openDestination. */
+export interface DestinationOptions {
+  /** DuckDB worker threads (DuckDB's default: one per core). */
+  threads?: number;
+}
+
+const openPaths = new Set<string>();
+const STAGE = 'hed_stage';
+
+/**
+ * Opens DIR as the tester's destination: DIR/warehouse.db (DuckDB, schema `tester`, one
+ * table per connector table) and DIR/state.json. DIR is created when missing. Throws a
+ * WarehouseError when another program holds the file or it is not DuckDB.
+ *
+ * @example
+ * const destination = await openDestination('files');
+ * await destination.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
+ * const { state } = await destination.startState();
+ * await destination.commit([{ op: 'upsert', table: 'hed_records', data: record }], { next_cursor: 'c1' }, new Date());
+ * await destination.close();
+ */
+export async function openDestination(dir: string, options: DestinationOptions = {}): Promise<Destination> {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new WarehouseError('warehouse_open_failed', `Cannot create the output directory ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Choose a directory you may write.`, { cause: error });
+  }
+  const path = join(dir, WAREHOUSE_FILE);
+  const key = resolve(path);
+  if (openPaths.has(key)) throw new WarehouseError('already_open', `${path} is already open in this process; close the other destination before opening it again.`);
+  const instance = await openInstance(path, false);
+  openPaths.add(key);
+  try {
+    const connection = await instance.connect();
+    if (options.threads !== undefined) await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+    await connection.run(
+      `CREATE SCHEMA IF NOT EXISTS ${TESTER_SCHEMA};
+       CREATE SCHEMA IF NOT EXISTS ${INTERNAL_SCHEMA};
+       CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.state (id INTEGER PRIMARY KEY, state VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL);`,
+    );
+    return new DuckDBDestination(dir, path, key, instance, connection, await loadCatalog(connection));
+  } catch (error) {
+    openPaths.delete(key);
+    instance.closeSync();
+    throw error;
+  }
+}
+
+class DuckDBDestination implements Destination {
+  private readonly declared = new Map<string, TableDeclaration>();
+  /** Tables declare() created that no commit has written yet: rebuilt with their real columns on the first write. */
+  private provisional = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    readonly path: string,
+    private readonly key: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private catalog: Map<string, TableInfo>,
+  ) {}
+
+  startState(): Promise<{ state: ConnectorStateJson; warning?: string }> {
+    return this.serialize(async () => {
+      const reader = await this.connection.runAndReadAll(`SELECT state FROM ${INTERNAL_SCHEMA}.state WHERE id = 1`);
+      const text = reader.getRowObjectsJS()[0]?.state;
+      const fromDb = typeof text === 'string' ? parseState(text) : undefined;
+      const chosen = chooseStartState(fromDb, readStateFile(this.dir), join(this.dir, STATE_FILE));
+      // Mirror what was chosen, so state.json agrees with the db again after a crash between the two writes.
+      writeStateFile(this.dir, chosen.state);
+      return chosen;
+    });
+  }
+
+  declare(tables: readonly TableDeclaration[]): Promise<{ schemaChanges: number; created: string[] }> {
+    return this.serialize(async () => {
+      const created: string[] = [];
+      const pending = tables.filter((declaration) => !this.catalog.has(declaration.table));
+      for (const declaration of tables) this.declared.set(declaration.table, declaration);
+      if (pending.length === 0) return { schemaChanges: 0, created };
+      await this.transaction(async () => {
+        for (const declaration of pending) {
+          await this.createTable(declaration.table, new Map());
+          created.push(declaration.table);
+        }
+      });
+      for (const table of created) this.provisional.add(table);
+      return { schemaChanges: created.length, created };
+    });
+  }
+
+  commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts> {
+    return this.serialize(async () => {
+      const plan = planCommit(operations, (table) => this.primaryKeyOf(table));
+      const synced = syncedAt.toISOString();
+      const provisional = new Set(this.provisional);
+      try {
+        await this.transaction(async () => {
+          for (const step of plan.steps) {
+            if (step.kind === 'truncate') {
+              if (this.catalog.has(step.table)) {
+                await this.connection.run(`UPDATE ${testerTable(step.table)} SET ${quote(DELETED_COLUMN)} = true, ${quote(SYNCED_COLUMN)} = CAST($1 AS TIMESTAMP)`, [synced]);
+              }
+              continue;
+            }
+            plan.counts.schemaChanges += await this.prepareTable(step.table, step.rows);
+            await this.writeRows(step.table, step.rows, synced);
+          }
+          await this.connection.run(`INSERT OR REPLACE INTO ${INTERNAL_SCHEMA}.state VALUES (1, $1, CAST($2 AS TIMESTAMP))`, [JSON.stringify(state), synced]);
+        });
+      } catch (error) {
+        // The transaction rolled back, DDL included: read back what the tables really are.
+        this.catalog = await loadCatalog(this.connection);
+        this.provisional = provisional;
+        throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      writeStateFile(this.dir, state);
+      return plan.counts;
+    });
+  }
+
+  tables(): Promise<string[]> {
+    return this.serialize(async () => [...this.catalog.keys()].sort());
+  }
+
+  readRows(table: string): Promise<Record<string, unknown>[]> {
+    return this.serialize(async () => selectRows(this.connection, table, this.tableInfo(table)));
+  }
+
+  columns(table: string): Promise<{ name: string; type: string }[]> {
+    return this.serialize(async () => [...this.tableInfo(table).columns.values()].map((column) => ({ name: column.name, type: column.sql })));
+  }
+
+  close(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      try {
+        // Fold the WAL into the file so a normal run leaves only warehouse.db behind.
+        await this.connection.run('CHECKPOINT');
+      } finally {
+        this.connection.closeSync();
+        this.instance.closeSync();
+        openPaths.delete(this.key);
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    // One operation at a time on the one connection: DuckDB transactions must not interleave.
+    const next = this.queue.then(() => {
+      if (this.closed) throw new Error(`The destination ${this.path} is closed; open it again to use it.`);
+      return work();
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async transaction(work: () => Promise<void>): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private tableInfo(table: string): TableInfo {
+    const info = this.catalog.get(table);
+    if (info === undefined) throw new WarehouseError('table_missing', `${this.path} has no table ${TESTER_SCHEMA}.${table}; run a sync that writes it first.`);
+    return info;
+  }
+
+  private primaryKeyOf(table: string): readonly string[] | undefined {
+    const existing = this.catalog.get(table);
+    if (existing !== undefined && !this.provisional.has(table)) return existing.primaryKey.length === 1 && existing.primaryKey[0] === ID_COLUMN ? undefined : existing.primaryKey;
+    const declared = this.declared.get(table)?.primaryKey;
+    return declared !== undefined && declared.length > 0 ? declared : undefined;
+  }
+
+  /** Creates `table` with its declared columns and the columns `kinds` asks for (pk first, system columns last). */
+  private async createTable(table: string, kinds: Map<string, Kinds>): Promise<void> {
+    const declaration = this.declared.get(table);
+    const primaryKey = declaration?.primaryKey !== undefined && declaration.primaryKey.length > 0 ? [...declaration.primaryKey] : [ID_COLUMN];
+    const names = [...new Set([...primaryKey, ...Object.keys(declaration?.columns ?? {}), ...kinds.keys()])];
+    const definitions = names.map((name) => {
+      const declaredType = declaration?.columns?.[name];
+      const type = name === ID_COLUMN ? 'VARCHAR' : (declaredType ?? columnTypeFor(kinds.get(name)?.kinds ?? []));
+      return `${quote(name)} ${sqlTypeOf(type, kinds.get(name))}${primaryKey.includes(name) ? ' NOT NULL' : ''}`;
+    });
+    definitions.push(`${quote(SYNCED_COLUMN)} TIMESTAMP`, `${quote(DELETED_COLUMN)} BOOLEAN DEFAULT false`, `PRIMARY KEY (${primaryKey.map(quote).join(', ')})`);
+    await this.connection.run(`CREATE TABLE ${testerTable(table)} (${definitions.join(', ')})`);
+    this.catalog = await loadCatalog(this.connection);
+  }
+
+  /** Creates, extends or widens `table` so every value of `rows` fits. Returns the schema changes made. */
+  private async prepareTable(table: string, rows: Map<string, RowChange>): Promise<number> {
+    const kinds = collectKinds(rows);
+    const existing = this.catalog.get(table);
+    if (existing === undefined || this.provisional.has(table)) {
+      if (existing !== undefined) await this.connection.run(`DROP TABLE ${testerTable(table)}`);
+      await this.createTable(table, kinds);
+      const wasProvisional = this.provisional.delete(table);
+      return wasProvisional ? 0 : 1;
+    }
+    let changes = 0;
+    for (const [name, seen] of kinds) {
+      const column = existing.columns.get(name);
+      if (column === undefined) {
+        await this.connection.run(`ALTER TABLE ${testerTable(table)} ADD COLUMN ${quote(name)} ${sqlTypeOf(columnTypeFor(seen.kinds), seen)}`);
+        changes++;
+        continue;
+      }
+      let type = column.type;
+      for (const kind of seen.kinds) if (!fits(type, kind)) type = widen(type, kind as ColumnType);
+      if (type === column.type) continue;
+      if (existing.primaryKey.includes(name)) {
+        throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
+      }
+      await this.connection.run(`ALTER TABLE ${testerTable(table)} ALTER COLUMN ${quote(name)} TYPE ${sqlTypeOf(type, seen)}`);
+      changes++;
+    }
+    if (changes > 0) this.catalog = await loadCatalog(this.connection);
+    return changes;
+  }
+
+  private async writeRows(table: string, rows: Map<string, RowChange>, synced: string): Promise<void> {
+    const info = this.tableInfo(table);
+    const dataColumns = [...info.columns.values()].filter((column) => column.name !== SYNCED_COLUMN && column.name !== DELETED_COLUMN);
+    const replaced: RowChange[] = [];
+    const patchGroups = new Map<string, { columns: ColumnInfo[]; deleted: boolean | undefined; rows: RowChange[] }>();
+    for (const change of rows.values()) {
+      if (change.replace) {
+        replaced.push(change);
+        continue;
+      }
+      const names = Object.keys(change.data).filter((name) => info.columns.has(name) && name !== SYNCED_COLUMN && name !== DELETED_COLUMN).sort();
+      const signature = `${String(change.deleted)}:${JSON.stringify(names)}`;
+      let group = patchGroups.get(signature);
+      if (group === undefined) {
+        const set = new Set([...info.primaryKey, ...names]);
+        group = { columns: dataColumns.filter((column) => set.has(column.name)), deleted: change.deleted, rows: [] };
+        patchGroups.set(signature, group);
+      }
+      group.rows.push(change);
+    }
+    if (replaced.length > 0) {
+      await this.stage(dataColumns, replaced);
+      const targets = [...dataColumns.map((column) => quote(column.name)), quote(SYNCED_COLUMN), quote(DELETED_COLUMN)];
+      const values = [...dataColumns.map((column, index) => `CAST(s.c${index} AS ${column.sql})`), 'CAST($1 AS TIMESTAMP)', 's.deleted'];
+      // An upsert replaces the whole row, as the SDK defines it: a field the record lacks is NULL.
+      await this.connection.run(`INSERT OR REPLACE INTO ${testerTable(table)} (${targets.join(', ')}) SELECT ${values.join(', ')} FROM temp.main.${STAGE} s`, [synced]);
+    }
+    for (const group of patchGroups.values()) {
+      await this.stage(group.columns, group.rows);
+      const sets = group.columns
+        .map((column, index) => (info.primaryKey.includes(column.name) ? undefined : `${quote(column.name)} = CAST(s.c${index} AS ${column.sql})`))
+        .filter((set): set is string => set !== undefined);
+      sets.push(`${quote(SYNCED_COLUMN)} = CAST($1 AS TIMESTAMP)`);
+      if (group.deleted !== undefined) sets.push(`${quote(DELETED_COLUMN)} = ${group.deleted}`);
+      const match = group.columns
+        .map((column, index) => (info.primaryKey.includes(column.name) ? `t.${quote(column.name)} = CAST(s.c${index} AS ${column.sql})` : undefined))
+        .filter((condition): condition is string => condition !== undefined);
+      await this.connection.run(`UPDATE ${testerTable(table)} AS t SET ${sets.join(', ')} FROM temp.main.${STAGE} s WHERE ${match.join(' AND ')}`, [synced]);
+    }
+  }
+
+  /** Loads rows into the temporary staging table: one column per target column in its transport type, plus `deleted`. */
+  private async stage(columns: readonly ColumnInfo[], rows: readonly RowChange[]): Promise<void> {
+    const transports = columns.map((column) => transportOf(column.type));
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${[...transports.map((transport, index) => `c${index} ${transport}`), 'deleted BOOLEAN'].join(', ')})`);
+    const appender = await this.connection.createAppender(STAGE, 'main', 'temp');
+    try {
+      for (const row of rows) {
+        for (let index = 0; index < columns.length; index++) append(appender, transports[index]!, row.data[columns[index]!.name]);
+        appender.appendBoolean(row.deleted === true);
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
+    }
+  }
+}
+
+/** The kinds of values a column received in one commit, and a declared decimal shape when one came. */
+interface Kinds {
+  kinds: Set<ValueKind>;
+  decimal?: { precision: number; scale: number };
+}
+
+function collectKinds(rows: Map<string, RowChange>): Map<string, Kinds> {
+  const out = new Map<string, Kinds>();
+  for (const change of rows.values()) {
+    for (const [name, value] of Object.entries(change.data)) {
+      if (name === SYNCED_COLUMN || name === DELETED_COLUMN) continue;
+      let entry = out.get(name);
+      if (entry === undefined) {
+        entry = { kinds: new Set() };
+        out.set(name, entry);
+      }
+      entry.kinds.add(kindOf(value));
+      if (isTypedValue(value) && value.type === 'DECIMAL' && value.precision !== undefined) entry.decimal ??= { precision: value.precision, scale: value.scale ?? 0 };
+    }
+  }
+  return out;
+}
+
+function sqlTypeOf(type: ColumnType, seen: Kinds | undefined): string {
+  if (type === 'DECIMAL') return seen?.decimal !== undefined ? `DECIMAL(${seen.decimal.precision}, ${seen.decimal.scale})` : 'DECIMAL(38, 10)';
+  return type;
+}
+
+function append(appender: DuckDBAppender, transport: TransportType, value: WarehouseValue | undefined): void {
+  const encoded = encodeFor(transport, value);
+  if (encoded === null) appender.appendNull();
+  else if (transport === 'BOOLEAN') appender.appendBoolean(encoded as boolean);
+  else if (transport === 'BIGINT') appender.appendBigInt(encoded as bigint);
+  else if (transport === 'DOUBLE') appender.appendDouble(encoded as number);
+  else if (transport === 'BLOB') appender.appendBlob(encoded as Uint8Array);
+  else appender.appendVarchar(encoded as string);
+}
