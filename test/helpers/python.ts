@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The venv's python (made by scripts/python-env.mjs, which `npm test` runs first). */
+export const VENV_PYTHON = fileURLToPath(new URL('../../.venv/bin/python', import.meta.url));
+
+/** The command that prepares the venv, for skip messages. */
+export const PYTHON_ENV_FIX = 'node scripts/python-env.mjs (or: python3 -m venv .venv && .venv/bin/python -m pip install -r test/requirements.txt)';
+
+let checked: string | false | undefined;
+
+/**
+ * The venv's python when fivetran_connector_sdk imports in it, else false. With CI=true a
+ * missing venv is an error instead of a skip.
+ *
+ * @example
+ * const python = sdkPython(); if (!python) { t.skip(...); return; }
+ */
+export function sdkPython(): string | false {
+  if (checked !== undefined) return checked;
+  const ok = existsSync(VENV_PYTHON) && spawnSync(VENV_PYTHON, ['-c', 'import fivetran_connector_sdk, requests'], { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.CI === 'true') throw new Error(`The Python venv with fivetran-connector-sdk is missing; run ${PYTHON_ENV_FIX}.`);
+  checked = ok ? VENV_PYTHON : false;
+  return checked;
+}
+
+/** Options for a tap test that needs the SDK: skipped, with the fixing command, when it is missing. */
+export function needsPython(): { skip: string | false } {
+  return { skip: sdkPython() === false ? `no Python venv with fivetran-connector-sdk; run ${PYTHON_ENV_FIX}` : false };
+}

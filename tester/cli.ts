@@ -1,0 +1,182 @@
+// hed-tester: the Fivetran connector tester for Connector SDK projects, offline.
+// The program is one readable list of commander subcommands; each action only translates.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Output } from '../connector/progress.js';
+import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
+import { killLaunchedConnectors } from './python.js';
+
+/** Exit codes of hed-tester. */
+export const EXIT = { ok: 0, syncFailed: 1, usage: 2 } as const;
+
+/** The streams the CLI talks to; process.* by default, replaceable in tests. */
+export interface TesterIo {
+  stdout: Output;
+  stderr: Output;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Parses --state: a JSON object given inline, or the path of a JSON file holding one. */
+export function parseStateFlag(text: string): Record<string, unknown> {
+  let source = text;
+  if (!text.trim().startsWith('{') && existsSync(text)) source = readFileSync(text, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new InvalidArgumentError(`--state must be a JSON object such as '{"next_cursor": "..."}' or a file holding one (${(error as Error).message}).`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidArgumentError(`--state must be a JSON object such as '{"next_cursor": "..."}'.`);
+  return value as Record<string, unknown>;
+}
+
+function parseSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0)) throw new InvalidArgumentError('--timeout-s must be a number of seconds above 0, such as 300.');
+  return seconds;
+}
+
+/**
+ * Deletes DIR/files as `fivetran reset` does. Without --force it asks on a terminal and
+ * refuses elsewhere. Returns the exit code.
+ */
+export async function resetProject(projectDir: string, force: boolean, io: TesterIo): Promise<number> {
+  const files = join(resolve(projectDir), TESTER_DEFAULTS.outputDirName);
+  if (!existsSync(files)) {
+    io.stdout.write(`Nothing to reset: ${files} does not exist.\n`);
+    return EXIT.ok;
+  }
+  if (!force) {
+    if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
+      io.stderr.write(`hed-tester reset: not deleting ${files} without confirmation. Run it in a terminal to be asked, or pass --force.\n`);
+      return EXIT.syncFailed;
+    }
+    const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+    const answer = await prompt.question('This will delete your current state and `warehouse.db` files. Do you want to continue? (Y/N): ');
+    prompt.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stdout.write('Reset canceled; nothing deleted.\n');
+      return EXIT.ok;
+    }
+  }
+  rmSync(files, { recursive: true, force: true });
+  io.stdout.write(`Reset successful: deleted ${files}. The next debug run is a full sync.\n`);
+  return EXIT.ok;
+}
+
+interface DebugFlags {
+  projectDir: string;
+  configuration?: string;
+  state?: Record<string, unknown>;
+  python?: string;
+  timeoutS: number;
+}
+
+/** The hed-tester program. Actions store their exit code in `result`. */
+export function createProgram(io: TesterIo, result: { exitCode: number }, signal?: AbortSignal): Command {
+  const program = new Command('hed-tester')
+    .description('Plays the Fivetran connector tester (`fivetran debug` / `fivetran reset`) for a Connector SDK project, offline: the real SDK runs your connector.py, hed-tester writes files/warehouse.db.')
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
+    .showHelpAfterError()
+    .exitOverride();
+  program
+    .command('debug')
+    .description(
+      'Run the project\'s connector.py with the Connector SDK in Python, call Schema and Update over its gRPC protocol, and write DIR/files/warehouse.db (schema tester) and DIR/files/state.json. ' +
+        'Exit 0 when the sync succeeds, 1 when it fails, 2 for bad usage or configuration.',
+    )
+    .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
+    .addOption(new Option('--configuration <file>', 'configuration.json with string values (default: DIR/configuration.json when present)'))
+    .addOption(new Option('--state <json>', 'start from this state (JSON object, or a file holding one) instead of the saved one').argParser(parseStateFlag))
+    .addOption(new Option('--python <path>', 'the Python with fivetran-connector-sdk (default: $VIRTUAL_ENV/bin/python, else python3)'))
+    .addOption(new Option('--timeout-s <seconds>', 'fail when the connector sends nothing for this long').default(TESTER_DEFAULTS.silenceTimeoutMs / 1000).argParser(parseSeconds))
+    .action(async (flags: DebugFlags) => {
+      try {
+        const run = await runTesterDebug({
+          projectDir: flags.projectDir,
+          ...(flags.configuration === undefined ? {} : { configurationPath: flags.configuration }),
+          ...(flags.state === undefined ? {} : { state: flags.state }),
+          ...(flags.python === undefined ? {} : { python: flags.python }),
+          ...(signal === undefined ? {} : { signal }),
+          silenceTimeoutMs: flags.timeoutS * 1000,
+          out: io.stdout,
+          env: io.env,
+        });
+        result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
+      } catch (error) {
+        if (!(error instanceof TesterConfigurationError)) throw error;
+        io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
+        result.exitCode = EXIT.usage;
+      }
+    });
+  program
+    .command('reset')
+    .description('Delete DIR/files (warehouse.db and state.json) like `fivetran reset`, so the next debug run is a full sync. Asks first on a terminal.')
+    .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
+    .option('--force', 'delete without asking (needed when not on a terminal)', false)
+    .action(async (flags: { projectDir: string; force: boolean }) => {
+      result.exitCode = await resetProject(flags.projectDir, flags.force, io);
+    });
+  return program;
+}
+
+/**
+ * Runs one hed-tester command and resolves with its exit code (0 ok, 1 sync failed,
+ * 2 bad usage or configuration). Touches no process state, so tests call it directly.
+ *
+ * @example
+ * await runTesterCli(['node', 'hed-tester', 'debug', '--project-dir', 'fixtures/connectors/lab']) // 0
+ */
+export async function runTesterCli(
+  argv: string[],
+  io: TesterIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+  signal?: AbortSignal,
+): Promise<number> {
+  const result = { exitCode: EXIT.ok as number };
+  try {
+    await createProgram(io, result, signal).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help ends here with code 0; usage errors were already printed with the help hint.
+      result.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      io.stderr.write(`hed-tester: ${error instanceof Error ? error.message : String(error)}\n`);
+      result.exitCode = EXIT.syncFailed;
+    }
+  }
+  return result.exitCode;
+}
+
+/** Entry point of bin/hed-tester.js: runTesterCli, then the exit code on process.exitCode. */
+export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      killLaunchedConnectors();
+      process.exit(process.exitCode ?? 0);
+    }
+    throw error;
+  });
+  // Ctrl-C / SIGTERM: stop the connector's Python; committed checkpoints are kept.
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      killLaunchedConnectors();
+      process.exit(130);
+    }
+    process.stderr.write(`\n${new Date().toISOString()} WARNING ${name}: stopping the connector. Every checkpoint committed so far is kept; run the same command to resume.\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.once('exit', killLaunchedConnectors);
+  process.exitCode = await runTesterCli(argv, undefined, controller.signal);
+  if (signals > 0) process.exitCode = 130;
+}

@@ -1,0 +1,302 @@
+// hed-tester debug: plays the Fivetran connector tester for a Connector SDK project.
+// Python runs the project's connector.py with the SDK's own gRPC server; this side calls
+// Schema then Update and commits what streams back into the warehouse, a checkpoint at a time.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { createProgress, formatSyncProgress, type Output, type SyncCounts } from '../connector/progress.js';
+import { openDestination, type ConnectorStateJson, type Destination, type TableDeclaration, type WarehouseOperation } from '../warehouse/index.js';
+import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesOfSchemaResponse, type ConnectorClient, type WireSchemaResponse, type WireTable } from './protocol.js';
+import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
+
+/** Defaults of hed-tester debug, in one block. */
+export const TESTER_DEFAULTS = {
+  /** The connector may send nothing for this long during Update before the sync fails. */
+  silenceTimeoutMs: 300_000,
+  /** connector.py must import and the SDK's server listen within this. */
+  startupTimeoutMs: 60_000,
+  /** Schema() must answer within this. */
+  schemaTimeoutMs: 120_000,
+  outputDirName: 'files',
+  configurationFile: 'configuration.json',
+} as const;
+
+/** Inputs of runTesterDebug. */
+export interface TesterDebugOptions {
+  /** The folder holding connector.py. */
+  projectDir: string;
+  /** Configuration as given (string values); wins over configurationPath. */
+  configuration?: Record<string, string>;
+  /** configuration.json to read; default DIR/configuration.json when it exists, else {}. */
+  configurationPath?: string;
+  /** Where warehouse.db and state.json go; default DIR/files. */
+  outputDir?: string;
+  /** Python to run; default $VIRTUAL_ENV/bin/python, else python3. */
+  python?: string;
+  /** Start from this state instead of the saved one (like `fivetran debug --state`). */
+  state?: Record<string, unknown>;
+  out: Output;
+  /** Fail when the connector sends nothing for this long (default 300 s). */
+  silenceTimeoutMs?: number;
+  /** Fail when the server does not listen within this (default 60 s). */
+  startupTimeoutMs?: number;
+  /** Abort the sync: the Python process is stopped, committed checkpoints stay. */
+  signal?: AbortSignal;
+  /** Environment for resolving Python and for the connector (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Called after each checkpoint is committed (tests and the scenario matrix watch progress here). */
+  onCheckpoint?(state: ConnectorStateJson, counts: SyncCounts): void | Promise<void>;
+}
+
+/** How a run ended; `reason` is the text after `Sync FAILED: `. */
+export interface TesterDebugResult {
+  ok: boolean;
+  reason?: string;
+  counts: SyncCounts;
+  /** The state committed last (the start state when nothing was committed). */
+  state: Record<string, unknown>;
+}
+
+/** A configuration that cannot be used (exit 2 in the CLI); names the key or file. */
+export class TesterConfigurationError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TesterConfigurationError';
+  }
+}
+
+/**
+ * The configuration to hand to the connector: the SDK accepts only a flat JSON object of
+ * strings (its check_dict refuses anything else), so the same check happens here first.
+ *
+ * @example
+ * checkConfiguration({ api_key: 'k', page_size: '100' }, 'configuration.json') // same object
+ */
+export function checkConfiguration(value: unknown, source: string): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TesterConfigurationError('(file)', `${source} must be a JSON object of string values, such as {"api_key": "...", "base_url": "http://127.0.0.1:8080", "page_size": "100"}.`);
+  }
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string') {
+      throw new TesterConfigurationError(key, `The value of "${key}" in ${source} must be a string (the Connector SDK accepts only strings); write it as "${String(JSON.stringify(entry)).replace(/"/g, '')}".`);
+    }
+  }
+  return value as Record<string, string>;
+}
+
+/** Reads the configuration the options point at (see TesterDebugOptions.configurationPath). */
+export function loadConfiguration(options: Pick<TesterDebugOptions, 'projectDir' | 'configuration' | 'configurationPath'>): Record<string, string> {
+  if (options.configuration !== undefined) return checkConfiguration(options.configuration, 'the configuration');
+  const path = options.configurationPath ?? join(options.projectDir, TESTER_DEFAULTS.configurationFile);
+  if (options.configurationPath === undefined && !existsSync(path)) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TesterConfigurationError('(file)', `Cannot read the configuration file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Pass --configuration with the path of your configuration.json.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TesterConfigurationError('(file)', `The configuration file ${path} is not valid JSON (${(error as Error).message}).`);
+  }
+  return checkConfiguration(parsed, path);
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The reason for a failed Update stream: the connector's own error (1.7.0 sends its
+ * traceback in the status details) cut to its last lines, or what happened to the process.
+ */
+export function updateFailureReason(error: { code?: number; details?: string; message?: string }, exitCode: string | undefined, tail: readonly string[]): string {
+  const details = (error.details ?? error.message ?? '').trim();
+  if (exitCode !== undefined && exitCode !== 'null') {
+    return `the connector's Python process ended (exit code ${exitCode}) during update()${tailText(tail)}`;
+  }
+  const lines = details.split('\n').filter((line) => line.trim() !== '');
+  const first = lines[0]?.replace(/^Exception iterating responses: /, '') ?? 'the connector failed';
+  const last = lines.slice(1).slice(-6);
+  return last.length === 0 ? `update() failed: ${first}` : `update() failed: ${first}\n${last.map((line) => `  ${line.trimEnd()}`).join('\n')}`;
+}
+
+function callSchema(client: ConnectorClient, configuration: Record<string, string>, timeoutMs: number): Promise<WireSchemaResponse> {
+  return new Promise((resolvePromise, reject) => {
+    client.Schema({ configuration }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+      if (error !== null) reject(error);
+      else resolvePromise(response ?? {});
+    });
+  });
+}
+
+/**
+ * Runs `hed-tester debug` for a project: Previous state, Schema, Update streamed into
+ * DIR/files/warehouse.db (one transaction per checkpoint), the SYNC PROGRESS table and
+ * `Sync SUCCEEDED` or `Sync FAILED: <reason>`. The Python process is stopped whatever
+ * happens. Throws TesterConfigurationError before starting anything when the
+ * configuration is unusable.
+ *
+ * @example
+ * const result = await runTesterDebug({ projectDir: '.', out: process.stdout });
+ * process.exitCode = result.ok ? 0 : 1;
+ */
+export async function runTesterDebug(options: TesterDebugOptions): Promise<TesterDebugResult> {
+  const env = options.env ?? process.env;
+  const projectDir = resolve(options.projectDir);
+  const configuration = loadConfiguration(options);
+  const progress = createProgress(options.out, () => Date.now());
+  const counts: SyncCounts = { upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: 0, checkpoints: 0 };
+  let state: Record<string, unknown> = {};
+  let destination: Destination | undefined;
+  let launched: LaunchedConnector | undefined;
+  let client: ConnectorClient | undefined;
+
+  const finish = async (reason?: string): Promise<TesterDebugResult> => {
+    client?.close();
+    await launched?.stop();
+    await destination?.close().catch(() => undefined);
+    progress.done();
+    progress.raw(formatSyncProgress(counts));
+    if (reason === undefined) {
+      progress.log('INFO', 'Sync SUCCEEDED');
+      return { ok: true, counts, state };
+    }
+    progress.log('SEVERE', `Sync FAILED: ${reason}`);
+    return { ok: false, reason, counts, state };
+  };
+
+  if (!existsSync(join(projectDir, 'connector.py'))) {
+    progress.log('INFO', 'Previous state: (not read)');
+    return finish(`there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`);
+  }
+  const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
+  try {
+    destination = await openDestination(outputDir);
+    const start = await destination.startState();
+    if (start.warning !== undefined) progress.log('WARNING', start.warning);
+    state = options.state ?? start.state;
+  } catch (error) {
+    progress.log('INFO', 'Previous state: (unreadable)');
+    return finish(errorMessage(error));
+  }
+  progress.log('INFO', `Previous state: ${JSON.stringify(state)}`);
+
+  const python = resolvePython(options.python, env);
+  const aborted = () => options.signal?.aborted === true;
+  try {
+    launched = await launchConnector({
+      python,
+      projectDir,
+      configuration,
+      state,
+      env,
+      startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
+      onLine: (line) => progress.raw(line),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } catch (error) {
+    return finish(error instanceof LaunchError ? error.reason : errorMessage(error));
+  }
+  progress.log('INFO', `Connector started with fivetran_connector_sdk ${launched.sdkVersion} (protocol ${launched.protocol}) on 127.0.0.1:${launched.port}; writing to ${destination.path}`);
+  client = connectConnector(launched.port, launched.protocol);
+
+  const known = new Set<string>();
+  let decimals = new Map<string, { precision: number; scale: number }>();
+  const declare = async (tables: TableDeclaration[]) => {
+    const fresh = tables.filter((table) => !known.has(table.table));
+    if (fresh.length === 0) return;
+    for (const table of fresh) known.add(table.table);
+    const made = await destination!.declare(fresh);
+    counts.schemaChanges += made.schemaChanges;
+    for (const table of made.created) progress.log('INFO', `[SchemaChange]: tester.${table}`);
+  };
+
+  try {
+    const schema = await callSchema(client, configuration, TESTER_DEFAULTS.schemaTimeoutMs);
+    const wireTables: WireTable[] = schema.without_schema?.tables ?? (schema.with_schema?.schemas ?? []).flatMap((s) => s.tables ?? []);
+    decimals = decimalParamsOf(wireTables);
+    await declare(tablesOfSchemaResponse(schema));
+  } catch (error) {
+    if (aborted()) return finish('interrupted');
+    const exit = await settleExit(launched);
+    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail()).replace(/^update\(\) failed/, 'schema() failed'));
+  }
+
+  const batch: WarehouseOperation[] = [];
+  const commit = async (nextState: Record<string, unknown>) => {
+    const written = await destination!.commit(batch, nextState, new Date());
+    batch.length = 0;
+    state = nextState;
+    counts.upserts += written.upserts;
+    counts.updates += written.updates;
+    counts.deletes += written.deletes;
+    counts.truncates += written.truncates;
+    counts.schemaChanges += written.schemaChanges;
+  };
+
+  const silenceMs = options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs;
+  const call = client.Update({ configuration, state_json: JSON.stringify(state) });
+  let silent = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      silent = true;
+      call.cancel();
+    }, silenceMs);
+  };
+  const onAbort = () => call.cancel();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    arm();
+    for await (const response of call) {
+      clearTimeout(timer);
+      for (const event of eventsOfUpdateResponse(response, decimals)) {
+        if (event.kind === 'operation') {
+          if (!known.has(event.operation.table)) await declare([{ table: event.operation.table, primaryKey: [] }]);
+          batch.push(event.operation);
+        } else if (event.kind === 'checkpoint') {
+          await commit(parseCheckpoint(event.stateJson));
+          counts.checkpoints++;
+          progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
+          if (options.out.isTTY === true) progress.status(`${counts.upserts} upserts · ${counts.checkpoints} checkpoints`);
+          await options.onCheckpoint?.(state, { ...counts });
+        } else if (event.kind === 'tables') {
+          await declare(event.tables);
+        } else {
+          progress.log(event.level, event.message);
+        }
+      }
+      arm();
+    }
+    clearTimeout(timer);
+    if (batch.length > 0) await commit(state);
+  } catch (error) {
+    clearTimeout(timer);
+    const pending = batch.length;
+    if (pending > 0) progress.log('WARNING', `${pending} operations after the last checkpoint were not written; the next sync starts from the last checkpoint.`);
+    if (aborted()) return finish('interrupted; every checkpoint before this point is kept, run the same command to resume');
+    if (silent) return finish(`the connector sent nothing for ${Math.round(silenceMs / 1000)} s (a request without a timeout, or a loop?); stopped it${tailText(launched.tail())}`);
+    if ((error as grpc.ServiceError).code === undefined) return finish(errorMessage(error));
+    const exit = await settleExit(launched);
+    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail()));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  return finish();
+}
+
+/** The exit code when the Python process ended on its own within a moment, else undefined. */
+async function settleExit(launched: LaunchedConnector): Promise<string | undefined> {
+  return Promise.race([launched.exited, new Promise<undefined>((done) => setTimeout(() => done(undefined), 300))]);
+}
+
+function parseCheckpoint(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The connector checkpointed ${text}, not a JSON object; pass a dict to op.checkpoint(state=...).`);
+  return value as Record<string, unknown>;
+}

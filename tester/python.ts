@@ -1,0 +1,205 @@
+// Starting the project's connector.py in Python with the SDK's gRPC server (tester/python/launch.py),
+// reading its output, and making sure it is gone afterwards whatever happened.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { testerAssetDir, type ProtocolVersion } from './protocol.js';
+
+/** The SDK version the lab pins, in the install sentence. */
+export const LAB_SDK_REQUIREMENT = 'fivetran-connector-sdk==1.7.0';
+
+/**
+ * The Python to run: `--python`, else `$VIRTUAL_ENV/bin/python`, else `python3`.
+ *
+ * @example
+ * resolvePython(undefined, { VIRTUAL_ENV: '/work/.venv' }) // '/work/.venv/bin/python'
+ */
+export function resolvePython(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (flag !== undefined && flag !== '') return flag;
+  const venv = env.VIRTUAL_ENV;
+  if (venv !== undefined && venv !== '') return join(venv, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  return 'python3';
+}
+
+/** The sentence that says how to install the SDK into the Python in use. */
+export function installSdkSentence(python: string): string {
+  return `Install it into that Python: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (or pass --python with a Python that has it).`;
+}
+
+/** Why a launch failed; `reason` is the text after `Sync FAILED: `. */
+export class LaunchError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'LaunchError';
+  }
+}
+
+/** A connector whose gRPC server is listening. */
+export interface LaunchedConnector {
+  port: number;
+  protocol: ProtocolVersion;
+  sdkVersion: string;
+  /** Resolves with the exit code (or signal name) when the Python process has ended. */
+  exited: Promise<string>;
+  /** The last lines the connector wrote on stderr and stdout (newest last). */
+  tail(): string[];
+  /** Ends the Python process and its group (SIGTERM, then SIGKILL after graceMs). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Where launch sends the connector's own lines. */
+export interface LaunchOptions {
+  python: string;
+  projectDir: string;
+  configuration: Record<string, string>;
+  state: Record<string, unknown>;
+  /** Every line the connector prints, as it comes. */
+  onLine(line: string): void;
+  startupTimeoutMs: number;
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+}
+
+const READY = /^HED_TESTER_READY port=(\d+) protocol=(v1|v2) sdk=(\S+)/;
+const TAIL_LINES = 20;
+const live = new Set<ChildProcess>();
+
+/** Kills every Python process group this module started and has not seen end (for signal handlers). */
+export function killLaunchedConnectors(): void {
+  for (const child of live) killGroup(child, 'SIGKILL');
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/**
+ * Starts tester/python/launch.py for the project and resolves once the SDK's server
+ * listens. Rejects with a LaunchError saying what to do: no such Python, no SDK in it,
+ * connector.py failing at import, or no server within the startup timeout. The process
+ * runs in its own group, with stdin held open: it ends by itself when the tester dies.
+ */
+export function launchConnector(options: LaunchOptions): Promise<LaunchedConnector> {
+  const script = join(testerAssetDir(), 'python', 'launch.py');
+  const child = spawn(options.python, [script, options.projectDir], {
+    cwd: options.projectDir,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: {
+      ...options.env,
+      PYTHONUNBUFFERED: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+      HED_TESTER_INPUT: JSON.stringify({ configuration: options.configuration, state: options.state }),
+    },
+  });
+  live.add(child);
+  const tail: string[] = [];
+  const remember = (line: string) => {
+    // eslint-disable-next-line no-control-regex
+    tail.push(line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd());
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+      live.delete(child);
+      resolve('spawn-error');
+    });
+    child.once('close', (code, signal) => {
+      live.delete(child);
+      resolve(code === null ? String(signal) : String(code));
+    });
+  });
+  const stop = async (graceMs = 2000) => {
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+    // The group may hold children of the connector that outlive it.
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // No group left.
+      }
+    }
+  };
+
+  return new Promise<LaunchedConnector>((resolve, reject) => {
+    let settled = false;
+    let noSdk: string | undefined;
+    let noConnector: string | undefined;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      void stop(500).then(() => reject(new LaunchError(reason)));
+    };
+    const timer = setTimeout(() => {
+      const seconds = Math.round(options.startupTimeoutMs / 1000);
+      fail(`the connector's gRPC server did not start within ${seconds} s (connector.py may loop or block at import time)${tailText(tail)}`);
+    }, options.startupTimeoutMs);
+    const onAbort = () => fail('interrupted before the connector started');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const ready = READY.exec(line);
+      if (ready !== null && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve({ port: Number(ready[1]), protocol: ready[2] as ProtocolVersion, sdkVersion: ready[3]!, exited, tail: () => [...tail], stop });
+        return;
+      }
+      if (line.startsWith('HED_TESTER_NO_SDK ')) {
+        noSdk = line.slice('HED_TESTER_NO_SDK '.length);
+        return;
+      }
+      if (line.startsWith('HED_TESTER_NO_CONNECTOR ')) {
+        noConnector = line.slice('HED_TESTER_NO_CONNECTOR '.length);
+        return;
+      }
+      remember(line);
+      options.onLine(line);
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      remember(line);
+      options.onLine(line);
+    });
+    child.stdin!.on('error', () => undefined);
+
+    void exited.then((code) => {
+      if (settled) return;
+      if (spawnError !== undefined) {
+        fail(
+          spawnError.code === 'ENOENT'
+            ? `cannot run Python at ${options.python} (not found). Install Python 3.9+ or pass --python with the path of one that has ${LAB_SDK_REQUIREMENT}.`
+            : `cannot run Python at ${options.python} (${spawnError.message}). Pass --python with a working Python.`,
+        );
+      } else if (noSdk !== undefined) {
+        fail(`fivetran_connector_sdk does not import in ${options.python} (${noSdk}). ${installSdkSentence(options.python)}`);
+      } else if (noConnector !== undefined) {
+        fail(noConnector);
+      } else {
+        fail(`the connector exited (code ${code}) before its gRPC server started${tailText(tail)}`);
+      }
+    });
+  });
+}
+
+/** The last lines of output, for a failure reason; '' when there are none. */
+export function tailText(lines: readonly string[], count = 6): string {
+  const shown = lines.filter((line) => line.trim() !== '').slice(-count);
+  return shown.length === 0 ? '' : `. Last lines from the connector:\n${shown.map((line) => `  ${line}`).join('\n')}`;
+}

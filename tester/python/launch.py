@@ -1,0 +1,140 @@
+"""hed-tester's launcher: runs a Connector SDK project's connector.py with the SDK's own
+gRPC servicer on a free loopback port, and nothing else (no tester download, no Java).
+
+    python launch.py PROJECT_DIR
+
+Input (environment): HED_TESTER_INPUT = {"configuration": {...}, "state": {...}} as JSON.
+Output: the connector's own lines, plus one marker line on stdout that hed-tester waits for:
+    HED_TESTER_READY port=PORT protocol=v1|v2 sdk=VERSION
+or, when the SDK does not import, one line and exit code 3:
+    HED_TESTER_NO_SDK <reason>
+The process ends when its stdin closes (hed-tester went away, even by SIGKILL) or on SIGTERM.
+"""
+import importlib.util
+import json
+import os
+import sys
+import threading
+
+NO_SDK_EXIT = 3
+NO_CONNECTOR_EXIT = 4
+
+
+def fail(code, message):
+    print(message, flush=True)
+    sys.exit(code)
+
+
+def import_sdk():
+    try:
+        import fivetran_connector_sdk as sdk
+        from fivetran_connector_sdk.protos import connector_sdk_pb2_grpc as grpc_module
+    except Exception as error:  # ImportError, or a broken install raising anything else
+        fail(NO_SDK_EXIT, f"HED_TESTER_NO_SDK {type(error).__name__}: {error}")
+    return sdk, grpc_module
+
+
+def mark_debugging():
+    """The SDK's debug path sets DEBUGGING (1.7.0: fivetran_connector_sdk.constants;
+    2.x: fivetran_connector_sdk_common.constants); operations then check for `yield`."""
+    for name in ("fivetran_connector_sdk.constants", "fivetran_connector_sdk_common.constants"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "DEBUGGING"):
+            module.DEBUGGING = True
+
+
+def load_connector(sdk, project_dir):
+    """Imports DIR/connector.py the way the SDK's CLI does (module name
+    connector_connector_code, DIR on sys.path) and finds its Connector object."""
+    path = os.path.join(project_dir, "connector.py")
+    if not os.path.isfile(path):
+        fail(NO_CONNECTOR_EXIT, f"HED_TESTER_NO_CONNECTOR There is no connector.py in {project_dir}.")
+    sys.path.append(project_dir)
+    module_name = "connector_connector_code"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    for name in dir(module):
+        if name.startswith("__"):
+            continue
+        value = getattr(module, name)
+        if isinstance(value, sdk.Connector):
+            return value
+    fail(NO_CONNECTOR_EXIT, f"HED_TESTER_NO_CONNECTOR connector.py in {project_dir} defines no Connector object; add `connector = Connector(update=update, schema=schema)`.")
+
+
+def exit_for_real(update):
+    """A connector that calls exit() inside update() means the process to end, as it does under
+    the real tester; in the SDK's gRPC worker thread SystemExit would only stall the stream."""
+    def update_or_exit(*args, **kwargs):
+        try:
+            result = update(*args, **kwargs)
+            if result is not None:
+                yield from result
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, (int, type(None))):
+                print(stop.code, file=sys.stderr)
+            print(f"connector.py called exit({stop.code!r}) inside update(); the connector process ends here.", file=sys.stderr, flush=True)
+            sys.stdout.flush()
+            os._exit(code)
+    return update_or_exit
+
+
+def start_server(sdk, grpc_module, connector):
+    import grpc
+    from concurrent import futures
+
+    if hasattr(grpc_module, "add_SourceConnectorServicer_to_server"):
+        add, protocol = grpc_module.add_SourceConnectorServicer_to_server, "v2"
+    else:
+        add, protocol = grpc_module.add_ConnectorServicer_to_server, "v1"
+    size = 32 * 1024 * 1024
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=10),
+        options=[("grpc.max_send_message_length", size), ("grpc.max_receive_message_length", size)],
+    )
+    add(connector, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, port, protocol
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(65536):
+            pass
+    finally:
+        os._exit(0)
+
+
+def main():
+    if len(sys.argv) != 2:
+        fail(2, "usage: launch.py PROJECT_DIR")
+    project_dir = os.path.abspath(sys.argv[1])
+    given = json.loads(os.environ.get("HED_TESTER_INPUT") or "{}")
+    sdk, grpc_module = import_sdk()
+    mark_debugging()
+    connector = load_connector(sdk, project_dir)
+    # What Connector.run() sets before serving (configuration strings only, checked by hed-tester).
+    connector.configuration = given.get("configuration") or {}
+    connector.state = given.get("state") or {}
+    connector.update_method = exit_for_real(connector.update_method)
+    logging = getattr(sdk, "Logging", None)
+    if logging is not None:
+        level = getattr(logging.Level, "FINE", None) or getattr(logging.Level, "DEBUG", None)
+        if level is not None:
+            logging.LOG_LEVEL = level
+    server, port, protocol = start_server(sdk, grpc_module, connector)
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    version = getattr(sdk, "__version__", "unknown")
+    print(f"HED_TESTER_READY port={port} protocol={protocol} sdk={version}", flush=True)
+    server.wait_for_termination()
+
+
+if __name__ == "__main__":
+    main()
