@@ -1,0 +1,113 @@
+/**
+ * `hed-app serve`: config from flags (and HED_LLM_API_KEY), build, listen, one
+ * `listening on http://HOST:PORT` line, graceful shutdown on SIGINT/SIGTERM.
+ * Exit 2 for a bad flag (named), 1 when the app cannot start.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { APP_DEFAULTS, ConfigError, resolveAppConfig, type AppFlags } from './config.js';
+import { buildApp } from './server.js';
+import { warehouseStatus } from './warehouse.js';
+
+/** Where the CLI writes. */
+export interface AppIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * Starts the app and resolves with it once it listens.
+ * @example const app = await serve({ port: '0' }, process.env, process)
+ */
+export async function serve(flags: AppFlags, env: Record<string, string | undefined>, io: AppIo): Promise<FastifyInstance> {
+  const config = resolveAppConfig(flags, env);
+  const app = await buildApp(config);
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const status = await warehouseStatus(config.warehouse);
+  const data = status.ready ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}` : `no data yet in ${config.warehouse}: the page says how to make it`;
+  const insights = config.llmProvider === 'openai' ? `insights by ${config.llmModel} at ${config.llmBaseUrl}` : 'offline insights';
+  io.stdout.write(`StudentSuccess app listening on ${address} (${data}; ${insights}; history in ${config.insightsDb}). Open it in a browser; Ctrl-C stops it.\n`);
+  return app;
+}
+
+/** The hed-app program. `onServe` receives the running app. */
+export function createProgram(io: AppIo, onServe: (app: FastifyInstance) => void): Command {
+  const program = new Command('hed-app')
+    .description('The StudentSuccess app of the HED lab (step 4), offline, over the local DuckDB warehouse.')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('serve')
+    .description('Serve the app until Ctrl-C.')
+    .addOption(new Option('--warehouse <path>', `DuckDB warehouse written by a sync (default: ${APP_DEFAULTS.warehouse})`))
+    .addOption(new Option('--insights-db <path>', `SQLite file that keeps the Insights History (default: ${APP_DEFAULTS.insightsDb})`))
+    .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (default: ${APP_DEFAULTS.port})`))
+    .addOption(new Option('--host <host>', `address to bind (default: ${APP_DEFAULTS.host})`))
+    .addOption(new Option('--llm-provider <provider>', `default insights provider: offline or openai (default: ${APP_DEFAULTS.llmProvider})`))
+    .addOption(new Option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1 for a local Ollama; the key comes from HED_LLM_API_KEY'))
+    .addOption(new Option('--llm-model <name>', `model name for the openai provider (default: ${APP_DEFAULTS.llmModel})`))
+    .addOption(new Option('--llm-timeout-s <seconds>', `how long to wait for the model (default: ${APP_DEFAULTS.llmTimeoutS})`))
+    .action(async (flags: AppFlags) => {
+      onServe(await serve(flags, process.env, io));
+    });
+  return program;
+}
+
+/** Exit codes of hed-app. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs hed-app; resolves with an exit code once it has failed, or with undefined when it is serving. */
+export async function runCli(argv: string[], io: AppIo, onServe: (app: FastifyInstance) => void): Promise<number | undefined> {
+  try {
+    await createProgram(io, onServe).parseAsync(argv);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof ConfigError) {
+      io.stderr.write(`hed-app: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      io.stderr.write(`hed-app: the port is already in use (${e.message}). Stop the other server or pass --port with another port (0 picks a free one).\n`);
+      return EXIT.failed;
+    }
+    io.stderr.write(`hed-app: ${e.stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+/** Shuts the app down on SIGINT/SIGTERM; a second signal exits at once. */
+export function installShutdown(app: FastifyInstance, io: AppIo = process): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) {
+      io.stderr.write(`${signal} again: exiting now.\n`);
+      process.exit(130);
+    }
+    closing = true;
+    io.stderr.write(`${signal}: shutting down.\n`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        io.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Entry point of bin/hed-app.js. */
+export async function main(argv: string[]): Promise<void> {
+  const code = await runCli(argv, process, (app) => installShutdown(app));
+  if (code !== undefined) process.exit(code);
+}

@@ -1,0 +1,112 @@
+/**
+ * The `openai` provider: any OpenAI-compatible `POST {base}/chat/completions` (a local
+ * Ollama or llama.cpp server, or a hosted one), fed the lab-style prompt. A server that is
+ * down, slow, or answers something that is not a report is a ProviderError with a sentence.
+ */
+import type { FocusArea } from './focus-areas.js';
+import { SOLUTION_CONTEXT, SOLUTION_NAME } from './solution.js';
+
+/** A failure of the model provider; the job fails with its message and nothing is saved. */
+export class ProviderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** Where and how to ask. */
+export interface OpenAiSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
+}
+
+/** A chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+
+/** The chat-completions URL for a base URL, with or without a trailing slash. */
+export function chatCompletionsUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+}
+
+/**
+ * The lab-style prompt: who the model is, the solution context, the data summary, the
+ * focus area's asks and its section headings, and the ground rules.
+ */
+export function buildPrompt(focus: FocusArea, dataSummaryText: string): ChatMessage[] {
+  const user = [
+    `You are an expert data analyst in ${focus.label.toLowerCase()} analysis for higher education student success and freshman retention.`,
+    '',
+    'SOLUTION CONTEXT:',
+    SOLUTION_NAME,
+    '',
+    SOLUTION_CONTEXT,
+    '',
+    'DATA SUMMARY:',
+    dataSummaryText,
+    '',
+    'ANALYSIS INSTRUCTIONS:',
+    `For the ${focus.label} analysis of StudentSuccess:`,
+    ...focus.asks.map((a, i) => `${i + 1}. ${a}`),
+    '',
+    'Structure your response with exactly these sections, each as a Markdown "## " heading:',
+    ...focus.sections.map((s) => `- ${s}`),
+    '',
+    'GUIDELINES:',
+    '- Base every insight on the data summary above and quote its figures.',
+    '- Be concise, analytical and professional; use bullet points under each heading.',
+    `- Stay on ${focus.label}; mix observations, analysis and actionable recommendations.`,
+  ].join('\n');
+  return [
+    { role: 'system', content: 'You write concise, data-backed Markdown reports for university student success teams.' },
+    { role: 'user', content: user },
+  ];
+}
+
+const excerpt = (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text).replace(/\s+/g, ' ').trim();
+
+/**
+ * Asks the model and returns its Markdown. Never resolves with an empty answer.
+ * @example await askChatModel({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeoutMs: 120_000 }, messages)
+ */
+export async function askChatModel(settings: OpenAiSettings, messages: ChatMessage[], fetchImpl: typeof fetch = fetch): Promise<string> {
+  const url = chatCompletionsUrl(settings.baseUrl);
+  const seconds = Math.round(settings.timeoutMs / 100) / 10;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}) },
+      body: JSON.stringify({ model: settings.model, messages, temperature: 0.2, stream: false }),
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+      throw new ProviderError(`The model server at ${url} did not answer within ${seconds} s. Try again, raise --llm-timeout-s, pick a smaller model, or use the offline provider.`);
+    }
+    const code = e.cause?.code ?? e.message;
+    throw new ProviderError(`Could not reach the model server at ${url} (${code}). Start it (for Ollama: \`ollama serve\`), check --llm-base-url, or use the offline provider.`);
+  }
+  if (!response.ok) {
+    const hint = response.status === 401 || response.status === 403 ? ' Set HED_LLM_API_KEY to a key the server accepts.' : response.status === 404 ? ` Check --llm-base-url and that the model "${settings.model}" exists there.` : '';
+    throw new ProviderError(`The model server at ${url} answered HTTP ${response.status}${text ? `: ${excerpt(text)}` : ''}.${hint}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProviderError(`The model server at ${url} answered something that is not JSON (${excerpt(text) || 'an empty body'}). Check that --llm-base-url points at an OpenAI-compatible /v1 endpoint.`);
+  }
+  const content = (body as { choices?: { message?: { content?: unknown } }[] } | null)?.choices?.[0]?.message?.content;
+  if (typeof content !== 'string' || content.trim() === '') {
+    throw new ProviderError(`The model server at ${url} answered without any report text (no choices[0].message.content). Try again or choose another model.`);
+  }
+  return content.trim();
+}

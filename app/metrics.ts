@@ -1,0 +1,100 @@
+/**
+ * The Metrics tab's decisions, pure: the lab's four KPIs with their deltas against the
+ * lab's targets, and the lab's distribution remarks, from the aggregates.
+ */
+import type { MetricsAggregates, SummaryTable } from './queries.js';
+
+/** One KPI card. `deltaGood` says whether the delta is on the good side of the target. */
+export interface Kpi {
+  id: string;
+  label: string;
+  value: number;
+  display: string;
+  target: number;
+  delta: number;
+  deltaDisplay: string;
+  deltaGood: boolean;
+}
+
+const signed = (text: string, value: number) => (value >= 0 ? `+${text}` : text);
+const percent1 = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** The lab's targets: GPA 3.0, completion 85%, engagement 70, at-risk baseline 30% (lower is good). */
+export const KPI_TARGETS = { gpa: 3.0, completion: 0.85, engagement: 70, atRisk: 0.3 } as const;
+
+/**
+ * The four KPIs. Values are the means (0 when there are no rows); shares are 0–1.
+ * @example buildKpis(means)[0] // { id: 'average-gpa', label: 'Average GPA', display: '3.06', deltaDisplay: '+0.06 vs 3.0 target', ... }
+ */
+export function buildKpis(means: MetricsAggregates['means']): Kpi[] {
+  const gpa = means.gpa ?? 0;
+  const completion = means.completion ?? 0;
+  const engagement = means.engagement ?? 0;
+  const atRisk = means.atRiskShare ?? 0;
+  const t = KPI_TARGETS;
+  return [
+    { id: 'average-gpa', label: 'Average GPA', value: gpa, display: gpa.toFixed(2), target: t.gpa, delta: gpa - t.gpa, deltaDisplay: `${signed((gpa - t.gpa).toFixed(2), gpa - t.gpa)} vs 3.0 target`, deltaGood: gpa >= t.gpa },
+    {
+      id: 'avg-completion-rate',
+      label: 'Avg Completion Rate',
+      value: completion,
+      display: percent1(completion),
+      target: t.completion,
+      delta: completion - t.completion,
+      deltaDisplay: `${signed(percent1(completion - t.completion), completion - t.completion)} vs 85% target`,
+      deltaGood: completion >= t.completion,
+    },
+    {
+      id: 'avg-engagement-score',
+      label: 'Avg Engagement Score',
+      value: engagement,
+      display: engagement.toFixed(1),
+      target: t.engagement,
+      delta: engagement - t.engagement,
+      deltaDisplay: `${signed((engagement - t.engagement).toFixed(1), engagement - t.engagement)} vs 70 target`,
+      deltaGood: engagement >= t.engagement,
+    },
+    {
+      id: 'at-risk-students',
+      label: 'At-Risk Students',
+      value: atRisk,
+      display: percent1(atRisk),
+      target: t.atRisk,
+      delta: atRisk - t.atRisk,
+      deltaDisplay: `${signed(percent1(atRisk - t.atRisk), atRisk - t.atRisk)} vs 30% baseline`,
+      deltaGood: atRisk <= t.atRisk,
+    },
+  ];
+}
+
+/** One summary statistic of one field, or undefined when the field or value is absent. */
+export function summaryValue(summary: SummaryTable, field: string, stat: string): number | undefined {
+  const i = summary.columns.indexOf(field);
+  const value = summary.stats.find((s) => s.stat === stat)?.values[i];
+  return i < 0 || value === null || value === undefined ? undefined : value;
+}
+
+/**
+ * The lab's "Distribution Insights" from the summary table: GPA spread and level (2.5 is
+ * the line the lab draws), the financial-aid IQR, median and lowest engagement (under 20 is
+ * flagged), mean plagiarism incidents. Plain text; the page renders it as text.
+ */
+export function distributionRemarks(summary: SummaryTable): string[] {
+  const remarks: string[] = [];
+  const gpaMean = summaryValue(summary, 'current_gpa', 'mean');
+  const gpaStd = summaryValue(summary, 'current_gpa', 'std');
+  if (gpaStd !== undefined) remarks.push(`GPA variability: ${gpaStd.toFixed(2)} (σ)`);
+  if (gpaMean !== undefined) remarks.push(gpaMean < 2.5 ? `Low average GPA (${gpaMean.toFixed(2)})` : `Acceptable GPA performance (${gpaMean.toFixed(2)})`);
+  const aid25 = summaryValue(summary, 'financial_aid_amount', '25%');
+  const aid75 = summaryValue(summary, 'financial_aid_amount', '75%');
+  if (aid25 !== undefined && aid75 !== undefined) {
+    remarks.push(`Financial aid IQR: $${Math.round(aid75 - aid25).toLocaleString('en-US')}`);
+  }
+  const engMedian = summaryValue(summary, 'engagement_score', '50%');
+  const engMin = summaryValue(summary, 'engagement_score', 'min');
+  if (engMedian !== undefined) remarks.push(`Median engagement: ${engMedian.toFixed(1)}`);
+  if (engMin !== undefined && engMin < 20) remarks.push(`Low engagement detected: as low as ${engMin.toFixed(1)}`);
+  const plagiarism = summaryValue(summary, 'plagiarism_incidents', 'mean');
+  if (plagiarism !== undefined) remarks.push(`Avg plagiarism incidents: ${plagiarism.toFixed(1)}`);
+  return remarks;
+}

@@ -1,0 +1,171 @@
+/**
+ * The StudentSuccess app: a Fastify instance built from a config, never listening (the
+ * CLI listens). Routes only translate: parse the query, run a query module, shape JSON.
+ * Record values are data: the server never builds HTML from them.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { buildCharts } from './charts.js';
+import type { AppConfig } from './config.js';
+import { csvLine } from './csv.js';
+import { AppError } from './errors.js';
+import { FOCUS_AREAS, findFocusArea } from './insights/focus-areas.js';
+import { generateReport, listProviders, reportSteps, resolveProvider, type InsightsDeps } from './insights/generate.js';
+import { openHistory, type History } from './insights/history.js';
+import { createJobs, type Jobs } from './insights/jobs.js';
+import type { OpenAiSettings } from './insights/openai.js';
+import { buildKpis, distributionRemarks } from './metrics.js';
+import { allRows, filterOptions, metricsAggregates, rowsPage } from './queries.js';
+import { pageWindow, parseFilters, parseRowsQuery, type QueryValue } from './request.js';
+import { readUnder, vendorPath } from './static-files.js';
+import { openWarehouse, warehouseStatus, withWarehouse } from './warehouse.js';
+
+/** Replaceable parts, for tests: clock, ids, fetch, an already open history. */
+export interface AppDeps {
+  now?: () => Date;
+  newId?: () => string;
+  fetchImpl?: typeof fetch;
+  history?: History;
+  /** Points in the Aid vs GPA scatter at most. */
+  scatterMax?: number;
+}
+
+type Query = Record<string, QueryValue>;
+
+/** The openai provider's settings from the config, or undefined when it has no base URL. */
+export function llmSettings(config: AppConfig): OpenAiSettings | undefined {
+  if (config.llmBaseUrl === undefined) return undefined;
+  return { baseUrl: config.llmBaseUrl, model: config.llmModel, timeoutMs: config.llmTimeoutS * 1000, ...(config.llmApiKey ? { apiKey: config.llmApiKey } : {}) };
+}
+
+/** A file name safe in a content-disposition header. */
+export function downloadName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * Builds the app. Close it to close the history database.
+ * @example const app = await buildApp(resolveAppConfig({}, {})); await app.inject('/api/status')
+ */
+export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  const now = deps.now ?? (() => new Date());
+  const history = deps.history ?? openHistory(config.insightsDb);
+  const jobs: Jobs = createJobs({ now, ...(deps.newId ? { newId: deps.newId } : {}) });
+  const llm = llmSettings(config);
+  const insights: InsightsDeps = {
+    warehousePath: config.warehouse,
+    history,
+    ...(llm ? { llm } : {}),
+    now,
+    ...(deps.newId ? { newId: deps.newId } : {}),
+    ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+  };
+  app.addHook('onClose', async () => {
+    if (!deps.history) history.close();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.commands ? { commands: error.commands } : {}) });
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: 'bad_request', message: `${error.message.replace(/\.?$/, '.')} Check the request and try again.` });
+    }
+    process.stderr.write(`hed-app: internal error: ${error.stack ?? String(error)}\n`);
+    return reply.code(500).send({ error: 'internal_error', message: 'The app failed on this request; the details are in the terminal that runs hed-app.' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `There is nothing at ${request.method} ${request.url.split('?')[0]}. The page is at /, the API under /api/.` }),
+  );
+
+  const sendFile = (reply: FastifyReply, file: { body: Buffer; type: string }) => reply.type(file.type).send(file.body);
+
+  app.get('/', async (_request, reply) => {
+    const file = await readUnder(config.publicDir, 'index.html');
+    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(`The page ${join(config.publicDir, 'index.html')} is missing. Check out app/public/ from the project, or use the API under /api/.\n`);
+    return sendFile(reply.header('cache-control', 'no-cache'), file);
+  });
+  app.get('/static/*', async (request, reply) => {
+    const file = await readUnder(config.publicDir, (request.params as { '*': string })['*']);
+    if (!file) throw new AppError('not_found', 404, `There is no file ${request.url.split('?')[0]} in the page's folder.`);
+    return sendFile(reply.header('cache-control', 'no-cache'), file);
+  });
+  app.get('/vendor/:file', async (request, reply) => {
+    const path = vendorPath((request.params as { file: string }).file);
+    if (!path) throw new AppError('not_found', 404, 'Only vega.min.js, vega-lite.min.js and vega-embed.min.js are served under /vendor/.');
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(await readFile(path));
+  });
+
+  app.get('/api/status', async () => warehouseStatus(config.warehouse));
+  app.get('/api/filters', async () => withWarehouse(config.warehouse, filterOptions));
+  app.get('/api/metrics', async (request) => {
+    const filters = parseFilters(request.query as Query);
+    const aggregates = await withWarehouse(config.warehouse, (w) => metricsAggregates(w, filters, deps.scatterMax));
+    return { rows: aggregates.rows, filters, kpis: buildKpis(aggregates.means), charts: buildCharts(aggregates), summary: aggregates.summary, remarks: distributionRemarks(aggregates.summary) };
+  });
+  app.get('/api/rows', async (request) => {
+    const query = request.query as Query;
+    const filters = parseFilters(query);
+    const rowsQuery = parseRowsQuery(query);
+    const page = await withWarehouse(config.warehouse, (w) => rowsPage(w, filters, rowsQuery));
+    return { columns: page.columns, rows: page.rows, ...pageWindow(rowsQuery.page, rowsQuery.perPage, page.total) };
+  });
+  app.get('/api/rows.csv', async (request, reply) => {
+    const query = request.query as Query;
+    const filters = parseFilters(query);
+    const rowsQuery = parseRowsQuery(query);
+    const warehouse = await openWarehouse(config.warehouse);
+    let rows: ReturnType<typeof allRows>;
+    try {
+      rows = allRows(warehouse, filters, rowsQuery);
+    } catch (error) {
+      warehouse.close();
+      throw error;
+    }
+    const lines = async function* () {
+      try {
+        yield csvLine(rows.columns);
+        for await (const chunk of rows.chunks) yield chunk.map(csvLine).join('');
+      } finally {
+        warehouse.close();
+      }
+    };
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="hed_records.csv"')
+      .send(Readable.from(lines()));
+  });
+
+  app.get('/api/insights/focus-areas', async () => FOCUS_AREAS.map(({ id, label, sections }) => ({ id, label, sections })));
+  app.get('/api/insights/providers', async () => listProviders(llm, config.llmProvider));
+  app.post('/api/insights', async (request, reply) => {
+    const body = (request.body ?? {}) as { focus?: unknown; provider?: unknown };
+    const focus = findFocusArea(body.focus);
+    const provider = resolveProvider(body.provider, llm, config.llmProvider);
+    const job = jobs.start(reportSteps(provider, llm), (step) => generateReport(insights, focus, provider, step));
+    return reply.code(202).send({ jobId: job.id });
+  });
+  app.get('/api/insights/jobs/:id', async (request) => {
+    const job = jobs.get((request.params as { id: string }).id);
+    if (!job) throw new AppError('not_found', 404, 'There is no such report job (jobs are kept in memory and end with a restart). Generate the report again.');
+    return job;
+  });
+  app.get('/api/history', async () => history.list());
+  app.get('/api/history/:file', async (request, reply) => {
+    const file = (request.params as { file: string }).file;
+    const markdown = file.endsWith('.md');
+    const report = history.get(markdown ? file.slice(0, -3) : file);
+    if (!report) throw new AppError('not_found', 404, `There is no report ${file} in the history. Pick one from GET /api/history.`);
+    if (!markdown) return report;
+    const name = downloadName(`studentsuccess-${report.focus}-${report.createdAt.slice(0, 19)}`);
+    return reply.type('text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="${name}.md"`).send(report.markdown);
+  });
+  return app;
+}
+
