@@ -37,7 +37,7 @@ export function readConfigurationFile(path: string): unknown {
 }
 
 // reset deletes only directories that hold nothing but what debug writes.
-const OWN_FILE = new RegExp(`^(${WAREHOUSE_FILE.replace('.', '\\.')}(-wal|-shm|-journal)?|${STATE_FILE.replace('.', '\\.')}(\\.tmp-[0-9]+)?)$`);
+const OWN_FILE = new RegExp(`^(${WAREHOUSE_FILE.replace('.', '\\.')}(\\.wal|-wal|-shm|-journal)?|${STATE_FILE.replace('.', '\\.')}(\\.tmp-[0-9]+)?)$`);
 
 /**
  * Deletes DIR after checking it holds only hed-connector's files. Returns the exit code.
@@ -82,7 +82,7 @@ export async function resetOutput(dir: string, force: boolean, io: CliIo): Promi
 /** The hed-connector program: `debug` and `reset`. Actions store their exit code in `result`. */
 export function createProgram(io: CliIo, result: { exitCode: number }): Command {
   const program = new Command('hed-connector')
-    .description('The HED connector (Fivetran Connector SDK model) and a local runner that plays `fivetran debug` into SQLite.')
+    .description('The HED connector (Fivetran Connector SDK model) and a local runner that plays `fivetran debug` into DuckDB, the Fivetran tester warehouse layout.')
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
@@ -92,7 +92,7 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
   program
     .command('debug')
     .description(
-      `Sync into DIR/${WAREHOUSE_FILE} (table hed_records) from the state in DIR/${STATE_FILE}, like \`fivetran debug\`. ` +
+      `Sync into DIR/${WAREHOUSE_FILE} (DuckDB, table tester.hed_records) from the state in DIR/${STATE_FILE}, like \`fivetran debug\`. ` +
         'Exit 0 when the sync succeeds, 1 when it fails, 2 for a bad configuration.',
     )
     .addOption(new Option('--configuration <file>', 'configuration.json: api_key, base_url, page_size and optional tuning keys').default('configuration.json'))

@@ -1,13 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HedClient } from './client.js';
 import { parseConfiguration } from './configuration.js';
 import { schema, syncOperations, type ConnectorState, type Operation, type SyncEvent } from './connector.js';
-import { openWarehouse, type Warehouse } from './warehouse.js';
 import { createProgress, formatSyncProgress, type Output, type SyncCounts } from './progress.js';
+import { openDestination, WAREHOUSE_FILE, type CommitCounts, type Destination, type WarehouseOperation, type WarehouseValue } from '../warehouse/index.js';
 
-export const WAREHOUSE_FILE = 'warehouse.db';
-export const STATE_FILE = 'state.json';
+export { STATE_FILE, WAREHOUSE_FILE } from '../warehouse/index.js';
 
 /** Inputs of runDebug: the parsed configuration.json, where to write, and the edges. */
 export interface DebugRunOptions {
@@ -51,9 +49,13 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
 
   const counts: SyncCounts = { upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: 0, checkpoints: 0 };
   let state: ConnectorState = {};
-  let warehouse: Warehouse | undefined;
-  const finish = (reason?: string): DebugRunResult => {
-    warehouse?.close();
+  let warehouse: Destination | undefined;
+  const finish = async (reason?: string): Promise<DebugRunResult> => {
+    try {
+      await warehouse?.close();
+    } catch (error) {
+      reason ??= `Closing ${join(options.outputDir, WAREHOUSE_FILE)} failed (${errorMessage(error)}); the committed checkpoints are kept.`;
+    }
     progress.done();
     progress.raw(formatSyncProgress(counts));
     if (reason === undefined) {
@@ -65,23 +67,19 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
   };
 
   try {
-    try {
-      mkdirSync(options.outputDir, { recursive: true });
-      warehouse = openWarehouse(join(options.outputDir, WAREHOUSE_FILE));
-    } catch (error) {
-      throw new Error(`Cannot use ${options.outputDir} as the output directory (${errorMessage(error)}). Pass --output with a directory hed-connector may write.`);
-    }
-    const start = loadStartState(warehouse, options.outputDir);
+    warehouse = await openDestination(options.outputDir);
+    // The start state (db first, else state.json); startState mirrors it back into state.json.
+    const start = await warehouse.startState();
     if (start.warning !== undefined) progress.log('WARNING', start.warning);
-    state = start.state;
-    writeStateFile(options.outputDir, state);
+    state = start.state as ConnectorState;
   } catch (error) {
     progress.log('INFO', 'Previous state: (unreadable)');
     return finish(errorMessage(error));
   }
 
   progress.log('INFO', `Previous state: ${JSON.stringify(state)}`);
-  const tables = schema(options.configuration as Record<string, string>).map((t) => `${t.table} (primary key ${t.primary_key.join(', ')})`);
+  const declared = schema(options.configuration as Record<string, string>);
+  const tables = declared.map((t) => `${t.table} (primary key ${t.primary_key.join(', ')})`);
   progress.log('INFO', `Syncing ${tables.join(', ')} from ${settings.baseUrl} with page_size ${settings.pageSize} into ${join(options.outputDir, WAREHOUSE_FILE)}`);
 
   const client = new HedClient({
@@ -105,8 +103,17 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     }
   };
 
-  const batch: Operation[] = [];
+  const batch: WarehouseOperation[] = [];
+  const add = (written: CommitCounts) => {
+    counts.upserts += written.upserts;
+    counts.updates += written.updates;
+    counts.deletes += written.deletes;
+    counts.truncates += written.truncates;
+    counts.schemaChanges += written.schemaChanges;
+  };
   try {
+    // schema() feeds the destination: declared tables exist (with their primary keys) before the first page.
+    add({ upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: (await warehouse.declare(declared.map((t) => ({ table: t.table, primaryKey: t.primary_key })))).schemaChanges });
     const operations = syncOperations(state, {
       client,
       pageSize: settings.pageSize,
@@ -119,28 +126,21 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     });
     for await (const op of operations) {
       if (op.type !== 'checkpoint') {
-        batch.push(op);
+        batch.push(toWarehouseOperation(op));
         continue;
       }
-      const written = warehouse.applyBatch(batch, op.state, new Date(now()).toISOString());
+      // Rows and state in one DuckDB transaction, then state.json mirrored.
+      add(await warehouse.commit(batch, op.state as Record<string, unknown>, new Date(now())));
       batch.length = 0;
       state = op.state;
-      writeStateFile(options.outputDir, state);
-      counts.upserts += written.upserts;
-      counts.updates += written.updates;
-      counts.deletes += written.deletes;
-      counts.schemaChanges += written.schemaChanges;
       counts.checkpoints++;
       progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
       await options.onCheckpoint?.(state, { ...counts });
     }
     if (batch.length > 0) {
       // Operations after the last checkpoint: commit them with the state unchanged.
-      const written = warehouse.applyBatch(batch, state, new Date(now()).toISOString());
-      counts.upserts += written.upserts;
-      counts.updates += written.updates;
-      counts.deletes += written.deletes;
-      counts.schemaChanges += written.schemaChanges;
+      add(await warehouse.commit(batch, state as Record<string, unknown>, new Date(now())));
+      batch.length = 0;
     }
   } catch (error) {
     if (batch.length > 0) progress.log('WARNING', `${batch.length} operations of the failed page were not written; the next sync fetches that page again.`);
@@ -149,54 +149,9 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
   return finish();
 }
 
-/**
- * The state to start from. warehouse.db is the source of truth: state.json mirrors it and
- * is rewritten after every commit, so they differ only after a crash between the two
- * writes (or a hand edit). A state.json with no state in the db (a new warehouse) is used
- * as given, like `fivetran debug` does.
- */
-export function loadStartState(warehouse: Warehouse, outputDir: string): { state: ConnectorState; warning?: string } {
-  const fromDb = warehouse.readState();
-  const path = join(outputDir, STATE_FILE);
-  let fromFile: ConnectorState | undefined;
-  let fileProblem: string | undefined;
-  if (existsSync(path)) {
-    try {
-      fromFile = checkState(JSON.parse(readFileSync(path, 'utf8')));
-    } catch (error) {
-      fileProblem = `${path} is not a valid state (${errorMessage(error)})`;
-    }
-  }
-  if (fromDb !== undefined) {
-    if (fileProblem !== undefined) return { state: fromDb, warning: `${fileProblem}; using the state saved in ${WAREHOUSE_FILE}.` };
-    if (fromFile !== undefined && JSON.stringify(fromFile) !== JSON.stringify(fromDb)) {
-      return { state: fromDb, warning: `${path} disagrees with ${WAREHOUSE_FILE}; using the state saved in ${WAREHOUSE_FILE}: ${JSON.stringify(fromDb)}.` };
-    }
-    return { state: fromDb };
-  }
-  if (fileProblem !== undefined) throw new Error(`${fileProblem}. Fix it, or run \`hed-connector reset\` to start over.`);
-  return { state: fromFile ?? {} };
-}
-
-function checkState(value: unknown): ConnectorState {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object such as {"next_cursor": "..."}');
-  const cursor = (value as Record<string, unknown>).next_cursor;
-  if (cursor !== undefined && typeof cursor !== 'string') throw new Error('next_cursor must be a string');
-  return cursor === undefined ? {} : { next_cursor: cursor };
-}
-
-/** Writes DIR/state.json atomically: a temporary file, fsync, then rename over the old one. */
-export function writeStateFile(outputDir: string, state: ConnectorState): void {
-  const path = join(outputDir, STATE_FILE);
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(state)}\n`);
-  const fd = openSync(temporary, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+/** A connector operation in the destination's vocabulary (checkpoints are the runner's). */
+function toWarehouseOperation(op: Exclude<Operation, { type: 'checkpoint' }>): WarehouseOperation {
+  return { op: op.type, table: op.table, data: op.data as Record<string, WarehouseValue> };
 }
 
 function errorMessage(error: unknown): string {

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { loadCatalog, openInstance, selectRows, TESTER_SCHEMA, WarehouseError } from './duckdb-io.js';
+import { INTERNAL_SCHEMA, loadCatalog, openInstance, selectRows, TESTER_SCHEMA, WarehouseError } from './duckdb-io.js';
+import { parseState } from './state-file.js';
+import type { ConnectorStateJson } from './types.js';
 
 /** What readWarehouse returns: the table's columns in order and every row as plain JS. */
 export interface WarehouseContents {
@@ -31,6 +33,32 @@ export async function readWarehouse(path: string, table: string): Promise<Wareho
         primaryKey: info.primaryKey,
         rows: await selectRows(connection, name, info),
       };
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/**
+ * The state committed in a warehouse (read-only), or undefined when none was committed
+ * (or the file was not written by this destination).
+ *
+ * @example
+ * await readWarehouseState('files/warehouse.db') // { next_cursor: '...' }
+ */
+export async function readWarehouseState(path: string): Promise<ConnectorStateJson | undefined> {
+  if (!existsSync(path)) throw new WarehouseError('warehouse_open_failed', `${path} does not exist; run a sync first or pass the path of a warehouse.db.`);
+  const instance = await openInstance(path, true);
+  try {
+    const connection = await instance.connect();
+    try {
+      const known = await connection.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}' AND table_name = 'state'`);
+      if (Number(known.getRowObjectsJS()[0]?.n) === 0) return undefined;
+      const reader = await connection.runAndReadAll(`SELECT state FROM ${INTERNAL_SCHEMA}.state WHERE id = 1`);
+      const text = reader.getRowObjectsJS()[0]?.state;
+      return typeof text === 'string' ? parseState(text) : undefined;
     } finally {
       connection.closeSync();
     }

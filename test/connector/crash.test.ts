@@ -4,10 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
-import { openWarehouse } from '../../connector/warehouse.js';
-import { configurationFor, sendJson, sourceRecords, startScriptedServer, withoutSystemColumns } from './helpers.js';
+import { configurationFor, sendJson, sourceRecords, startScriptedServer, warehouseRows, warehouseState, withoutSystemColumns } from './helpers.js';
 
 const bin = fileURLToPath(new URL('../../bin/hed-connector.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/connector/cli.js', import.meta.url)));
@@ -44,22 +42,17 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
 }
 
 /** After a crash: rows, the db state and state.json are consistent with one another. */
-function inspect(dir: string): { rows: Record<string, unknown>[]; dbState: unknown; fileState: unknown; duplicates: number } {
-  const db = new Database(join(dir, 'warehouse.db'), { readonly: false });
-  const hasTable = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'hed_records'").get() as { n: number };
-  const duplicates = hasTable.n === 0 ? 0 : (db.prepare('SELECT count(*) - count(DISTINCT record_id) AS d FROM hed_records').get() as { d: number }).d;
-  db.close();
-  const warehouse = openWarehouse(join(dir, 'warehouse.db'));
-  const rows = warehouse.readRows();
-  const dbState = warehouse.readState();
-  warehouse.close();
+async function inspect(dir: string): Promise<{ rows: Record<string, unknown>[]; dbState: unknown; fileState: unknown; duplicates: number }> {
+  const rows = await warehouseRows(dir);
+  const duplicates = rows.length - new Set(rows.map((row) => row.record_id)).size;
+  const dbState = await warehouseState(dir);
   const statePath = join(dir, 'state.json');
   const fileState = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : undefined;
   return { rows, dbState, fileState, duplicates };
 }
 
 async function rerunAndCheck(t: Test, dir: string, label: string): Promise<void> {
-  const crashed = inspect(dir);
+  const crashed = await inspect(dir);
   t.comment(`${label}: ${crashed.rows.length} rows committed, state ${JSON.stringify(crashed.dbState)}`);
   // The rerun goes straight to the mock: the cursor is the mock's, whatever proxy served it.
   const configurationPath = join(dir, '..', 'direct.json');
@@ -74,7 +67,7 @@ async function rerunAndCheck(t: Test, dir: string, label: string): Promise<void>
   t.equal(await rerun.exited, 0, `${label}: the rerun succeeds\n${rerun.output()}`);
   const upserts = Number(/Upserts\s+\| (\d+)/.exec(rerun.output())?.[1]);
   t.equal(upserts, 600 - crashed.rows.length, `${label}: the rerun fetches exactly what was not committed`);
-  const final = inspect(dir);
+  const final = await inspect(dir);
   t.equal(final.duplicates, 0);
   t.same(withoutSystemColumns(final.rows), source, `${label}: warehouse equals the source`);
   t.same(final.dbState, final.fileState, `${label}: state.json mirrors the db`);

@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { API_KEY } from '../helpers/mock-server.js';
 import type { HedRecord } from '../../api/index.js';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readWarehouse, readWarehouseState } from '../../warehouse/index.js';
 
 /** A configuration.json object for a base URL. */
 export function configurationFor(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -85,4 +88,22 @@ export async function startScriptedServer(
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** Every row of tester.hed_records in DIR/warehouse.db (read-only, by record_id); [] when nothing was written yet. */
+export async function warehouseRows(dir: string): Promise<Record<string, unknown>[]> {
+  const path = join(dir, 'warehouse.db');
+  if (!existsSync(path)) return [];
+  try {
+    return (await readWarehouse(path, 'hed_records')).rows;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'table_missing') return [];
+    throw error;
+  }
+}
+
+/** The state committed in DIR/warehouse.db, or undefined. */
+export async function warehouseState(dir: string): Promise<Record<string, unknown> | undefined> {
+  const path = join(dir, 'warehouse.db');
+  return existsSync(path) ? readWarehouseState(path) : undefined;
 }

@@ -3,10 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
 import { runDebug, type DebugRunOptions } from '../../connector/runner.js';
-import { openWarehouse } from '../../connector/warehouse.js';
+import { readWarehouse } from '../../warehouse/index.js';
 import type { ConnectorState } from '../../connector/connector.js';
 import {
-  captureOutput, configurationFor, recordingSleep, sendJson, sourceRecords, startScriptedServer, withoutSystemColumns,
+  captureOutput, configurationFor, recordingSleep, sendJson, sourceRecords, startScriptedServer, warehouseRows, warehouseState, withoutSystemColumns,
 } from './helpers.js';
 
 let mock: RunningMock;
@@ -32,22 +32,8 @@ async function sync(outputDir: string, overrides: Partial<DebugRunOptions> = {})
   return { result, text: output.text(), waits };
 }
 
-function warehouseRows(dir: string): Record<string, unknown>[] {
-  const warehouse = openWarehouse(join(dir, 'warehouse.db'));
-  try {
-    return warehouse.readRows();
-  } finally {
-    warehouse.close();
-  }
-}
-
-function savedState(dir: string): { db: ConnectorState | undefined; file: ConnectorState } {
-  const warehouse = openWarehouse(join(dir, 'warehouse.db'));
-  try {
-    return { db: warehouse.readState(), file: JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as ConnectorState };
-  } finally {
-    warehouse.close();
-  }
+async function savedState(dir: string): Promise<{ db: ConnectorState | undefined; file: ConnectorState }> {
+  return { db: await warehouseState(dir), file: JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as ConnectorState };
 }
 
 t.test('a full sync lands all 600 records equal to GET /__admin/records, then syncs incrementally', async (t) => {
@@ -61,11 +47,11 @@ t.test('a full sync lands all 600 records equal to GET /__admin/records, then sy
   t.match(first.text, /SYNC PROGRESS:\nOperation {7}\| Calls\n-{16}\+-{12}\nUpserts {9}\| 600\nUpdates {9}\| 0\nDeletes {9}\| 0\nTruncates {7}\| 0\nSchemaChanges {3}\| 1\nCheckpoints {5}\| 7\n/);
   t.match(first.text, /^\S+ INFO Sync SUCCEEDED$/m);
 
-  const rows = warehouseRows(dir);
+  const rows = await warehouseRows(dir);
   t.equal(rows.length, 600);
   t.same(withoutSystemColumns(rows), await sourceRecords(mock.url), 'every field of every record equals the source');
   t.ok(rows.every((row) => row._fivetran_deleted === false && row._fivetran_synced === new Date(NOW).toISOString()));
-  const state = savedState(dir);
+  const state = await savedState(dir);
   t.same(state.db, state.file, 'state.json mirrors the state in warehouse.db');
   t.same(state.db, first.result.state);
 
@@ -89,7 +75,7 @@ t.test('a full sync lands all 600 records equal to GET /__admin/records, then sy
   t.equal(third.result.ok, true);
   t.equal(third.result.counts.upserts, 11, 'exactly the changed records');
   t.same([...upserted].sort(), [...mutation.record_ids].sort(), 'and their ids are the changed ids');
-  const after = warehouseRows(dir);
+  const after = await warehouseRows(dir);
   t.equal(after.length, 604);
   t.same(withoutSystemColumns(after), await sourceRecords(mock.url));
 });
@@ -111,17 +97,17 @@ t.test('resuming from every intermediate checkpoint gives the same final warehou
   });
   t.equal(run.result.ok, true);
   t.equal(snapshots.length, 5, '600 records at 150 a page: 4 full pages and an empty one');
-  const expected = withoutSystemColumns(warehouseRows(full));
+  const expected = withoutSystemColumns(await warehouseRows(full));
   t.equal(expected.length, 600);
   for (const [index, snapshot] of snapshots.entries()) {
-    const before = savedState(snapshot);
+    const before = await savedState(snapshot);
     t.same(before.db, before.file, `snapshot ${index + 1} is consistent`);
-    t.equal(warehouseRows(snapshot).length, Math.min(600, 150 * (index + 1)), `snapshot ${index + 1} holds its pages`);
+    t.equal((await warehouseRows(snapshot)).length, Math.min(600, 150 * (index + 1)), `snapshot ${index + 1} holds its pages`);
     const resumed = await sync(snapshot, { configuration: configurationFor(mock.url, { page_size: '150' }) });
     t.equal(resumed.result.ok, true);
     t.equal(resumed.result.counts.upserts, 600 - Math.min(600, 150 * (index + 1)), `resume ${index + 1} fetches only the rest`);
-    t.same(withoutSystemColumns(warehouseRows(snapshot)), expected, `resume from checkpoint ${index + 1}`);
-    t.same(savedState(snapshot).db, run.result.state, 'and ends on the same state');
+    t.same(withoutSystemColumns(await warehouseRows(snapshot)), expected, `resume from checkpoint ${index + 1}`);
+    t.same((await savedState(snapshot)).db, run.result.state, 'and ends on the same state');
   }
 });
 
@@ -135,15 +121,15 @@ t.test('a state.json that disagrees with warehouse.db loses: the db is the sourc
   });
   t.equal(first.result.ok, false);
   t.match(first.result.reason, 'stop after three pages');
-  const committed = savedState(dir);
-  t.equal(warehouseRows(dir).length, 300);
+  const committed = await savedState(dir);
+  t.equal((await warehouseRows(dir)).length, 300);
   // A crash between the commit and the state.json rename, simulated: state.json one page behind.
   writeFileSync(join(dir, 'state.json'), JSON.stringify({}));
   const second = await sync(dir);
   t.match(second.text, /WARNING .*state\.json disagrees with warehouse\.db; using the state saved in warehouse\.db/);
   t.match(second.text, `Previous state: ${JSON.stringify(committed.db)}`);
   t.equal(second.result.counts.upserts, 300);
-  t.same(withoutSystemColumns(warehouseRows(dir)), await sourceRecords(mock.url));
+  t.same(withoutSystemColumns(await warehouseRows(dir)), await sourceRecords(mock.url));
 });
 
 t.test('a state.json in a new output directory is used as the starting state', async (t) => {
@@ -153,7 +139,7 @@ t.test('a state.json in a new output directory is used as the starting state', a
   const second = await sync(dir);
   t.equal(second.result.ok, true);
   t.equal(second.result.counts.upserts, 0);
-  t.equal(warehouseRows(dir).length, 0, 'the table exists and is empty');
+  t.equal((await warehouseRows(dir)).length, 0, 'the table exists and is empty');
 });
 
 t.test('an unreadable state.json with no saved state fails the sync with a way out', async (t) => {
@@ -207,7 +193,7 @@ t.test('a wrong api_key fails at once, naming the key, without a retry', async (
   t.match(run.result.reason, /The API rejected the api_key \(HTTP 401 unauthorized\)\. Check api_key in the configuration\./);
   t.same(run.waits, [], 'no retry');
   t.match(run.text, /Upserts {9}\| 0\n/);
-  t.same(savedState(dir).file, {}, 'state untouched');
+  t.same((await savedState(dir)).file, {}, 'state untouched');
 });
 
 t.test('retries stop after max_attempts; the failing page is not half-written', async (t) => {
@@ -225,8 +211,8 @@ t.test('retries stop after max_attempts; the failing page is not half-written', 
   t.same(run.waits, [8, 11], 'capped backoff with jitter');
   t.equal(server.requests.length, 5);
   t.equal(run.result.counts.checkpoints, 2);
-  t.equal(warehouseRows(dir).length, 200);
-  const state = savedState(dir);
+  t.equal((await warehouseRows(dir)).length, 200);
+  const state = await savedState(dir);
   t.same(state.db, state.file);
   t.same(state.db, run.result.state);
   t.match(run.text, /SEVERE Sync FAILED: Gave up after 3 attempts/);
@@ -243,8 +229,8 @@ t.test('a cursor repeated while has_more is true fails the sync instead of loopi
   t.equal(run.result.ok, false);
   t.match(run.result.reason, /the API returned the same cursor twice while has_more was true/i);
   t.equal(server.requests.length, 2, 'stopped at the second page');
-  t.same(savedState(dir).db, { next_cursor: 'SAME_cursor-1' }, 'the first page was committed');
-  t.equal(warehouseRows(dir).length, 1);
+  t.same((await savedState(dir)).db, { next_cursor: 'SAME_cursor-1' }, 'the first page was committed');
+  t.equal((await warehouseRows(dir)).length, 1);
 });
 
 t.test('a field that appears adds a column; a field that disappears is NULL in the upserted row', async (t) => {
@@ -264,10 +250,8 @@ t.test('a field that appears adds a column; a field that disappears is NULL in t
   const run = await sync(dir, { configuration: configurationFor(server.url) });
   t.equal(run.result.ok, true, run.result.reason ?? '');
   t.equal(run.result.counts.schemaChanges, 2, 'the table, then one new column');
-  const warehouse = openWarehouse(join(dir, 'warehouse.db'));
-  t.teardown(() => warehouse.close());
-  t.same(warehouse.columns().find((c) => c.name === 'retention_score'), { name: 'retention_score', type: 'REAL' });
-  const rows = warehouse.readRows();
+  const { columns, rows } = await readWarehouse(join(dir, 'warehouse.db'), 'tester.hed_records');
+  t.same(columns.find((c) => c.name === 'retention_score'), { name: 'retention_score', type: 'DOUBLE' });
   t.equal(rows.filter((row) => row.retention_score === 0.5).length, 100);
   t.equal(rows.filter((row) => row.advisor_id === null).length, 100);
   t.equal(rows.filter((row) => row.retention_score === null).length, 500);
@@ -284,5 +268,5 @@ t.test('an output path that is a file fails the sync with a sentence, not a stac
   const dir = t.testdir({ 'taken': 'a file' });
   const run = await sync(join(dir, 'taken'));
   t.equal(run.result.ok, false);
-  t.match(run.result.reason, /^Cannot use .*taken as the output directory \(.*\)\. Pass --output with a directory hed-connector may write\.$/);
+  t.match(run.result.reason, /^Cannot create the output directory .*taken \(EEXIST\)\. Choose a directory you may write\.$/);
 });
