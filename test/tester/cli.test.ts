@@ -1,0 +1,129 @@
+import t from 'tap';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { EXIT, parseStateFlag, runTesterCli, type TesterIo } from '../../tester/cli.js';
+import { needsPython, sdkPython } from '../helpers/python.js';
+import { captureOutput, projectFrom } from './helpers.js';
+
+function io(options: { tty?: boolean; answer?: string } = {}): TesterIo & { out(): string; err(): string } {
+  const stdout = captureOutput();
+  const stderr = captureOutput();
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  if (options.tty === true) stdin.isTTY = true;
+  if (options.answer !== undefined) setTimeout(() => stdin.write(`${options.answer}\n`), 20);
+  return {
+    stdout: Object.assign(stdout, { isTTY: options.tty === true }),
+    stderr,
+    stdin,
+    env: {},
+    out: stdout.text,
+    err: stderr.text,
+  };
+}
+
+const argv = (...args: string[]) => ['node', 'hed-tester', ...args];
+
+t.test('--help of the program and of each command', async (t) => {
+  let streams = io();
+  t.equal(await runTesterCli(argv('--help'), streams), EXIT.ok);
+  t.match(streams.out(), /debug[\s\S]*reset/);
+  streams = io();
+  t.equal(await runTesterCli(argv('debug', '--help'), streams), EXIT.ok);
+  for (const flag of ['--project-dir', '--configuration', '--state', '--python', '--timeout-s']) t.match(streams.out(), flag);
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--help'), streams), EXIT.ok);
+  t.match(streams.out(), /--force/);
+});
+
+t.test('bad usage exits 2 naming the flag', async (t) => {
+  let streams = io();
+  t.equal(await runTesterCli(argv('debug', '--no-such-flag'), streams), EXIT.usage);
+  t.match(streams.err(), /--no-such-flag/);
+  streams = io();
+  t.equal(await runTesterCli(argv('debug', '--timeout-s', 'soon'), streams), EXIT.usage);
+  t.match(streams.err(), /--timeout-s must be a number of seconds/);
+  streams = io();
+  t.equal(await runTesterCli(argv('debug', '--state', '{oops'), streams), EXIT.usage);
+  t.match(streams.err(), /--state must be a JSON object/);
+  streams = io();
+  t.equal(await runTesterCli(argv('debug', '--state', '[1]'), streams), EXIT.usage);
+  t.match(streams.err(), /--state must be a JSON object/);
+  streams = io();
+  t.equal(await runTesterCli(argv('frobnicate'), streams), EXIT.usage);
+});
+
+t.test('--state takes inline JSON or a file', async (t) => {
+  t.same(parseStateFlag('{"next_cursor":"c"}'), { next_cursor: 'c' });
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const file = join(project, 'state.json');
+  writeFileSync(file, '{"next_cursor":"from-file"}');
+  t.same(parseStateFlag(file), { next_cursor: 'from-file' });
+});
+
+t.test('a configuration value that is not a string exits 2 naming the key', async (t) => {
+  const project = projectFrom('lab', { page_size: 100 } as unknown as Record<string, string>);
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const streams = io();
+  t.equal(await runTesterCli(argv('debug', '--project-dir', project), streams), EXIT.usage);
+  t.match(streams.err(), /bad configuration \(page_size\)/);
+});
+
+t.test('debug through the CLI: exit 0 on success, 1 on failure', needsPython(), async (t) => {
+  const python = sdkPython() as string;
+  const project = projectFrom('value-types');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  let streams = io();
+  t.equal(await runTesterCli(argv('debug', '--project-dir', project, '--python', python, '--state', '{}', '--timeout-s', '30'), streams), EXIT.ok);
+  t.match(streams.out(), /Sync SUCCEEDED/);
+  const failing = projectFrom('raises');
+  t.teardown(() => rmSync(failing, { recursive: true, force: true }));
+  streams = io();
+  t.equal(await runTesterCli(argv('debug', '--project-dir', failing, '--python', python, '--configuration', join(failing, 'configuration.json')), streams), EXIT.syncFailed);
+  t.match(streams.out(), /Sync FAILED: update\(\) failed/);
+});
+
+t.test('an abort signal stops the sync: Sync FAILED, interrupted', needsPython(), async (t) => {
+  const project = projectFrom('hangs');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const controller = new AbortController();
+  const streams = io();
+  const running = runTesterCli(argv('debug', '--project-dir', project, '--python', sdkPython() as string), streams, controller.signal);
+  const deadline = Date.now() + 20_000;
+  while (!streams.out().includes('Checkpoint:') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.abort();
+  t.equal(await running, EXIT.syncFailed);
+  t.match(streams.out(), /Sync FAILED: interrupted; every checkpoint before this point is kept/);
+});
+
+t.test('reset deletes DIR/files with --force, asks on a terminal, refuses elsewhere', async (t) => {
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const files = join(project, 'files');
+  let streams = io();
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
+  t.match(streams.out(), /Nothing to reset/);
+
+  mkdirSync(files);
+  writeFileSync(join(files, 'state.json'), '{}');
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.syncFailed);
+  t.match(streams.err(), /not deleting .*files without confirmation.*--force/);
+  t.ok(existsSync(files));
+
+  streams = io({ tty: true, answer: 'n' });
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
+  t.match(streams.out(), /Reset canceled; nothing deleted/);
+  t.ok(existsSync(files));
+
+  streams = io({ tty: true, answer: 'y' });
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
+  t.notOk(existsSync(files));
+
+  mkdirSync(files);
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project, '--force'), streams), EXIT.ok);
+  t.match(streams.out(), /Reset successful/);
+  t.notOk(existsSync(files));
+});
