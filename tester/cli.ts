@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../connector/progress.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
@@ -54,7 +55,13 @@ export async function resetProject(projectDir: string, force: boolean, io: Teste
       io.stderr.write(`hed-tester reset: not deleting ${files} without confirmation. Run it in a terminal to be asked, or pass --force.\n`);
       return EXIT.syncFailed;
     }
-    const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+    const output = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        io.stdout.write(String(chunk));
+        done();
+      },
+    });
+    const prompt = createInterface({ input: io.stdin, output });
     const answer = await prompt.question('This will delete your current state and `warehouse.db` files. Do you want to continue? (Y/N): ');
     prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
