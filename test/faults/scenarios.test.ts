@@ -1,11 +1,9 @@
 import t from 'tap';
-import { join } from 'node:path';
 import { startMock } from '../helpers/mock-server.js';
 import { runDebug, type DebugRunResult } from '../../connector/runner.js';
-import { openWarehouse } from '../../connector/warehouse.js';
 import { listScenarios } from '../../server/faults/scenarios.js';
 import type { JournalEntry } from '../../api/faults.js';
-import { captureOutput, configurationFor, sourceRecords } from '../connector/helpers.js';
+import { captureOutput, configurationFor, sourceRecords, warehouseRows } from '../connector/helpers.js';
 
 const STUDENTS = 90;
 /** chaos spreads small probabilities: more pages so that several kinds fire. */
@@ -50,9 +48,7 @@ async function runScenario(name: string, outputDir: string): Promise<ScenarioRun
     while (runs.length < MAX_RUNS && !runs.at(-1)?.ok) {
       runs.push(await runDebug({ configuration, outputDir, out: captureOutput().out, fetch: recordingFetch }));
     }
-    const warehouse = openWarehouse(join(outputDir, 'warehouse.db'));
-    const rows = warehouse.readRows();
-    warehouse.close();
+    const rows = await warehouseRows(outputDir);
     const journal = ((await (await fetch(`${mock.url}/__admin/requests`)).json()) as { requests: JournalEntry[] }).requests;
     return { runs, rows, journal, retryAfter, source: (await sourceRecords(mock.url)) as unknown as Record<string, unknown>[] };
   } finally {
