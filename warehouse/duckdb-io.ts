@@ -46,7 +46,9 @@ export interface TableInfo {
  * DuckDB database, is a WarehouseError whose message says what to do.
  */
 export async function openInstance(path: string, readOnly: boolean): Promise<DuckDBInstance> {
-  const options: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : { storage_compatibility_version: STORAGE_VERSION };
+  // Nothing is ever downloaded: DuckDB would otherwise fetch an extension for a file it does not know (e.g. SQLite).
+  const offline = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+  const options: Record<string, string> = readOnly ? { ...offline, access_mode: 'READ_ONLY' } : { ...offline, storage_compatibility_version: STORAGE_VERSION };
   try {
     return await DuckDBInstance.create(path, options);
   } catch (error) {
@@ -65,7 +67,7 @@ export function translateOpenError(path: string, error: unknown): WarehouseError
       { cause: error },
     );
   }
-  if (/not a valid DuckDB database/i.test(message)) {
+  if (/not a valid DuckDB database|Extension "sqlite" is an existing extension/i.test(message)) {
     return new WarehouseError('warehouse_not_duckdb', `${path} is not a DuckDB database (an older hed-connector wrote SQLite there?); delete it or reset the output directory, then run again.`, { cause: error });
   }
   return new WarehouseError('warehouse_open_failed', `Cannot open ${path} (${message}). Check the path and its permissions, then run again.`, { cause: error });

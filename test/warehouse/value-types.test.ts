@@ -1,0 +1,82 @@
+import t from 'tap';
+import { asText, columnTypeFor, columnTypeOfSql, encodeFor, fits, isTypedValue, kindOf, transportOf, widen } from '../../warehouse/value-types.js';
+
+t.test('kindOf follows SPEC §3 for plain values and trusts a TypedValue', async (t) => {
+  t.equal(kindOf(null), 'NULL');
+  t.equal(kindOf(undefined), 'NULL');
+  t.equal(kindOf(true), 'BOOLEAN');
+  t.equal(kindOf(3), 'BIGINT');
+  t.equal(kindOf(-3n), 'BIGINT');
+  t.equal(kindOf(2n ** 70n), 'VARCHAR', 'a bigint beyond BIGINT is kept exactly, as text');
+  t.equal(kindOf(2 ** 64), 'DOUBLE', 'an integer number beyond BIGINT is a DOUBLE');
+  t.equal(kindOf(2.5), 'DOUBLE');
+  t.equal(kindOf(Number.NaN), 'DOUBLE');
+  t.equal(kindOf('x'), 'VARCHAR');
+  t.equal(kindOf({ a: 1 }), 'JSON');
+  t.equal(kindOf([1]), 'JSON');
+  t.equal(kindOf({ kind: 'typed', type: 'DATE', value: '2024-01-01' }), 'DATE');
+  t.equal(kindOf({ kind: 'typed', type: 'XML', value: '<a/>' }), 'VARCHAR');
+  t.equal(kindOf({ kind: 'other', type: 'DATE' } as never), 'JSON', 'an object that is not a TypedValue is JSON');
+  t.notOk(isTypedValue([1]));
+});
+
+t.test('a new column takes the type of its values; only nulls make VARCHAR', async (t) => {
+  t.equal(columnTypeFor(['NULL', 'NULL']), 'VARCHAR');
+  t.equal(columnTypeFor(['NULL', 'BIGINT', 'DOUBLE']), 'DOUBLE');
+  t.equal(columnTypeFor(['BIGINT', 'INTEGER']), 'BIGINT');
+  t.equal(columnTypeFor(['BOOLEAN', 'BIGINT']), 'VARCHAR');
+  t.equal(columnTypeFor(['JSON']), 'JSON');
+});
+
+t.test('fits and widen: numbers widen among numbers, everything else to VARCHAR', async (t) => {
+  t.ok(fits('BIGINT', 'INTEGER'));
+  t.notOk(fits('INTEGER', 'BIGINT'));
+  t.ok(fits('DOUBLE', 'BIGINT'));
+  t.ok(fits('DOUBLE', 'FLOAT'));
+  t.notOk(fits('FLOAT', 'DOUBLE'));
+  t.notOk(fits('BIGINT', 'DOUBLE'));
+  t.ok(fits('DECIMAL', 'BIGINT'));
+  t.ok(fits('DECIMAL', 'VARCHAR'));
+  t.notOk(fits('DECIMAL', 'DOUBLE'));
+  t.ok(fits('TIMESTAMP', 'VARCHAR'));
+  t.ok(fits('TIMESTAMPTZ', 'TIMESTAMP'));
+  t.notOk(fits('DATE', 'TIMESTAMP'));
+  t.notOk(fits('JSON', 'VARCHAR'));
+  t.ok(fits('VARCHAR', 'JSON'));
+  t.ok(fits('BOOLEAN', 'NULL'));
+  t.notOk(fits('BOOLEAN', 'BIGINT'));
+  t.equal(widen('BIGINT', 'DOUBLE'), 'DOUBLE');
+  t.equal(widen('INTEGER', 'BIGINT'), 'BIGINT');
+  t.equal(widen('BIGINT', 'SMALLINT'), 'BIGINT');
+  t.equal(widen('DECIMAL', 'DOUBLE'), 'DOUBLE');
+  t.equal(widen('BOOLEAN', 'BIGINT'), 'VARCHAR');
+  t.equal(widen('JSON', 'VARCHAR'), 'VARCHAR');
+});
+
+t.test('values travel in their transport type', async (t) => {
+  t.equal(transportOf('SMALLINT'), 'BIGINT');
+  t.equal(transportOf('FLOAT'), 'DOUBLE');
+  t.equal(transportOf('BOOLEAN'), 'BOOLEAN');
+  t.equal(transportOf('BLOB'), 'BLOB');
+  t.equal(transportOf('TIMESTAMP'), 'VARCHAR');
+  t.equal(transportOf('JSON'), 'VARCHAR');
+  t.equal(encodeFor('BIGINT', 3), 3n);
+  t.equal(encodeFor('BIGINT', { kind: 'typed', type: 'INTEGER', value: 4 }), 4n);
+  t.equal(encodeFor('BIGINT', 5n), 5n);
+  t.equal(encodeFor('DOUBLE', 3), 3);
+  t.equal(encodeFor('BOOLEAN', { kind: 'typed', type: 'BOOLEAN', value: true }), true);
+  t.equal(encodeFor('VARCHAR', null), null);
+  t.equal(encodeFor('VARCHAR', undefined), null);
+  t.equal(encodeFor('VARCHAR', true), 'true');
+  t.equal(encodeFor('VARCHAR', { a: [1, 2n] }), '{"a":[1,"2"]}');
+  t.equal(encodeFor('VARCHAR', { kind: 'typed', type: 'DATE', value: '2024-01-01' }), '2024-01-01');
+  t.same(encodeFor('BLOB', { kind: 'typed', type: 'BLOB', value: new Uint8Array([7]) }), new Uint8Array([7]));
+  t.equal(asText(new Uint8Array([255])), '/w==', 'bytes in a text column are base64');
+});
+
+t.test('DuckDB type text maps back to a ColumnType', async (t) => {
+  t.equal(columnTypeOfSql('DECIMAL(18,3)'), 'DECIMAL');
+  t.equal(columnTypeOfSql('TIMESTAMP WITH TIME ZONE'), 'TIMESTAMPTZ');
+  t.equal(columnTypeOfSql('bigint'), 'BIGINT');
+  t.equal(columnTypeOfSql('UUID'), 'VARCHAR', 'a type we never create is read as text');
+});
