@@ -1,4 +1,4 @@
-import type { Random } from '../core/random.js';
+import type { Random } from '../dataset/random.js';
 import type { AppliedFault, FaultRule } from '../../api/faults.js';
 import { ruleAction } from './rules.js';
 

@@ -1,4 +1,4 @@
-import { createRandom, type Random } from '../core/random.js';
+import { createRandom, type Random } from '../dataset/random.js';
 import type { FaultList, FaultRule } from '../../api/faults.js';
 import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
 import { FaultRuleError, validateRule } from './rules.js';

@@ -4,7 +4,7 @@
  * chunk, waiting while the store has not yet taken the slot it needs next.
  */
 import { workerData } from 'node:worker_threads';
-import { generateStudentLane, studentValuesJson } from './core/dataset.js';
+import { generateStudentLane, studentValuesJson } from './dataset.js';
 import { CONTROL_INTS, ringViews, ROWS_PER_SLOT, SLOT, SLOT_BYTES, SLOTS } from './dataset-threads.js';
 
 const { shared, seed, students, lane, lanes } = workerData as { shared: SharedArrayBuffer; seed: number; students: number; lane: number; lanes: number };

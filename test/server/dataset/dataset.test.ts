@@ -2,8 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Value } from '@sinclair/typebox/value';
-import { datasetChecksum } from '../../../server/core/checksum.js';
-import { generateStudents, studentNumber } from '../../../server/core/dataset.js';
+import { datasetChecksum } from '../../../server/dataset/checksum.js';
+import { generateStudents, studentNumber } from '../../../server/dataset/dataset.js';
 import { HedRecord, RECORD_FIELDS } from '../../../api/record.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/dataset-checksum.json', import.meta.url), 'utf8'));
