@@ -1,0 +1,196 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { filterOptions, groupFigures, metricsAggregates, requireColumn, rowsPage, summaryTable, toNumber } from '../../app/queries.js';
+import { openWarehouse, warehouseError, warehouseStatus, withWarehouse } from '../../app/warehouse.js';
+import { liveRows, makeRows, mean, scratchDir, writeWarehouse, type FixtureRow, type Variant } from './helpers/warehouse-fixture.js';
+
+const rows = makeRows(60);
+const live = liveRows(rows);
+const close = (a: number | null | undefined, b: number) => Math.abs((a ?? NaN) - b) < 1e-9;
+
+/** Linear-interpolated quantile, as pandas' describe() and DuckDB's quantile_cont. */
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
+for (const variant of ['ours', 'fivetran-1.7'] as Variant[]) {
+  t.test(`over a ${variant} warehouse`, async (t) => {
+    const scratch = scratchDir();
+    t.teardown(scratch.remove);
+    const path = join(scratch.dir, 'warehouse.db');
+    await writeWarehouse(path, rows, variant);
+
+    t.test('the status counts only live rows (soft-deleted ones are ignored)', async (t) => {
+      const status = await warehouseStatus(path);
+      t.equal(status.ready, true);
+      t.equal(status.rows, live.length);
+      t.ok(live.length < rows.length, 'the fixture has soft-deleted rows');
+    });
+
+    t.test('the KPI means equal the means computed from the same rows', async (t) => {
+      const a = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }));
+      t.equal(a.rows, live.length);
+      t.ok(close(a.means.gpa, mean(live.map((r) => r.current_gpa))), `gpa ${a.means.gpa}`);
+      t.ok(close(a.means.completion, mean(live.map((r) => r.course_completion_rate))));
+      t.ok(close(a.means.engagement, mean(live.map((r) => r.engagement_score))));
+      t.ok(close(a.means.atRiskShare, live.filter((r) => r.at_risk_flag).length / live.length));
+    });
+
+    t.test('the chart aggregates match the rows', async (t) => {
+      const a = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }));
+      t.equal(a.gpaBins.reduce((s, b) => s + b.count, 0), live.length, 'every live row is in one GPA bin');
+      for (const bin of a.gpaBins) {
+        const expected = live.filter((r) => Math.min(Math.floor(r.current_gpa / 0.2 + 1e-9), 19) === Math.round(bin.binStart / 0.2)).length;
+        t.equal(bin.count, expected, `bin ${bin.binStart}–${bin.binEnd}`);
+      }
+      t.same(a.completionByMonth.map((m) => m.month), ['2024-08', '2024-09']);
+      const sept = live.filter((r) => r.enrollment_date.startsWith('2024-09'));
+      t.ok(close(a.completionByMonth[1]!.meanCompletion, mean(sept.map((r) => r.course_completion_rate))));
+      t.equal(a.completionByMonth[1]!.count, sept.length);
+      const atRisk = a.atRisk.find((r) => r.atRisk === true)!;
+      t.equal(atRisk.count, live.filter((r) => r.at_risk_flag).length);
+      t.equal(a.atRisk.find((r) => r.atRisk === false)!.count, live.filter((r) => !r.at_risk_flag).length);
+      for (const major of a.majorPerformance) {
+        const mine = live.filter((r) => r.major_code === major.major);
+        t.ok(close(major.meanGpa, mean(mine.map((r) => r.current_gpa))), major.major);
+        t.equal(major.count, mine.length);
+      }
+      t.ok(a.majorPerformance.every((m, i, all) => i === 0 || all[i - 1]!.meanGpa >= m.meanGpa), 'best major first');
+      for (const box of a.engagementByStanding) {
+        const values = live.filter((r) => r.academic_standing === box.standing).map((r) => r.engagement_score);
+        t.equal(box.count, values.length, box.standing);
+        t.ok(close(box.q1, quantile(values, 0.25)) && close(box.median, quantile(values, 0.5)) && close(box.q3, quantile(values, 0.75)), `${box.standing} quartiles`);
+        t.equal(box.min, Math.min(...values));
+        t.ok(box.lower >= box.min && box.upper <= box.max && box.lower <= box.q1 && box.upper >= box.q3);
+      }
+      t.equal(a.aidVsGpa.points.length, live.length);
+      t.equal(a.aidVsGpa.sampled, false);
+    });
+
+    t.test('filters apply to the aggregates (major repeatable, at risk)', async (t) => {
+      const pick = (r: FixtureRow) => ['ECON', 'PHIL'].includes(r.major_code) && r.at_risk_flag;
+      const a = await withWarehouse(path, (w) => metricsAggregates(w, { majors: ['ECON', 'PHIL'], standings: [], atRisk: true }));
+      t.equal(a.rows, live.filter(pick).length);
+      t.ok(close(a.means.gpa, mean(live.filter(pick).map((r) => r.current_gpa))));
+      t.same(a.majorPerformance.map((m) => m.major).sort(), ['ECON', 'PHIL']);
+      const b = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: ['Good Standing'], atRisk: false }));
+      t.equal(b.rows, live.filter((r) => r.academic_standing === 'Good Standing' && !r.at_risk_flag).length);
+    });
+
+    t.test('the summary table is pandas describe() of the numeric fields', async (t) => {
+      const s = await withWarehouse(path, (w) => summaryTable(w, { majors: [], standings: [] }));
+      t.equal(s.columns.length, 13);
+      const i = s.columns.indexOf('financial_aid_amount');
+      const values = live.map((r) => r.financial_aid_amount);
+      const stat = (name: string) => s.stats.find((x) => x.stat === name)!.values[i];
+      t.equal(stat('count'), values.length);
+      t.ok(close(stat('mean'), mean(values)));
+      const m = mean(values);
+      t.ok(close(stat('std'), Math.sqrt(values.reduce((acc, v) => acc + (v - m) ** 2, 0) / (values.length - 1))));
+      t.equal(stat('min'), Math.min(...values));
+      t.equal(stat('max'), Math.max(...values));
+      t.ok(close(stat('25%'), quantile(values, 0.25)) && close(stat('50%'), quantile(values, 0.5)) && close(stat('75%'), quantile(values, 0.75)));
+    });
+
+    t.test('filter options are the sorted distinct majors and standings', async (t) => {
+      const options = await withWarehouse(path, filterOptions);
+      t.same(options.majors, [...new Set(live.map((r) => r.major_code))].sort());
+      t.same(options.standings, [...new Set(live.map((r) => r.academic_standing))].sort());
+    });
+
+    t.test('rows: a page, sorted, with the total', async (t) => {
+      const page = await withWarehouse(path, (w) => rowsPage(w, { majors: [], standings: [] }, { page: 2, perPage: 5, sort: 'current_gpa', dir: 'desc' }));
+      t.equal(page.total, live.length);
+      const sorted = [...live].sort((a, b) => b.current_gpa - a.current_gpa || a.record_id.localeCompare(b.record_id));
+      t.same(page.rows.map((r) => r.record_id), sorted.slice(5, 10).map((r) => r.record_id));
+      t.equal(page.rows[0]!.at_risk_flag, sorted[5]!.at_risk_flag, 'at_risk_flag is a boolean in both variants');
+      t.equal(page.rows[0]!.current_gpa, sorted[5]!.current_gpa, 'FLOAT reads back as the value written');
+      t.notOk(page.columns.includes('_fivetran_deleted'));
+      const search = await withWarehouse(path, (w) => rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 50, dir: 'asc', qCol: 'academic_standing', q: 'GOOD' }));
+      t.equal(search.total, live.filter((r) => r.academic_standing.toLowerCase().includes('good')).length, 'text search is case-insensitive contains');
+      const exact = live[3]!.current_gpa;
+      const numeric = await withWarehouse(path, (w) => rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 50, dir: 'asc', qCol: 'current_gpa', q: String(exact) }));
+      t.equal(numeric.total, live.filter((r) => r.current_gpa === exact).length, 'numbers match exactly');
+      t.ok(numeric.total >= 1);
+      await t.rejects(
+        withWarehouse(path, (w) => rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 5, dir: 'asc', qCol: 'current_gpa', q: 'high' })),
+        { code: 'bad_request', statusCode: 400, message: /holds numbers/ },
+      );
+    });
+
+    t.test('group figures by at-risk flag', async (t) => {
+      const groups = await withWarehouse(path, (w) => groupFigures(w, 'at_risk_flag'));
+      const risky = groups.find((g) => g.key === 'true')!;
+      t.equal(risky.count, live.filter((r) => r.at_risk_flag).length);
+      t.ok(close(risky.meanGpa, mean(live.filter((r) => r.at_risk_flag).map((r) => r.current_gpa))));
+      t.equal(risky.atRiskShare, 1);
+    });
+  });
+}
+
+t.test('the scatter is a capped, deterministic sample and says so', async (t) => {
+  const scratch = scratchDir();
+  t.teardown(scratch.remove);
+  const path = join(scratch.dir, 'warehouse.db');
+  await writeWarehouse(path, rows, 'ours');
+  const first = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }, 10));
+  const again = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }, 10));
+  t.equal(first.aidVsGpa.points.length, 10);
+  t.equal(first.aidVsGpa.total, live.length);
+  t.equal(first.aidVsGpa.sampled, true);
+  t.same(first.aidVsGpa.points, again.aidVsGpa.points);
+});
+
+t.test('a warehouse without the needed columns, a bad column name, a table with no rows', async (t) => {
+  const scratch = scratchDir();
+  t.teardown(scratch.remove);
+  const path = join(scratch.dir, 'warehouse.db');
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run('CREATE SCHEMA tester; CREATE TABLE tester.hed_records (record_id VARCHAR, current_gpa DOUBLE, at_risk_flag VARCHAR)');
+  connection.closeSync();
+  instance.closeSync();
+  await t.rejects(withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] })), { code: 'warehouse_incompatible', message: /has no column course_completion_rate, engagement_score/ });
+  const status = await warehouseStatus(path);
+  t.equal(status.ready, false);
+  t.match(status.message, /has no rows in tester\.hed_records yet\. Start the mock with `npm start`/);
+  t.same(status.commands, ['npm start', 'npm run sync']);
+  await withWarehouse(path, async (w) => {
+    t.throws(() => requireColumn(w, 'nope"; DROP TABLE x; --', 'sort'), { statusCode: 400, message: /Unknown column .* in sort\. Use one of: record_id, current_gpa, at_risk_flag\./ });
+    const page = await rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 10, dir: 'asc' });
+    t.equal(page.total, 0);
+  });
+});
+
+t.test('a missing file, a file that is not DuckDB, a schema without the table', async (t) => {
+  const scratch = scratchDir();
+  t.teardown(scratch.remove);
+  const missing = await warehouseStatus(join(scratch.dir, 'nope.db'));
+  t.match(missing, { ready: false, rows: 0, table: 'tester.hed_records', commands: ['npm start', 'npm run sync'] });
+  t.match(missing.message, /There is no warehouse at .*nope\.db yet/);
+  const junk = join(scratch.dir, 'junk.db');
+  writeFileSync(junk, 'this is not a database file at all, just text that is long enough to be read as a header'.repeat(100));
+  await t.rejects(openWarehouse(junk), { code: 'warehouse_unreadable', statusCode: 503, message: /could not be read as a DuckDB file/ });
+  const empty = join(scratch.dir, 'empty.db');
+  (await DuckDBInstance.create(empty)).closeSync();
+  t.match((await warehouseStatus(empty)).message, /has no table tester\.hed_records yet/);
+});
+
+t.test('a lock error becomes a sentence about the writer', async (t) => {
+  const error = warehouseError('files/warehouse.db', new Error('IO Error: Could not set lock on file "files/warehouse.db": Conflicting lock is held'));
+  t.match(error, { code: 'warehouse_busy', statusCode: 503, message: /locked by a process writing to it/ });
+});
+
+t.test('toNumber reads DuckDB JSON numbers and rejects the rest', async (t) => {
+  t.equal(toNumber(3), 3);
+  t.equal(toNumber('42'), 42);
+  t.equal(toNumber('NaN'), null);
+  t.equal(toNumber(''), null);
+  t.equal(toNumber(null), null);
+  t.equal(toNumber(Infinity), null);
+});
