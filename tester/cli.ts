@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Output } from '../connector/progress.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { killLaunchedConnectors } from './python.js';
+import { addCheckCommand, addScenariosCommand } from './scenarios/commands.js';
 
 /** Exit codes of hed-tester. */
 export const EXIT = { ok: 0, syncFailed: 1, usage: 2 } as const;
@@ -130,6 +131,8 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
     .action(async (flags: { projectDir: string; force: boolean }) => {
       result.exitCode = await resetProject(flags.projectDir, flags.force, io);
     });
+  addScenariosCommand(program, io, result);
+  addCheckCommand(program, io, result);
   return program;
 }
 

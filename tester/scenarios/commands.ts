@@ -1,0 +1,152 @@
+// The `scenarios` and `check` subcommands of hed-tester; tester/cli.ts registers them.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Output } from '../../connector/progress.js';
+import { listScenarios } from '../../server/faults/scenarios.js';
+import { CheckError, checkWarehouse, formatCheck } from '../check.js';
+import { loadConfiguration, TesterConfigurationError } from '../debug.js';
+import { allPassed, formatReport, reportJson, reportJunit } from './report.js';
+import { MATRIX_DEFAULTS, runMatrix } from './runner.js';
+import { builtinRunner, pythonRunner } from './sync-runners.js';
+
+/** What the subcommands need from the CLI. */
+export interface CommandIo {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const integer = (flag: string, min: number, max: number) => (text: string) => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}.`);
+  return value;
+};
+
+const seconds = (text: string) => {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new InvalidArgumentError('--timeout-s must be a number of seconds above 0, such as 120.');
+  return value;
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface ScenariosFlags {
+  projectDir: string;
+  configuration?: string;
+  scenario?: string[];
+  reruns: number;
+  timeoutS: number;
+  json?: string;
+  junit?: string;
+  builtin: boolean;
+  python?: string;
+  pageSize?: number;
+  students: number;
+}
+
+/**
+ * Adds `hed-tester scenarios`: the connector against every named scenario, a verdict
+ * each, a table on stdout, optional JSON and JUnit files; exit 0 only when all pass.
+ */
+export function addScenariosCommand(program: Command, io: CommandIo, result: { exitCode: number }): void {
+  program
+    .command('scenarios')
+    .description(
+      'Run the project\'s connector (or the built-in one with --builtin) against each fault scenario, every one on a fresh mock on 127.0.0.1 with a fresh warehouse: ' +
+        'a full sync (rerun after a failure), then an incremental sync after 5 updates and 3 creations. Each scenario gets pass, fail (lost, duplicated, unexpected, differing rows) ' +
+        'or timeout, and warnings for what a naive connector does wrong. Exit 0 only when every scenario passes.',
+    )
+    .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
+    .addOption(new Option('--configuration <file>', 'configuration.json (default: DIR/configuration.json when present); base_url is replaced by each scenario\'s mock'))
+    .addOption(new Option('--scenario <name>', `a scenario to run (repeatable; default all: ${listScenarios().join(', ')})`).argParser(collect))
+    .addOption(new Option('--reruns <n>', 'reruns after a failed sync, per round').default(MATRIX_DEFAULTS.reruns).argParser(integer('--reruns', 0, 20)))
+    .addOption(new Option('--timeout-s <seconds>', 'stop a run after this long: the scenario\'s verdict is timeout').default(MATRIX_DEFAULTS.timeoutS).argParser(seconds))
+    .addOption(new Option('--json <file>', 'write the results as JSON'))
+    .addOption(new Option('--junit <file>', 'write the results as JUnit XML (one testcase per scenario) for CI'))
+    .option('--builtin', 'run the kit\'s built-in TypeScript connector instead of connector.py', false)
+    .addOption(new Option('--python <path>', 'the Python with fivetran-connector-sdk (default: $VIRTUAL_ENV/bin/python, else python3)'))
+    .addOption(new Option('--page-size <n>', 'override the configuration\'s page_size').argParser(integer('--page-size', 1, 200)))
+    .addOption(new Option('--students <n>', 'records in each scenario\'s dataset').default(MATRIX_DEFAULTS.students).argParser(integer('--students', 1, 100_000)))
+    .action(async (flags: ScenariosFlags) => {
+      const known = listScenarios();
+      const unknown = (flags.scenario ?? []).filter((name) => !known.includes(name) && !/[\\/]|\.json$/.test(name));
+      if (unknown.length > 0) {
+        io.stderr.write(`hed-tester scenarios: unknown scenario ${unknown.join(', ')}; choose from ${known.join(', ')} (or give a scenario file's path).\n`);
+        result.exitCode = 2;
+        return;
+      }
+      let configuration: Record<string, string>;
+      try {
+        configuration = loadConfiguration({ projectDir: flags.projectDir, ...(flags.configuration === undefined ? {} : { configurationPath: flags.configuration }) });
+      } catch (error) {
+        if (!(error instanceof TesterConfigurationError)) throw error;
+        io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
+        result.exitCode = 2;
+        return;
+      }
+      configuration = { api_key: 'hed-demo-key', ...configuration };
+      const connector = flags.builtin ? 'the built-in connector' : resolve(flags.projectDir);
+      const run = flags.builtin
+        ? builtinRunner()
+        : pythonRunner({ projectDir: flags.projectDir, env: io.env, ...(flags.python === undefined ? {} : { python: flags.python }) });
+      const report = await runMatrix({
+        connector,
+        run,
+        configuration,
+        reruns: flags.reruns,
+        timeoutS: flags.timeoutS,
+        students: flags.students,
+        ...(flags.scenario === undefined ? {} : { scenarios: flags.scenario }),
+        ...(flags.pageSize === undefined ? {} : { pageSize: flags.pageSize }),
+        onScenario: ({ scenario, result: done }) => {
+          if (done === undefined) io.stdout.write(`${scenario} ... `);
+          else io.stdout.write(`${done.verdict}${done.warnings.length > 0 ? ` (${done.warnings.length} warning${done.warnings.length === 1 ? '' : 's'})` : ''} in ${(done.durationMs / 1000).toFixed(1)} s\n`);
+        },
+      });
+      io.stdout.write(`\n${formatReport(report)}`);
+      if (flags.json !== undefined) writeFileSync(flags.json, reportJson(report));
+      if (flags.junit !== undefined) writeFileSync(flags.junit, reportJunit(report));
+      result.exitCode = allPassed(report) ? 0 : 1;
+    });
+}
+
+interface CheckFlags {
+  warehouse?: string;
+  baseUrl: string;
+  apiKey?: string;
+  adminToken?: string;
+  table: string;
+}
+
+/** Adds `hed-tester check`: a warehouse against a running mock's ground truth; exit 0 when equal. */
+export function addCheckCommand(program: Command, io: CommandIo, result: { exitCode: number }): void {
+  program
+    .command('check')
+    .description(
+      'Compare a warehouse (DuckDB, written by hed-tester, hed-connector or the Fivetran tester) with a running mock\'s records: lost, duplicated, unexpected and differing rows. ' +
+        'Exit 0 when equal, 1 when not, 2 when the check cannot be made.',
+    )
+    .addOption(new Option('--warehouse <file>', 'the warehouse.db to check').default(join('files', 'warehouse.db')))
+    .requiredOption('--base-url <url>', 'the running hed-mock, e.g. http://127.0.0.1:8080')
+    .addOption(new Option('--api-key <key>', 'sent as x-api-key'))
+    .addOption(new Option('--admin-token <token>', 'sent as x-admin-token, when the mock runs with --admin-token'))
+    .addOption(new Option('--table <name>', 'the table in schema tester').default('hed_records'))
+    .action(async (flags: CheckFlags) => {
+      try {
+        const checked = await checkWarehouse({
+          warehouse: flags.warehouse ?? join('files', 'warehouse.db'),
+          baseUrl: flags.baseUrl,
+          table: flags.table,
+          ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
+          ...(flags.adminToken === undefined ? {} : { adminToken: flags.adminToken }),
+        });
+        io.stdout.write(formatCheck(checked, flags.warehouse ?? 'the warehouse'));
+        result.exitCode = checked.equal ? 0 : 1;
+      } catch (error) {
+        if (!(error instanceof CheckError)) throw error;
+        io.stderr.write(`hed-tester check: ${error.message}\n`);
+        result.exitCode = 2;
+      }
+    });
+}

@@ -1,0 +1,264 @@
+// The scenario matrix: each scenario on a fresh in-process mock (127.0.0.1, port 0) with a
+// fresh warehouse; a full round with reruns after failed syncs, then an incremental round
+// after {"update": 5, "create": 3}. The decisions (compareRows, the warnings, the verdict)
+// are pure functions; this file only drives the mock and the connector.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { FaultList, Journal, JournalEntry, FaultRuleInput } from '../../api/faults.js';
+import { buildApp } from '../../server/app.js';
+import { SERVER_DEFAULTS, serverConfig } from '../../server/config.js';
+import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
+import { readWarehouse, WAREHOUSE_FILE } from '../../warehouse/index.js';
+import { compareRows, isEqual, type Comparison } from './compare.js';
+import type { MatrixReport, RunSummary, ScenarioResult, Verdict } from './types.js';
+import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type ScenarioWarning } from './warnings.js';
+
+/** Defaults of the matrix, in one block. */
+export const MATRIX_DEFAULTS = {
+  /** Reruns after a failed sync, per round (Fivetran retries a failed sync too). */
+  reruns: 3,
+  /** A single run longer than this is stopped and the scenario's verdict is timeout. */
+  timeoutS: 120,
+  /** The incremental round's changes. */
+  mutations: { update: 5, create: 3 },
+  /** The lab's dataset. */
+  students: SERVER_DEFAULTS.students,
+  seed: SERVER_DEFAULTS.seed,
+  table: 'hed_records',
+} as const;
+
+/** What a sync runner is given for one run. */
+export interface SyncRunInput {
+  /** The configuration with base_url pointing at the scenario's mock. */
+  configuration: Record<string, string>;
+  /** The scenario's warehouse folder (warehouse.db and state.json), kept between runs. */
+  outputDir: string;
+  /** Aborted when the run exceeds the time limit: stop the connector. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** One connector run: resolves when the sync ended, `ok` as the tester printed it. */
+export type SyncRunner = (input: SyncRunInput) => Promise<{ ok: boolean; reason?: string }>;
+
+/** Inputs of runMatrix. */
+export interface MatrixOptions {
+  /** `builtin` or the project folder, for the report. */
+  connector: string;
+  run: SyncRunner;
+  /** The connector's configuration; base_url is rewritten, api_key kept (the mock accepts it). */
+  configuration: Record<string, string>;
+  /** Scenario names or scenario file paths (default: every scenario in fixtures/scenarios). */
+  scenarios?: string[];
+  reruns?: number;
+  timeoutS?: number;
+  students?: number;
+  seed?: number;
+  /** Overrides configuration.page_size. */
+  pageSize?: number;
+  /** Called when a scenario starts and when it ends (the CLI prints progress here). */
+  onScenario?(event: { scenario: string; result?: ScenarioResult }): void;
+}
+
+/** A running scenario mock and what it saw. */
+interface ScenarioMock {
+  app: FastifyInstance;
+  url: string;
+  retryAfters: RetryAfterGiven[];
+}
+
+async function startScenarioMock(options: { students: number; seed: number; apiKey: string | undefined }): Promise<ScenarioMock> {
+  const apiKeys = [...new Set([...SERVER_DEFAULTS.apiKeys, 'fiveTRANmovesTHEworldsDATA', ...(options.apiKey ? [options.apiKey] : [])])];
+  const app = await buildApp(serverConfig({ logLevel: 'silent', port: 0, host: '127.0.0.1', students: options.students, seed: options.seed, apiKeys }));
+  const retryAfters: RetryAfterGiven[] = [];
+  // The journal has no response headers: the Retry-After each answer carried is noted here.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const header = reply.getHeader('retry-after');
+    if (header !== undefined && request.url.startsWith('/hed_data')) {
+      const now = Date.now();
+      const seconds = parseRetryAfter(String(header), now);
+      if (seconds !== undefined) retryAfters.push({ answeredAtMs: now, seconds });
+    }
+    return payload;
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, url, retryAfters };
+}
+
+async function admin<T>(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<T> {
+  const response = await app.inject({ method, url: `/__admin${url}`, ...(payload === undefined ? {} : { payload: payload as object }) });
+  if (response.statusCode >= 300) throw new Error(`The scenario mock refused ${method} /__admin${url} (${response.statusCode}: ${response.body}).`);
+  return response.json<T>();
+}
+
+/** Loads a scenario's rules with fresh counters (the same schedule from the start). */
+async function loadRules(app: FastifyInstance, rules: readonly FaultRuleInput[]): Promise<void> {
+  await admin(app, 'DELETE', '/faults');
+  if (rules.length > 0) await admin(app, 'POST', '/faults', rules);
+}
+
+async function groundTruth(app: FastifyInstance): Promise<Record<string, unknown>[]> {
+  return (await admin<{ hed_records: Record<string, unknown>[] }>(app, 'GET', '/records')).hed_records;
+}
+
+/** Requests the mock holds unanswered (hang rules fired minus hangs the journal closed). */
+async function pendingHangs(app: FastifyInstance): Promise<number> {
+  const faults = await admin<FaultList>(app, 'GET', '/faults');
+  const fired = faults.rules.filter((r) => (r.rule as { hang?: boolean }).hang === true).reduce((n, r) => n + r.fired, 0);
+  const journal = await admin<Journal>(app, 'GET', '/requests');
+  return fired - journal.requests.filter((e) => e.status === 'hang').length;
+}
+
+async function compareWarehouse(outputDir: string, truth: Record<string, unknown>[]): Promise<Comparison | undefined> {
+  try {
+    return compareRows(truth, (await readWarehouse(join(outputDir, WAREHOUSE_FILE), MATRIX_DEFAULTS.table)).rows);
+  } catch {
+    return undefined; // nothing written yet: the verdict says so
+  }
+}
+
+/**
+ * The verdict from the runs and the final comparison: timeout when a run was stopped,
+ * fail when a round never succeeded or the rows differ, else pass.
+ *
+ * @example
+ * decideVerdict([{ round: 'full', ok: true, timedOut: false, durationMs: 1 }], equalComparison) // { verdict: 'pass' }
+ */
+export function decideVerdict(runs: readonly RunSummary[], comparison: Comparison | undefined): { verdict: Verdict; reason?: string } {
+  const stopped = runs.find((r) => r.timedOut);
+  if (stopped !== undefined) return { verdict: 'timeout', reason: `The ${stopped.round} sync did not end within the time limit and was stopped.` };
+  for (const round of ['full', 'incremental'] as const) {
+    const ofRound = runs.filter((r) => r.round === round);
+    if (ofRound.length > 0 && !ofRound.some((r) => r.ok)) {
+      return { verdict: 'fail', reason: `Every ${round} sync failed (${ofRound.length} run${ofRound.length === 1 ? '' : 's'}); the last: ${ofRound.at(-1)?.reason ?? 'no reason given'}.` };
+    }
+  }
+  if (comparison === undefined) return { verdict: 'fail', reason: 'The connector wrote no hed_records table.' };
+  if (!isEqual(comparison)) return { verdict: 'fail', reason: 'The warehouse differs from the source.' };
+  return { verdict: 'pass' };
+}
+
+/** Runs one scenario against the connector; see runMatrix. */
+export async function runScenario(name: string, options: MatrixOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const scenario = loadScenario(name);
+  const reruns = options.reruns ?? MATRIX_DEFAULTS.reruns;
+  const timeoutS = options.timeoutS ?? MATRIX_DEFAULTS.timeoutS;
+  const mock = await startScenarioMock({ students: options.students ?? MATRIX_DEFAULTS.students, seed: options.seed ?? MATRIX_DEFAULTS.seed, apiKey: options.configuration.api_key });
+  const outputDir = mkdtempSync(join(tmpdir(), `hed-scenario-${scenario.name}-`));
+  const configuration: Record<string, string> = {
+    ...options.configuration,
+    base_url: mock.url,
+    ...(options.pageSize === undefined ? {} : { page_size: String(options.pageSize) }),
+  };
+  const runs: RunSummary[] = [];
+  const outcomes: RunOutcome[] = [];
+  const warnings: ScenarioWarning[] = [];
+  const journal: JournalEntry[] = [];
+  let comparison: Comparison | undefined;
+  try {
+    for (const round of ['full', 'incremental'] as const) {
+      if (round === 'incremental') await admin(mock.app, 'POST', '/mutations', MATRIX_DEFAULTS.mutations);
+      // Fresh counters each round: faults that fire on early requests hit the incremental sync too.
+      await loadRules(mock.app, scenario.rules);
+      for (let attempt = 0; attempt <= reruns; attempt++) {
+        let pending = 0;
+        // Counted before the connector is stopped: stopping it closes what it still waits on.
+        const run = await runOnce(options.run, configuration, outputDir, timeoutS, round, async () => {
+          pending = await pendingHangs(mock.app);
+        });
+        runs.push(run.summary);
+        if (run.summary.timedOut) {
+          warnings.push(...hangWarnings(pending, timeoutS));
+          break;
+        }
+        const truth = await groundTruth(mock.app);
+        comparison = await compareWarehouse(outputDir, truth);
+        outcomes.push({ round, ok: run.summary.ok, lostAfter: comparison?.lost ?? truth.length });
+        if (run.summary.ok) break;
+      }
+      journal.push(...(await admin<Journal>(mock.app, 'GET', '/requests')).requests);
+      await admin(mock.app, 'DELETE', '/requests');
+      if (runs.at(-1)?.timedOut === true || !runs.some((r) => r.round === round && r.ok)) break;
+    }
+  } finally {
+    await closeMock(mock.app);
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+  warnings.push(...partialSyncWarnings(outcomes));
+  warnings.push(...retryWarnings(mock.retryAfters, journal.filter((e) => e.url.startsWith('/hed_data')).map((e) => ({ arrivedAtMs: Date.parse(e.time) }))));
+  const decided = decideVerdict(runs, comparison);
+  return {
+    scenario: scenario.name,
+    description: scenario.description,
+    ...decided,
+    ...(comparison === undefined ? {} : { comparison }),
+    runs,
+    warnings,
+    requests: journal.length,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function runOnce(
+  run: SyncRunner,
+  configuration: Record<string, string>,
+  outputDir: string,
+  timeoutS: number,
+  round: 'full' | 'incremental',
+  beforeStop: () => Promise<void>,
+): Promise<{ summary: RunSummary }> {
+  const started = Date.now();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void beforeStop()
+      .catch(() => undefined)
+      .finally(() => controller.abort());
+  }, timeoutS * 1000);
+  try {
+    const result = await run({ configuration, outputDir, signal: controller.signal, timeoutMs: timeoutS * 1000 });
+    return {
+      summary: {
+        round,
+        ok: result.ok && !timedOut,
+        ...(timedOut ? { reason: `stopped after ${timeoutS} s` } : result.reason === undefined ? {} : { reason: result.reason }),
+        timedOut,
+        durationMs: Date.now() - started,
+      },
+    };
+  } catch (error) {
+    return { summary: { round, ok: false, reason: error instanceof Error ? error.message : String(error), timedOut, durationMs: Date.now() - started } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes the mock, cutting connections it still holds (a hung request) so close never waits. */
+async function closeMock(app: FastifyInstance): Promise<void> {
+  app.server.closeAllConnections();
+  await app.close();
+}
+
+/**
+ * Runs the connector against every scenario (or those named) and returns the report.
+ *
+ * @example
+ * const report = await runMatrix({ connector: 'builtin', run: builtinRunner(), configuration: { api_key: 'hed-demo-key' }, scenarios: ['flaky'] });
+ * formatReport(report)
+ */
+export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
+  const started = Date.now();
+  const names = options.scenarios && options.scenarios.length > 0 ? options.scenarios : listScenarios();
+  const results: ScenarioResult[] = [];
+  for (const name of names) {
+    options.onScenario?.({ scenario: name });
+    const result = await runScenario(name, options);
+    results.push(result);
+    options.onScenario?.({ scenario: name, result });
+  }
+  return { connector: options.connector, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
+}

@@ -1,0 +1,40 @@
+import type { Comparison } from './compare.js';
+import type { ScenarioWarning } from './warnings.js';
+
+/** A scenario's verdict: rows equal to the source, not equal, or a run that never ended. */
+export type Verdict = 'pass' | 'fail' | 'timeout';
+
+/** One run of the connector inside a scenario. */
+export interface RunSummary {
+  round: 'full' | 'incremental';
+  ok: boolean;
+  /** Why it failed (the text after `Sync FAILED: `), or that it was stopped. */
+  reason?: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** Everything the matrix learned about one scenario. */
+export interface ScenarioResult {
+  scenario: string;
+  description: string;
+  verdict: Verdict;
+  /** Why the verdict is not pass, as a sentence. */
+  reason?: string;
+  /** The warehouse against the ground truth at the end (absent when no warehouse was written). */
+  comparison?: Comparison;
+  runs: RunSummary[];
+  warnings: ScenarioWarning[];
+  /** Requests the mock received. */
+  requests: number;
+  durationMs: number;
+}
+
+/** The whole matrix for one connector. */
+export interface MatrixReport {
+  /** `builtin` or the project folder. */
+  connector: string;
+  startedAt: string;
+  durationMs: number;
+  results: ScenarioResult[];
+}

@@ -1,0 +1,113 @@
+// Warnings: what a connector did wrong even when the rows came out right. Pure functions
+// over the request journal and the run results; the runner only collects the inputs.
+
+/** The kinds of warning, each with one line of advice. */
+export const WARNING_ADVICE = {
+  'silent-partial-sync':
+    'Let errors propagate out of update() (log, then raise): Fivetran then marks the sync failed and retries from the last checkpoint; returning normally records the missing rows as synced.',
+  'retry-too-soon': 'On 429 and 503 read Retry-After (seconds or an HTTP-date) and wait at least that long before the next request.',
+  'no-request-timeout':
+    'Give every request a timeout (requests.get(url, timeout=(5, 30))) and retry when it expires: a request the server never answers otherwise blocks the sync forever.',
+} as const;
+
+/** A warning kind. */
+export type WarningKind = keyof typeof WARNING_ADVICE;
+
+/** One warning in a scenario's result. */
+export interface ScenarioWarning {
+  kind: WarningKind;
+  /** What happened, as a sentence. */
+  message: string;
+  /** What to change in the connector (WARNING_ADVICE). */
+  advice: string;
+}
+
+/** A Retry-After the mock answered: when the answer was sent and how long it asked for. */
+export interface RetryAfterGiven {
+  answeredAtMs: number;
+  seconds: number;
+}
+
+/** A request as the warnings need it: when it arrived (epoch ms). */
+export interface RequestArrival {
+  arrivedAtMs: number;
+}
+
+/** Makes a warning of a kind with its advice. */
+export function warning(kind: WarningKind, message: string): ScenarioWarning {
+  return { kind, message, advice: WARNING_ADVICE[kind] };
+}
+
+/**
+ * The Retry-After header's seconds: a number of seconds or an HTTP-date (relative to
+ * `nowMs`); undefined when it is neither.
+ *
+ * @example
+ * parseRetryAfter('2', 0) // 2
+ */
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
+}
+
+/**
+ * One `retry-too-soon` warning when any request followed a Retry-After answer sooner than
+ * it asked (with `toleranceMs` of slack for clocks and scheduling), naming the worst case.
+ *
+ * @example
+ * retryWarnings([{ answeredAtMs: 0, seconds: 2 }], [{ arrivedAtMs: 300 }]) // [{ kind: 'retry-too-soon', ... }]
+ */
+export function retryWarnings(given: readonly RetryAfterGiven[], requests: readonly RequestArrival[], toleranceMs = 250): ScenarioWarning[] {
+  const arrivals = requests.map((r) => r.arrivedAtMs).sort((a, b) => a - b);
+  let early = 0;
+  let worst: { waitedMs: number; seconds: number } | undefined;
+  for (const answer of given) {
+    const next = arrivals.find((t) => t > answer.answeredAtMs);
+    if (next === undefined) continue;
+    const waitedMs = next - answer.answeredAtMs;
+    if (waitedMs + toleranceMs >= answer.seconds * 1000) continue;
+    early += 1;
+    if (worst === undefined || waitedMs / (answer.seconds * 1000) < worst.waitedMs / (worst.seconds * 1000)) worst = { waitedMs, seconds: answer.seconds };
+  }
+  if (worst === undefined) return [];
+  return [
+    warning(
+      'retry-too-soon',
+      `${early} of ${given.length} Retry-After answer${given.length === 1 ? '' : 's'} ${early === 1 ? 'was' : 'were'} not waited out (next request after ${(worst.waitedMs / 1000).toFixed(1)} s where Retry-After said ${worst.seconds} s).`,
+    ),
+  ];
+}
+
+/** A run as the partial-sync warning needs it: whether it reported success and what was then missing. */
+export interface RunOutcome {
+  round: 'full' | 'incremental';
+  ok: boolean;
+  /** Source records with no row in the warehouse right after the run. */
+  lostAfter: number;
+}
+
+/**
+ * `silent-partial-sync` warnings: runs that reported success while rows were missing.
+ *
+ * @example
+ * partialSyncWarnings([{ round: 'full', ok: true, lostAfter: 200 }]) // one warning
+ */
+export function partialSyncWarnings(runs: readonly RunOutcome[]): ScenarioWarning[] {
+  return runs
+    .filter((run) => run.ok && run.lostAfter > 0)
+    .map((run) => warning('silent-partial-sync', `${run.round === 'incremental' ? 'An incremental' : 'A full'} sync reported success with ${run.lostAfter} source record${run.lostAfter === 1 ? '' : 's'} missing from the warehouse.`));
+}
+
+/**
+ * A `no-request-timeout` warning when a run had to be stopped while the mock still held
+ * a request it never answered: the connector was waiting on it with no timeout.
+ *
+ * @example
+ * hangWarnings(1, 60) // one warning
+ */
+export function hangWarnings(pendingHangs: number, stoppedAfterS: number): ScenarioWarning[] {
+  if (pendingHangs <= 0) return [];
+  return [warning('no-request-timeout', `A request the server never answered was still waiting when the run was stopped after ${stoppedAfterS} s; only the scenario's end released it.`)];
+}
