@@ -10,6 +10,7 @@ import { BenchError, killRunningChildren, peakRssBytes, startListening, type Lis
 import { allFloorsMet, formatTable, type BenchRow } from './report.js';
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
 import { comparePageThroughput } from './throughput.js';
+import { benchTester } from './tester.js';
 
 const API_KEY = 'hed-demo-key';
 const MB = 1024 * 1024;
@@ -152,6 +153,7 @@ async function main(parts: Set<string>): Promise<number> {
     await mock.stop();
   }
   if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
+  if (parts.has('2')) await guarded('4', rows, () => benchTester(rows, log));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
   process.stdout.write(`${formatTable(rows)}\n\n`);

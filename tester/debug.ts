@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { createProgress, formatSyncProgress, type Output, type SyncCounts } from '../connector/progress.js';
-import { openDestination, type ConnectorStateJson, type Destination, type TableDeclaration, type WarehouseOperation } from '../warehouse/index.js';
+import { openDestination, type CommitCounts, type ConnectorStateJson, type Destination, type TableDeclaration, type WarehouseOperation } from '../warehouse/index.js';
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesOfSchemaResponse, type ConnectorClient, type WireSchemaResponse, type WireTable } from './protocol.js';
+import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
 
 /** Defaults of hed-tester debug, in one block. */
@@ -19,6 +20,8 @@ export const TESTER_DEFAULTS = {
   schemaTimeoutMs: 120_000,
   outputDirName: 'files',
   configurationFile: 'configuration.json',
+  /** Operations waiting for a commit before reading from the connector pauses. */
+  maxQueuedOperations: 50_000,
 } as const;
 
 /** Inputs of runTesterDebug. */
@@ -227,16 +230,26 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   }
 
   const batch: WarehouseOperation[] = [];
-  const commit = async (nextState: Record<string, unknown>) => {
-    const written = await destination!.commit(batch, nextState, new Date());
-    batch.length = 0;
-    state = nextState;
+  const addCounts = (written: CommitCounts) => {
     counts.upserts += written.upserts;
     counts.updates += written.updates;
     counts.deletes += written.deletes;
     counts.truncates += written.truncates;
     counts.schemaChanges += written.schemaChanges;
   };
+  const committer = createGroupCommitter({
+    commit: (operations, nextState) => destination!.commit(operations, nextState, new Date()),
+    async committed(states, written) {
+      addCounts(written);
+      for (const committedState of states) {
+        state = committedState;
+        counts.checkpoints++;
+        progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
+        await options.onCheckpoint?.(state, { ...counts });
+      }
+      if (options.out.isTTY === true) progress.status(`${counts.upserts} upserts · ${counts.checkpoints} checkpoints`);
+    },
+  });
 
   const silenceMs = options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs;
   const call = client.Update({ configuration, state_json: JSON.stringify(state) });
@@ -260,11 +273,10 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
           if (!known.has(event.operation.table)) await declare([{ table: event.operation.table, primaryKey: [] }]);
           batch.push(event.operation);
         } else if (event.kind === 'checkpoint') {
-          await commit(parseCheckpoint(event.stateJson));
-          counts.checkpoints++;
-          progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
-          if (options.out.isTTY === true) progress.status(`${counts.upserts} upserts · ${counts.checkpoints} checkpoints`);
-          await options.onCheckpoint?.(state, { ...counts });
+          committer.checkpoint(batch.splice(0), parseCheckpoint(event.stateJson));
+          if (committer.failure() !== undefined) throw committer.failure();
+          // Bound what waits in memory when the disk is slower than the connector.
+          if (committer.queued() > TESTER_DEFAULTS.maxQueuedOperations) await committer.idle();
         } else if (event.kind === 'tables') {
           await declare(event.tables);
         } else {
@@ -274,9 +286,17 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
       arm();
     }
     clearTimeout(timer);
-    if (batch.length > 0) await commit(state);
+    await committer.drain();
+    // Operations after the last checkpoint: committed with the state unchanged.
+    if (batch.length > 0) addCounts(await destination.commit(batch.splice(0), state, new Date()));
   } catch (error) {
     clearTimeout(timer);
+    // What the connector checkpointed before the failure is kept.
+    const commitFailure = await committer.drain().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    if (commitFailure !== undefined) return finish(errorMessage(commitFailure));
     const pending = batch.length;
     if (pending > 0) progress.log('WARNING', `${pending} operations after the last checkpoint were not written; the next sync starts from the last checkpoint.`);
     if (aborted()) return finish('interrupted; every checkpoint before this point is kept, run the same command to resume');

@@ -1,7 +1,7 @@
 // Starting the project's connector.py in Python with the SDK's gRPC server (tester/python/launch.py),
 // reading its output, and making sure it is gone afterwards whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
 
@@ -15,7 +15,8 @@ export const LAB_SDK_REQUIREMENT = 'fivetran-connector-sdk==1.7.0';
  * resolvePython(undefined, { VIRTUAL_ENV: '/work/.venv' }) // '/work/.venv/bin/python'
  */
 export function resolvePython(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  if (flag !== undefined && flag !== '') return flag;
+  // A path (not a bare command name) is taken from the current folder: the connector runs in its own.
+  if (flag !== undefined && flag !== '') return flag.includes('/') ? resolve(flag) : flag;
   const venv = env.VIRTUAL_ENV;
   if (venv !== undefined && venv !== '') return join(venv, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
   return 'python3';

@@ -207,3 +207,13 @@ t.test('no connector.py, or a configuration that is not strings', async (t) => {
   writeFileSync(join(empty, 'list.json'), '[]');
   await t.rejects(runTesterDebug({ projectDir: empty, python, out: captureOutput(), configurationPath: join(empty, 'list.json') }), /must be a JSON object of string values/);
 });
+
+t.test("a connector that forgets `yield`: the SDK's own debug check stops it and says which line", needsPython(), async (t) => {
+  const project = projectFrom('no-yield');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const out = captureOutput();
+  const result = await runTesterDebug({ projectDir: project, python, out });
+  t.notOk(result.ok);
+  t.match(out.text(), /Please add 'yield' to 'upsert' operation on line 7/);
+  t.match(result.reason, /exit code 1/);
+});

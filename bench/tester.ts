@@ -1,0 +1,96 @@
+// Bench part: the lab-style Python connector synced by hed-tester (gRPC + DuckDB warehouse)
+// against the same connector's update() iterated in Python with no gRPC and no warehouse.
+// Both sides are whole processes, timed from spawn to exit (interpreter start included).
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runChild, startListening } from './processes.js';
+import type { BenchRow } from './report.js';
+
+/** Settings of the hed-tester bench, in one block. */
+export const TESTER_BENCH = {
+  students: [600, 100_000],
+  /** The lab's page size. */
+  pageSize: 100,
+  /** Lifts the lab connector's 200-page cap so one run syncs everything. */
+  maxPages: 5_000,
+  serverStartTimeoutMs: 120_000,
+  runTimeoutMs: 300_000,
+  floor: 0.5,
+  aim: 0.8,
+} as const;
+
+// The connector alone: imports connector.py like the SDK CLI does and drains update().
+const CONNECTOR_ALONE = `
+import importlib.util, json, os, sys
+import fivetran_connector_sdk as sdk
+project = sys.argv[1]
+configuration = json.load(open(os.path.join(project, "configuration.json")))
+spec = importlib.util.spec_from_file_location("connector_connector_code", os.path.join(project, "connector.py"))
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+connector = next(v for v in vars(module).values() if isinstance(v, sdk.Connector))
+sdk.Logging.LOG_LEVEL = sdk.Logging.Level.INFO
+if connector.schema_method:
+    from fivetran_connector_sdk.connector_helper import process_tables
+    process_tables(connector.schema_method(configuration), {})
+count = 0
+for item in connector.update_method(configuration=configuration, state={}):
+    count += len(item) if isinstance(item, list) else 1
+print(f"BENCH_OPERATIONS={count}")
+`;
+
+/** The Python the bench uses: $VIRTUAL_ENV, else the kit's .venv, else python3. */
+export function benchPython(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VIRTUAL_ENV) return join(env.VIRTUAL_ENV, 'bin', 'python');
+  const venv = join(ROOT, '.venv', 'bin', 'python');
+  return existsSync(venv) ? venv : 'python3';
+}
+
+/**
+ * Adds one row per dataset size: hed-tester's records/s against the connector alone's.
+ *
+ * @example
+ * await benchTester(rows, (line) => process.stderr.write(line + '\n'));
+ */
+export async function benchTester(rows: BenchRow[], log: (line: string) => void): Promise<void> {
+  const python = benchPython();
+  const check = await runChild(python, ['-c', 'import fivetran_connector_sdk'], 60_000);
+  for (const students of TESTER_BENCH.students) {
+    const figure = `hed-tester debug, lab connector, ${students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
+    if (check.code !== 0) {
+      rows.push({ part: '4', figure, unit: 'rec/s', judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim }, note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
+      continue;
+    }
+    log(`4. hed-tester: lab connector over ${students.toLocaleString('en-US')} records, then the same update() alone in Python`);
+    const mock = await startListening(process.execPath, ['bin/hed-mock.js', 'serve', '--port', '0', '--students', String(students), '--log-level', 'silent'], TESTER_BENCH.serverStartTimeoutMs);
+    const project = mkdtempSync(join(tmpdir(), 'hed-bench-tester-'));
+    try {
+      copyFileSync(join(ROOT, 'fixtures', 'connectors', 'lab', 'connector.py'), join(project, 'connector.py'));
+      const configuration = { api_key: 'hed-demo-key', base_url: mock.url, page_size: String(TESTER_BENCH.pageSize), max_pages: String(TESTER_BENCH.maxPages) };
+      writeFileSync(join(project, 'configuration.json'), JSON.stringify(configuration));
+      const alone = await runChild(python, ['-c', CONNECTOR_ALONE, project], TESTER_BENCH.runTimeoutMs);
+      const operations = Number(/BENCH_OPERATIONS=(\d+)/.exec(alone.stdout)?.[1] ?? 0);
+      const tester = await runChild(process.execPath, ['bin/hed-tester.js', 'debug', '--project-dir', project, '--python', python], TESTER_BENCH.runTimeoutMs);
+      const upserts = Number(/Upserts\s+\| (\d+)/.exec(tester.stdout)?.[1] ?? 0);
+      const problems = [
+        ...(alone.code === 0 ? [] : [`connector alone exited ${alone.code}: ${alone.stderr.trim().split('\n').slice(-1)[0] ?? ''}`]),
+        ...(tester.code === 0 ? [] : [`hed-tester exited ${tester.code}`]),
+        ...(upserts === students ? [] : [`hed-tester upserted ${upserts}, expected ${students}`]),
+      ];
+      rows.push({
+        part: '4',
+        figure,
+        value: upserts / (tester.wallMs / 1000),
+        baseline: students / (alone.wallMs / 1000),
+        baselineLabel: 'update() alone',
+        unit: 'rec/s',
+        judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim },
+        note: [`${(tester.wallMs / 1000).toFixed(1)} s vs ${(alone.wallMs / 1000).toFixed(1)} s (${operations} operations yielded), process start included`, ...problems].join('; '),
+      });
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+      await mock.stop();
+    }
+  }
+}
