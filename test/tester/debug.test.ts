@@ -217,3 +217,17 @@ t.test("a connector that forgets `yield`: the SDK's own debug check stops it and
   t.match(out.text(), /Please add 'yield' to 'upsert' operation on line 7/);
   t.match(result.reason, /exit code 1/);
 });
+
+const sdk2 = process.env.HED_SDK2_PYTHON;
+t.test('the newest 2.x SDK speaks protocol v2: the same lab sync, Python bools as BOOLEAN', { skip: sdk2 ? false : 'set HED_SDK2_PYTHON to a Python with fivetran-connector-sdk 2.x' }, async (t) => {
+  const project = projectFrom('lab', labConfiguration(mock.url));
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const out = captureOutput();
+  const result = await runTesterDebug({ projectDir: project, python: sdk2 as string, out });
+  t.ok(result.ok, result.reason ?? 'ok');
+  t.match(out.text(), /fivetran_connector_sdk 2\.\d+\.\d+ \(protocol v2\)/);
+  const contents = await warehouseContents(join(project, 'files'), 'hed_records');
+  t.equal(contents.columns.at_risk_flag, 'BOOLEAN');
+  t.equal(contents.rows.length, (await sourceRecords(mock.url)).length);
+  t.ok(contents.rows.every((row) => typeof row.at_risk_flag === 'boolean'));
+});
