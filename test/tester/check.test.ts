@@ -1,0 +1,108 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { openDestination, type WarehouseValue } from '../../warehouse/index.js';
+import { CheckError, checkWarehouse, formatCheck } from '../../tester/check.js';
+import { runTesterCli, type TesterIo } from '../../tester/cli.js';
+import { startMock, type RunningMock } from '../helpers/mock-server.js';
+import { captureOutput, sourceRecords } from './helpers.js';
+
+const FLOAT_FIELDS = ['current_gpa', 'financial_aid_amount', 'avg_assignment_score', 'course_completion_rate', 'writing_quality_score', 'engagement_score'];
+
+/** A warehouse as the Fivetran tester writes it: BIGINT 0/1 for at_risk_flag, FLOAT for the decimals. */
+async function fivetranStyleWarehouse(dir: string, records: Record<string, unknown>[], change: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r): Promise<string> {
+  const destination = await openDestination(dir);
+  await destination.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
+  const operations = records.map((record) => {
+    const data: Record<string, WarehouseValue> = {};
+    for (const [key, value] of Object.entries(change(record))) {
+      if (key === 'at_risk_flag') data[key] = { kind: 'typed', type: 'BIGINT', value: value ? 1 : 0 };
+      else if (FLOAT_FIELDS.includes(key)) data[key] = { kind: 'typed', type: 'FLOAT', value: value as number };
+      else data[key] = value as WarehouseValue;
+    }
+    return { op: 'upsert' as const, table: 'hed_records', data };
+  });
+  await destination.commit(operations, { next_cursor: 'x' }, new Date());
+  await destination.close();
+  return join(dir, 'warehouse.db');
+}
+
+function io(): TesterIo & { out(): string; err(): string } {
+  const stdout = captureOutput();
+  const stderr = captureOutput();
+  return { stdout, stderr, stdin: new PassThrough(), env: {}, out: stdout.text, err: stderr.text };
+}
+
+let mock: RunningMock;
+t.before(async () => {
+  mock = await startMock({ students: 40 });
+});
+t.teardown(() => mock.close());
+
+t.test('a Fivetran-tester warehouse (BIGINT flags, FLOAT decimals) equal to the source passes; the CLI exits 0', async (t) => {
+  const records = (await sourceRecords(mock.url)) as Record<string, unknown>[];
+  const warehouse = await fivetranStyleWarehouse(t.testdir(), records);
+  const result = await checkWarehouse({ warehouse, baseUrl: `${mock.url}/` });
+  t.equal(result.equal, true, result.comparison.examples.join('; '));
+  t.equal(result.key, 'record_id');
+  t.same([result.comparison.expected, result.comparison.actual], [40, 40]);
+  const streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', mock.url, '--api-key', 'hed-demo-key'], streams), 0);
+  t.match(streams.out(), /source records +\| 40\n/);
+  t.match(streams.out(), /EQUAL: .*warehouse\.db holds every source record once/);
+});
+
+t.test('after changes at the source the check counts them and the CLI exits 1', async (t) => {
+  const records = (await sourceRecords(mock.url)) as Record<string, unknown>[];
+  const warehouse = await fivetranStyleWarehouse(t.testdir(), records, (r) => (r.record_id === records[0]!.record_id ? { ...r, current_gpa: 0.5, retention_cohort: 'x' } : r));
+  const local = await startMock({ students: 40 });
+  t.teardown(() => local.close());
+  await fetch(`${local.url}/__admin/mutations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ update: 2, create: 3 }) });
+  const result = await checkWarehouse({ warehouse, baseUrl: local.url, table: 'tester.hed_records' });
+  t.equal(result.equal, false);
+  t.equal(result.comparison.lost, 3, 'the created records');
+  t.ok(result.comparison.differing >= 2 && result.comparison.differing <= 3, `the updated records and the altered one (${result.comparison.differing})`);
+  const text = formatCheck(result, 'w.db');
+  t.match(text, /lost +\| 3\n/);
+  t.match(text, /extra columns \(tolerated\) \| retention_cohort/);
+  t.match(text, /DIFFERENT: w\.db does not match the source \(matched on record_id\)/);
+  const streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', local.url], streams), 1);
+  t.match(streams.out(), /e\.g\. /);
+});
+
+t.test('soft-deleted rows the source no longer has are shown, not counted against it', async (t) => {
+  const records = (await sourceRecords(mock.url)) as Record<string, unknown>[];
+  const dir = t.testdir();
+  await fivetranStyleWarehouse(dir, records);
+  const destination = await openDestination(dir);
+  await destination.commit([{ op: 'upsert', table: 'hed_records', data: { record_id: 'gone' } }], {}, new Date());
+  await destination.commit([{ op: 'delete', table: 'hed_records', data: { record_id: 'gone' } }], {}, new Date());
+  await destination.close();
+  const result = await checkWarehouse({ warehouse: join(dir, 'warehouse.db'), baseUrl: mock.url });
+  t.equal(result.equal, true);
+  t.match(formatCheck(result, 'w.db'), /soft-deleted \(not in source\) \| 1/);
+});
+
+t.test('a check that cannot be made says what to do and the CLI exits 2', async (t) => {
+  const records = (await sourceRecords(mock.url)) as Record<string, unknown>[];
+  const dir = t.testdir();
+  const warehouse = await fivetranStyleWarehouse(dir, records);
+  await t.rejects(checkWarehouse({ warehouse: join(dir, 'missing.db'), baseUrl: mock.url }), { name: 'CheckError', message: /does not exist; run a sync first/ });
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: 'http://127.0.0.1:1' }), { name: 'CheckError', message: /Cannot read the ground truth from http:\/\/127\.0\.0\.1:1\/__admin\/records .*Start the mock/ });
+  const guarded = await startMock({ students: 5, adminToken: 'secret' });
+  t.teardown(() => guarded.close());
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: guarded.url }), { message: /answered 40[13]/ });
+  t.equal((await checkWarehouse({ warehouse, baseUrl: guarded.url, adminToken: 'secret' })).comparison.expected, 5, 'the token is sent');
+  const notMock: typeof fetch = async () => new Response('{"hello": 1}', { status: 200 });
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: 'http://x', fetch: notMock }), { message: /did not answer a hed-mock records dump/ });
+  const forbidden: typeof fetch = async () => new Response('{}', { status: 403 });
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: 'http://x', fetch: forbidden }), { message: /answered 403: pass --admin-token/ });
+  t.ok(new CheckError('x') instanceof Error);
+  const streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', join(dir, 'nope.db'), '--base-url', mock.url], streams), 2);
+  t.match(streams.err(), /^hed-tester check: .*does not exist/);
+  const wrongTable = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', mock.url, '--table', 'other', '--admin-token', 't'], wrongTable), 2);
+  t.match(wrongTable.err(), /has no table tester\.other/);
+});

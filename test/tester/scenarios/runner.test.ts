@@ -1,0 +1,120 @@
+import t from 'tap';
+import { openDestination } from '../../../warehouse/index.js';
+import { compareRows } from '../../../tester/scenarios/compare.js';
+import { builtinRunner, decideVerdict, runMatrix, runScenario, type SyncRunner } from '../../../tester/scenarios/index.js';
+
+const SMALL = { students: 60, pageSize: 20 };
+/** The built-in connector, tuned to back off in milliseconds so the tests stay short. */
+const FAST_BUILTIN = { api_key: 'hed-demo-key', timeout_ms: '2000', base_delay_ms: '20', max_delay_ms: '200', max_retry_after_ms: '5000' };
+
+/**
+ * A naive connector written for these tests: pages until has_more is false with no retries;
+ * `swallow` reports success whatever happens; `timeout` false means its requests wait until
+ * the run is stopped.
+ */
+function naiveRunner(options: { swallow?: boolean } = {}): SyncRunner {
+  return async ({ configuration, outputDir, signal }) => {
+    const destination = await openDestination(outputDir);
+    try {
+      await destination.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
+      let state = (await destination.startState()).state;
+      for (;;) {
+        const url = new URL('/hed_data', configuration.base_url);
+        url.searchParams.set('page_size', configuration.page_size ?? '100');
+        if (typeof state.next_cursor === 'string') url.searchParams.set('cursor', state.next_cursor);
+        const response = await fetch(url, { headers: { 'x-api-key': configuration.api_key ?? '' }, signal });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const body = (await response.json()) as { hed_records: Record<string, string>[]; next_cursor: string; has_more: boolean };
+        state = { next_cursor: body.next_cursor };
+        await destination.commit(body.hed_records.map((data) => ({ op: 'upsert' as const, table: 'hed_records', data })), state, new Date());
+        if (!body.has_more) break;
+      }
+      return { ok: true };
+    } catch (error) {
+      return options.swallow ? { ok: true } : { ok: false, reason: (error as Error).message };
+    } finally {
+      await destination.close();
+    }
+  };
+}
+
+t.test('decideVerdict: timeout, then a round that never succeeded, then the rows', async (t) => {
+  const equal = compareRows([{ record_id: 'a' }], [{ record_id: 'a' }]);
+  const lost = compareRows([{ record_id: 'a' }], []);
+  const ok = { round: 'full' as const, ok: true, timedOut: false, durationMs: 1 };
+  t.same(decideVerdict([ok], equal), { verdict: 'pass' });
+  t.same(decideVerdict([ok], lost), { verdict: 'fail', reason: 'The warehouse differs from the source.' });
+  t.same(decideVerdict([ok], undefined), { verdict: 'fail', reason: 'The connector wrote no hed_records table.' });
+  t.same(decideVerdict([{ ...ok, ok: false, timedOut: true }], equal), { verdict: 'timeout', reason: 'The full sync did not end within the time limit and was stopped.' });
+  t.same(decideVerdict([ok, { ...ok, round: 'incremental', ok: false, reason: 'HTTP 503' }], equal), { verdict: 'fail', reason: 'Every incremental sync failed (1 run); the last: HTTP 503.' });
+  t.same(decideVerdict([{ ...ok, ok: false }, { ...ok, ok: false }], equal), { verdict: 'fail', reason: 'Every full sync failed (2 runs); the last: no reason given.' });
+});
+
+t.test('the built-in connector passes retry-after and schema-drift, full and incremental, with no warnings', async (t) => {
+  const events: string[] = [];
+  const report = await runMatrix({
+    connector: 'builtin',
+    run: builtinRunner(),
+    configuration: FAST_BUILTIN,
+    scenarios: ['retry-after', 'schema-drift'],
+    ...SMALL,
+    onScenario: ({ scenario, result }) => events.push(`${scenario}:${result?.verdict ?? 'start'}`),
+  });
+  t.same(events, ['retry-after:start', 'retry-after:pass', 'schema-drift:start', 'schema-drift:pass']);
+  for (const result of report.results) {
+    t.equal(result.verdict, 'pass', `${result.scenario}: ${result.reason ?? ''}`);
+    t.same(result.warnings, [], `${result.scenario}: no warnings`);
+    t.same(result.runs.map((r) => [r.round, r.ok]), [['full', true], ['incremental', true]]);
+    t.equal(result.comparison?.expected, 63, '60 records and 3 created');
+    t.equal(result.comparison?.actual, 63);
+  }
+  t.same(report.results[1]?.comparison?.extraColumns, ['retention_cohort'], 'the drift-added column is tolerated');
+  t.ok(report.results[0]!.requests > 4, 'the requests were counted');
+});
+
+t.test('a connector that stops on errors gets reruns; one that ignores Retry-After is warned', async (t) => {
+  const result = await runScenario('retry-after', { connector: 'naive', run: naiveRunner(), configuration: { api_key: 'hed-demo-key' }, reruns: 3, ...SMALL });
+  t.equal(result.verdict, 'pass', 'reruns get it through');
+  t.ok(result.runs.filter((r) => r.round === 'full' && !r.ok).length >= 1, 'a full run failed on the 429');
+  t.same(result.warnings.map((w) => w.kind), ['retry-too-soon']);
+});
+
+t.test('every run failing is a fail naming the last reason', async (t) => {
+  const result = await runScenario('auth-expiry', { connector: 'naive', run: naiveRunner(), configuration: { api_key: 'hed-demo-key' }, reruns: 1, ...SMALL, students: 100 });
+  t.equal(result.verdict, 'fail');
+  t.equal(result.reason, 'Every full sync failed (2 runs); the last: HTTP 401.');
+  t.same(result.runs.map((r) => r.round), ['full', 'full'], 'no incremental round after a failed full round');
+  t.ok(result.comparison!.lost > 0);
+});
+
+t.test('success reported after a failure is a fail with lost rows and a silent-partial-sync warning', async (t) => {
+  // flaky: the first three requests of each round fail with 503.
+  const result = await runScenario('flaky', { connector: 'swallow', run: naiveRunner({ swallow: true }), configuration: { api_key: 'hed-demo-key' }, ...SMALL });
+  t.equal(result.verdict, 'fail');
+  t.equal(result.comparison?.lost, 63, 'nothing made it');
+  t.same(result.runs.map((r) => [r.round, r.ok]), [['full', true], ['incremental', true]], 'no reruns: every run said it succeeded');
+  t.same(result.warnings.map((w) => w.kind), ['silent-partial-sync', 'silent-partial-sync']);
+  t.equal(result.warnings[0]!.message, 'A full sync reported success with 60 source records missing from the warehouse.');
+});
+
+t.test('a request with no timeout on hang: timeout verdict and a no-request-timeout warning', async (t) => {
+  const result = await runScenario('hang', { connector: 'naive', run: naiveRunner(), configuration: { api_key: 'hed-demo-key' }, timeoutS: 1.5, ...SMALL });
+  t.equal(result.verdict, 'timeout');
+  t.equal(result.runs.length, 1, 'no rerun after a timeout');
+  t.same(result.warnings.map((w) => w.kind), ['no-request-timeout']);
+  t.match(result.runs[0]!.reason, /stopped after 1\.5 s/);
+});
+
+t.test('a runner that throws is a failed run; a page size overrides the configuration', async (t) => {
+  let seen: Record<string, string> = {};
+  const throwing: SyncRunner = async ({ configuration }) => {
+    seen = configuration;
+    throw new Error('could not start');
+  };
+  const result = await runScenario('slow', { connector: 'broken', run: throwing, configuration: { api_key: 'k', page_size: '100' }, reruns: 0, ...SMALL });
+  t.equal(result.verdict, 'fail');
+  t.match(result.reason, /the last: could not start/);
+  t.equal(seen.page_size, '20');
+  t.match(seen.base_url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.equal(result.comparison, undefined, 'no warehouse was written');
+});
