@@ -478,12 +478,8 @@ async function start() {
   $('source-line').textContent = `${status.rows.toLocaleString('en-US')} students in ${status.table} of ${status.warehouse}`;
   const wanted = tabs().find((tab) => `#${tab.dataset.hash}` === location.hash) ?? tabs()[0];
   selectTab(wanted);
-  try {
-    await loadFilters();
-  } catch (error) {
-    showError('metrics-error', error);
-  }
-  await loadMetrics();
+  // The filter choices and the unfiltered metrics load side by side.
+  await Promise.all([loadFilters().catch((error) => showError('metrics-error', error)), loadMetrics()]);
 }
 
 setUpTabs();
