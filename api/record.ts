@@ -7,9 +7,14 @@ export const MAJOR_CODES = [
   'HIST', 'MATH', 'CSCI', 'ENGL', 'NURS', 'BUSN',
 ] as const;
 
-/** Academic standing values, in the order the hosted API documents them. */
+/**
+ * The hosted API's twelve academic standings, alphabetical as the lab's dashboard lists
+ * them (the server orders them by GPA in server/dataset/standing.ts).
+ */
 export const ACADEMIC_STANDINGS = [
-  'Satisfactory Progress', 'Academic Probation', 'Dean List', 'Suspended',
+  'Academic Probation', 'Academic Suspension', 'Academic Warning', 'Conditional Standing',
+  "Dean's List", 'Distinguished Scholar', 'Excellent Standing', 'Good Standing',
+  'Honor Roll', 'Probationary Status', 'Satisfactory Progress', 'Warning Status',
 ] as const;
 
 /**
@@ -29,7 +34,7 @@ export const HedRecord = Type.Object(
     }),
     academic_standing: Type.Union(
       ACADEMIC_STANDINGS.map((s) => Type.Literal(s)),
-      { description: 'Follows GPA: Dean List at 3.5 and above, Academic Probation under 2.0.' },
+      { description: "One of 12 values that follow GPA: Dean's List and Distinguished Scholar at 3.5 and above, Academic Probation and Academic Suspension under 2.0." },
     ),
     current_gpa: Type.Number({ minimum: 0, maximum: 4, description: 'GPA from 0 to 4, 2 decimals.' }),
     credit_hours_attempted: Type.Integer({ minimum: 0, description: 'Credit hours attempted.' }),
@@ -55,8 +60,8 @@ export const HedRecord = Type.Object(
     at_risk_flag: Type.Boolean({ description: 'Flagged as at risk of not returning.' }),
     intervention_count: Type.Integer({ minimum: 0, description: 'Advisor interventions so far.' }),
     last_updated: Type.String({
-      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$',
-      description: 'When the record last changed, ISO 8601 in UTC, e.g. "2025-08-01T06:12:09Z".',
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$',
+      description: 'When the record last changed, in UTC with a space and no zone, e.g. "2025-07-31 23:57:37" (parse with %Y-%m-%d %H:%M:%S).',
     }),
     last_updated_epoch: Type.Integer({ minimum: 0, description: 'last_updated as Unix seconds.' }),
   },

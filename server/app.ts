@@ -46,7 +46,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db });
+  const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db, log: (line) => app.log.warn(line) });
   // An empty JSON body reads as {} so `curl -X POST -H 'content-type: application/json'` works.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>

@@ -23,7 +23,7 @@ export const SERVER_DEFAULTS: ServerConfig = {
   host: '127.0.0.1',
   seed: 42,
   students: 600,
-  apiKeys: ['hed-demo-key'],
+  apiKeys: ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'], // the kit's own key and the lab's published one
   paging: 'lab',
   logLevel: 'warn',
 };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HedRecord } from '../api/record.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
+import { STANDING_BANDS } from './dataset/standing.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -30,7 +31,13 @@ export function renderSpecPage(app: FastifyInstance): string {
     .map(([name, s]) => `<tr><td><code>${name}</code></td><td>${escapeHtml(typeOf(s))}</td><td>${escapeHtml(s.description ?? '')}</td></tr>`)
     .join('\n');
   const errors = ERRORS.map(([status, code, why]) => `<tr><td>${status}</td><td><code>${code}</code></td><td>${escapeHtml(why)}</td></tr>`).join('\n');
-  const keyHint = app.config.apiKeys.includes('hed-demo-key') ? ' This mock accepts <code>hed-demo-key</code>.' : '';
+  const publicKeys = ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'].filter((k) => app.config.apiKeys.includes(k));
+  const keyHint = publicKeys.length ? ` This mock accepts ${publicKeys.map((k) => `<code>${k}</code>`).join(' and ')}.` : '';
+  const standings = STANDING_BANDS.map((band, k) => {
+    const below = STANDING_BANDS[k - 1]?.minGpa;
+    const range = below === undefined ? `${band.minGpa.toFixed(2)} and above` : band.minGpa === 0 ? `under ${below.toFixed(2)}` : `${band.minGpa.toFixed(2)} to under ${below.toFixed(2)}`;
+    return `<tr><td>${escapeHtml(band.standing)}</td><td>${range}</td></tr>`;
+  }).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>HED API specification</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>
@@ -57,6 +64,13 @@ ${app.config.paging === 'lab' ? 'As on the hosted API, <code>has_more</code> is 
 <table><tr><th>field</th><th>type</th><th>meaning</th></tr>
 ${fields}
 </table>
+<h2>Academic standing</h2>
+<p><code>academic_standing</code> takes the hosted API's 12 values and follows <code>current_gpa</code>, best first:</p>
+<table><tr><th>academic_standing</th><th>current_gpa</th></tr>
+${standings}
+</table>
+<p>Timestamps are UTC without a zone: <code>last_updated</code> and <code>last_login_date</code> read with
+<code>%Y-%m-%d %H:%M:%S</code>; <code>enrollment_date</code> does not zero-pad the hour (<code>2024-08-11 0:00:00</code>).</p>
 <h2>Sample record</h2>
 <pre>${escapeHtml(sampleRecord)}</pre>
 <h2>Errors</h2>

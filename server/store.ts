@@ -11,8 +11,9 @@ import type { MutationResult } from '../api/admin.js';
 /**
  * Bump when the generator's output or the stored form of a record changes, so a `--db`
  * file built by an older one is rebuilt. 2: records are stored as their values only.
+ * 3: the hosted API's formats, twelve standings and headline figures (issue 9).
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 // Small enough that a batch's strings die young (5,000 made the GC promote every row),
 // large enough to amortize the statement.
 const INSERT_BATCH_ROWS = 250;
@@ -26,6 +27,8 @@ export interface StoreOptions {
   students: number;
   /** SQLite file; omitted or ':memory:' keeps everything in memory. */
   path?: string;
+  /** Told in one line when an existing file is rebuilt because it was built otherwise. */
+  log?: (line: string) => void;
 }
 
 export interface RecordStore {
@@ -146,7 +149,12 @@ export function createStore(options: StoreOptions): RecordStore {
     version += 1;
   };
 
-  if (sql.getMeta.get('fingerprint')?.value !== fingerprint) build();
+  const stored = sql.getMeta.get('fingerprint')?.value;
+  if (stored !== fingerprint) {
+    const notice = rebuildNotice(options.path ?? ':memory:', stored, fingerprint);
+    if (notice !== undefined) options.log?.(notice);
+    build();
+  }
   refreshCounters();
 
   const mutate = db.transaction((update: number, create: number): MutationResult => {
@@ -204,6 +212,27 @@ export function createStore(options: StoreOptions): RecordStore {
     mutate: (update, create) => mutate(update, create),
     close: () => db.close(),
   };
+}
+
+/**
+ * What to say when a store file holds a dataset other than the one asked for (another
+ * seed, student count or generator version), or nothing when the file is new.
+ *
+ * @example
+ * rebuildNotice('hed.db', '{"seed":42,"students":600,"generator":2}', '{"seed":42,"students":600,"generator":3}')
+ * // 'Rebuilding the dataset in hed.db: it holds seed 42, 600 students, generator 2; wanted seed 42, 600 students, generator 3.'
+ */
+export function rebuildNotice(path: string, stored: string | undefined, wanted: string): string | undefined {
+  if (stored === undefined) return undefined;
+  const describe = (fingerprint: string) => {
+    try {
+      const f = JSON.parse(fingerprint) as { seed?: unknown; students?: unknown; generator?: unknown };
+      return `seed ${String(f.seed)}, ${String(f.students)} students, generator ${String(f.generator)}`;
+    } catch {
+      return `an unreadable fingerprint (${fingerprint})`;
+    }
+  };
+  return `Rebuilding the dataset in ${path}: it holds ${describe(stored)}; wanted ${describe(wanted)}.`;
 }
 
 /** The initial dataset's stored values on this thread, in batches like the workers'. */

@@ -41,12 +41,6 @@ export function formatLooseDateTime(epochSeconds: number): string {
   return `${date} ${h}:${pad2(m)}:${pad2(s)}`;
 }
 
-/** "2025-08-01T06:12:09Z" from Unix seconds. */
-export function formatIsoSeconds(epochSeconds: number): string {
-  const [date, h, m, s] = split(epochSeconds);
-  return `${date}T${pad2(h)}:${pad2(m)}:${pad2(s)}Z`;
-}
-
 /** Unix seconds of a UTC calendar date. */
 export function utcSeconds(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / 1000;

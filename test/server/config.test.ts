@@ -5,7 +5,7 @@ t.test('defaults match the product contract', async (t) => {
   t.same(resolveServerConfig({}, {}), SERVER_DEFAULTS);
   t.same(
     { port: SERVER_DEFAULTS.port, host: SERVER_DEFAULTS.host, seed: SERVER_DEFAULTS.seed, students: SERVER_DEFAULTS.students, keys: SERVER_DEFAULTS.apiKeys, paging: SERVER_DEFAULTS.paging },
-    { port: 8080, host: '127.0.0.1', seed: 42, students: 600, keys: ['hed-demo-key'], paging: 'lab' },
+    { port: 8080, host: '127.0.0.1', seed: 42, students: 600, keys: ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'], paging: 'lab' },
   );
 });
 
@@ -16,6 +16,8 @@ t.test('flags win over environment, environment over defaults', async (t) => {
   const fromFlags = resolveServerConfig({ port: '0', seed: '1', apiKey: ['k1', 'k2'], paging: 'lab' }, env);
   t.match(fromFlags, { port: 0, seed: 1, apiKeys: ['k1', 'k2'], paging: 'lab', students: 10 });
   t.equal(resolveServerConfig({}, { HED_PORT: '' }).port, 8080, 'an empty variable counts as unset');
+  t.same(fromEnv.apiKeys, ['a-key', 'b-key'], 'HED_API_KEYS replaces the default keys, the lab key included');
+  t.same(fromFlags.apiKeys, ['k1', 'k2'], '--api-key replaces the default keys, the lab key included');
 });
 
 t.test('bad values fail at start with the flag, the variable and what is allowed', async (t) => {

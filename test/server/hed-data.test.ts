@@ -126,10 +126,23 @@ t.test('authentication: x-api-key, the api_key alias, several keys; missing or w
   t.equal(missing.json().error, 'unauthorized');
   t.match(missing.json().message, /x-api-key/);
   t.equal(await status({ 'x-api-key': 'hed-demo-key' }), 401, 'the default key is not accepted when others are configured');
+  t.equal(await status({ 'x-api-key': 'fiveTRANmovesTHEworldsDATA' }), 401, 'nor is the lab key');
   t.equal(await status({ 'x-api-key': 'KEY-ONE' }), 401);
   t.equal(await status({ 'x-api-key': '' }), 401);
   const bad = await app.inject({ url: '/hed_data?page_size=0' });
   t.equal(bad.statusCode, 401, 'auth is checked before parameters');
+});
+
+t.test('by default the kit key and the lab\'s published key fiveTRANmovesTHEworldsDATA are both accepted', async (t) => {
+  const app = await buildTestApp();
+  t.teardown(() => app.close());
+  for (const key of ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA']) {
+    const res = await app.inject({ url: '/hed_data?page_size=1', headers: { 'x-api-key': key } });
+    t.equal(res.statusCode, 200, key);
+    t.equal(res.json().hed_records.length, 1);
+  }
+  const wrongCase = await app.inject({ url: '/hed_data?page_size=1', headers: { 'x-api-key': 'fivetranmovestheworldsdata' } });
+  t.equal(wrongCase.statusCode, 401, 'keys are case-sensitive');
 });
 
 t.test('bad page_size values get 400 invalid_page_size quoting the value', async (t) => {
