@@ -11,6 +11,7 @@ import { allFloorsMet, formatTable, type BenchRow } from './report.js';
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
 import { comparePageThroughput } from './throughput.js';
 import { benchTester } from './tester.js';
+import { benchApp } from './app.js';
 import { benchAppPage } from './app-page.js';
 
 const API_KEY = 'hed-demo-key';
@@ -155,6 +156,7 @@ async function main(parts: Set<string>): Promise<number> {
   }
   if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
   if (parts.has('2')) await guarded('4', rows, () => benchTester(rows, log));
+  if (parts.has('3')) await guarded('5', rows, () => benchApp(rows, log));
   if (parts.has('1')) await guarded('5', rows, () => benchAppPage(rows, log));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
