@@ -269,6 +269,25 @@ if (browser) {
     t.ok((await page.locator('#not-ready-commands li code').count()) >= 1, 'the commands are listed');
   });
 
+  await t.test('a model that is down gives a message and nothing in the history', async (t) => {
+    const downDb = join(scratch.dir, 'insights-down.db');
+    const config = resolveAppConfig({ warehouse: warehousePath, insightsDb: downDb, port: '0', host: '127.0.0.1', llmProvider: 'openai', llmBaseUrl: 'http://127.0.0.1:9/v1', llmTimeoutS: '5' }, {});
+    const down = await buildApp(config);
+    t.teardown(() => down.close());
+    await down.listen({ port: 0, host: '127.0.0.1' });
+    await page.goto(`http://127.0.0.1:${(down.server.address() as AddressInfo).port}/#ai-insights`);
+    await page.waitForSelector('#insights-provider option[value="openai"]', { state: 'attached' });
+    t.equal(await page.getByLabel('Provider').inputValue(), 'openai', 'the configured provider is the default');
+    await page.getByRole('button', { name: 'Generate insights' }).click();
+    await page.waitForSelector('#insights-error:not([hidden])', { timeout: 20_000 });
+    t.match(await page.locator('#insights-error').textContent(), /Nothing was saved to the history\.$/);
+    t.ok(await page.locator('#insights-report').isHidden(), 'no report is shown');
+    t.equal(await page.locator('#insights-steps li[data-state="failed"]').count(), 1, 'the step that failed is marked');
+    await page.getByRole('tab', { name: 'Insights History' }).click();
+    await page.waitForSelector('#history-empty:not([hidden])');
+    t.equal(await page.locator('#history li').count(), 0, 'the history stays empty');
+  });
+
   t.test('sent no request off the loopback host', async (t) => {
     t.ok(requested.length > 10, 'requests were seen');
     t.same(requested.filter((url) => new URL(url).hostname !== '127.0.0.1'), []);
