@@ -1,12 +1,43 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Every error code the mock itself answers with. */
-export const ERROR_CODES = [
-  'invalid_page_size', 'invalid_cursor', 'invalid_request', 'unauthorized', 'forbidden',
-  'not_found', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type',
-  'rate_limited', 'internal_error', 'service_unavailable',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** One entry of the error catalog: the HTTP status a code is answered with, and when. */
+export interface ErrorEntry {
+  status: number;
+  /** When the mock answers it, as one sentence for the spec page, the OpenAPI text and the README. */
+  when: string;
+}
+
+/**
+ * The one catalog of error codes the mock answers with. Every error body is built from
+ * it (`errorBody`), and it feeds the spec page's error table, the OpenAPI descriptions and
+ * a test that the README's "### Errors" table lists every code. A fault rule may inject
+ * any status; `client_error` and `server_error` name injected statuses without a code of
+ * their own.
+ */
+export const ERROR_CATALOG = {
+  invalid_page_size: { status: 400, when: 'page_size is not one whole number from 1 to 200.' },
+  invalid_cursor: { status: 400, when: 'The cursor was edited, truncated or issued by a server with another seed, or an expire_cursor fault expired it.' },
+  invalid_request: { status: 400, when: 'The request cannot be read (a malformed URL escape, a bad request line, a body or parameter that does not match its schema).' },
+  unauthorized: { status: 401, when: 'x-api-key (or api_key) is missing or not one of the configured keys, an auth_expiry fault fired, or an admin call lacks its x-admin-token.' },
+  forbidden: { status: 403, when: 'An admin call came from another machine while no --admin-token is set.' },
+  not_found: { status: 404, when: 'No such path, or no such fault rule.' },
+  method_not_allowed: { status: 405, when: 'The path exists with other methods; the Allow header lists them.' },
+  payload_too_large: { status: 413, when: 'A request body is larger than the admin API accepts.' },
+  unsupported_media_type: { status: 415, when: 'A request body is not sent as application/json.' },
+  rate_limited: { status: 429, when: 'A rate_limit or 429 fault rule fired; wait the Retry-After seconds, then retry.' },
+  header_too_large: { status: 431, when: 'The request headers or the URL are larger than the server reads.' },
+  internal_error: { status: 500, when: 'An unexpected failure in the mock (no stack trace is sent), or an injected 500.' },
+  bad_gateway: { status: 502, when: 'An injected 502, as a proxy answers when the API behind it fails.' },
+  service_unavailable: { status: 503, when: 'The server is shutting down, or an injected 503 (maintenance).' },
+  gateway_timeout: { status: 504, when: 'An injected 504, as a proxy answers when the API behind it is too slow.' },
+  client_error: { status: 400, when: 'An injected 4xx status that has no code of its own (the status is the rule\'s).' },
+  server_error: { status: 500, when: 'An injected 5xx status that has no code of its own (the status is the rule\'s).' },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Every error code, in catalog order. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
 
 /** The one error shape of the mock: a stable code and a sentence a person can act on. */
 export const ApiErrorBody = Type.Object(
@@ -17,3 +48,40 @@ export const ApiErrorBody = Type.Object(
   { description: 'Error answered by the mock.' },
 );
 export type ApiErrorBody = Static<typeof ApiErrorBody>;
+
+/**
+ * The error body for a code: exactly `{error, message}`, nothing else.
+ *
+ * @example
+ * errorBody('not_found', 'There is no /x.') // { error: 'not_found', message: 'There is no /x.' }
+ */
+export function errorBody(code: ErrorCode, message: string): ApiErrorBody {
+  return { error: code, message };
+}
+
+/**
+ * The catalog's code for an injected HTTP status: invalid_request for 400, else the first
+ * code answered with it, else client_error or server_error.
+ *
+ * @example
+ * codeForStatus(503) // 'service_unavailable'
+ * codeForStatus(400) // 'invalid_request'
+ * codeForStatus(418) // 'client_error'
+ */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 400) return 'invalid_request';
+  const found = ERROR_CODES.find((code) => ERROR_CATALOG[code].status === status && code !== 'client_error' && code !== 'server_error');
+  return found ?? (status >= 500 ? 'server_error' : 'client_error');
+}
+
+/**
+ * The OpenAPI description of a status: the catalog's codes answered with it and when.
+ *
+ * @example
+ * describeStatus(401) // 'unauthorized: x-api-key (or api_key) is missing ...'
+ */
+export function describeStatus(status: number): string {
+  return ERROR_CODES.filter((code) => ERROR_CATALOG[code].status === status)
+    .map((code) => `${code}: ${ERROR_CATALOG[code].when}`)
+    .join(' ');
+}

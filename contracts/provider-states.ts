@@ -55,7 +55,8 @@ export function createStateHandlers(app: FastifyInstance): ProviderStateControl 
     setups.set(state, (setups.get(state) ?? 0) + 1);
     const reset = await app.inject({ method: 'POST', url: '/__admin/reset' });
     if (reset.statusCode !== 200) throw new Error(`Provider state "${state}": POST /__admin/reset answered ${reset.statusCode}: ${reset.body}`);
-    app.config.apiKeys = [CONTRACT_API_KEY];
+    app.acceptedKeys.clear();
+    app.acceptedKeys.add(CONTRACT_API_KEY);
   };
   const positiveInt = (params: StateParams, name: string, fallback: number) => {
     const value = params?.[name] ?? fallback;

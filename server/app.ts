@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from './config.js';
-import { createCursorCodec, type CursorCodec } from './core/cursor.js';
+import { createCursorCodec, type CursorCodec } from './paging/cursor.js';
+import { createPageEngine } from './paging/page-engine.js';
+import { withPageCache, type CachedPageEngine } from './paging/page-cache.js';
 import { createStore, type RecordStore } from './store.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -13,12 +15,18 @@ import { infoRoutes } from './routes/info.js';
 import { adminFaultRoutes } from './routes/admin-faults.js';
 import { registerFaults } from './faults/wire.js';
 import type { Clock } from './faults/engine.js';
+import type { LoadedScenario } from './faults/scenarios.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: ServerConfig;
+    /** The config the app was built with, frozen: nothing changes it after start. */
+    config: Readonly<ServerConfig>;
     store: RecordStore;
     cursors: CursorCodec;
+    /** GET /hed_data's pages: the page engine over the store, with its cache. */
+    pages: CachedPageEngine;
+    /** The API keys /hed_data accepts now: the configured ones until a provider state replaces them. */
+    acceptedKeys: Set<string>;
   }
 }
 
@@ -29,6 +37,8 @@ export interface AppDependencies {
   validateResponses?: boolean | ResponseValidationOptions;
   /** Clock for fault rate-limit windows and the request journal (tests inject a fake one). */
   faultClock?: Clock;
+  /** The fault scenario to start with, loaded by the caller (server/main.ts loads --scenario). */
+  scenario?: LoadedScenario;
 }
 
 /**
@@ -53,11 +63,14 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     body === '' ? done(null, {}) : parseJson(request, body as string, done),
   );
 
-  app.decorate('config', config);
+  const cursors = createCursorCodec(config.seed);
+  app.decorate('config', Object.freeze({ ...config, apiKeys: Object.freeze([...config.apiKeys]) as string[] }));
   app.decorate('store', store);
-  app.decorate('cursors', createCursorCodec(config.seed));
-  // Before the routes, so its hooks see them; an unknown --scenario fails the start here.
-  registerFaults(app, { scenario: config.scenario, clock: deps.faultClock });
+  app.decorate('cursors', cursors);
+  app.decorate('pages', withPageCache(createPageEngine({ rows: store, cursors, paging: config.paging })));
+  app.decorate('acceptedKeys', new Set(config.apiKeys));
+  // Before the routes, so its hooks see them.
+  registerFaults(app, { scenario: deps.scenario, clock: deps.faultClock });
   if (!deps.store) app.addHook('onClose', async () => store.close());
 
   // Order matters: the error handling and the OpenAPI collector must see every route.

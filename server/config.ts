@@ -1,4 +1,4 @@
-import { PAGING_MODES, type PagingMode } from './core/paging.js';
+import { PAGING_MODES, type PagingMode } from './paging/paging.js';
 
 /** Everything the mock server is configured with. Only this module reads process.env. */
 export interface ServerConfig {

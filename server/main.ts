@@ -2,6 +2,18 @@ import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
+import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
+
+/** The --scenario to start with, loaded here; an unknown name or a bad file is a ConfigError naming the flag. */
+export function startScenario(nameOrPath: string | undefined): LoadedScenario | undefined {
+  if (nameOrPath === undefined) return undefined;
+  try {
+    return loadScenario(nameOrPath);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ConfigError(`--scenario / HED_SCENARIO: ${err.message}`);
+    throw err;
+  }
+}
 
 /**
  * Starts the mock: config from flags and environment, build, listen, one "listening on"
@@ -10,7 +22,7 @@ import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } f
 export async function serve(flags: ServerFlags, env: Record<string, string | undefined>, out = process.stdout): Promise<FastifyInstance> {
   const config = resolveServerConfig(flags, env);
   const started = performance.now();
-  const app = await buildApp(config);
+  const app = await buildApp(config, { scenario: startScenario(config.scenario) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace(/^http:\/\/\[::1\]/, 'http://[::1]');
   out.write(

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, studentValuesJson } from './dataset/dataset.js';
 import { createRandom, randomInt, type Random } from './dataset/random.js';
 import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from './dataset/dataset-threads.js';
-import type { SequencedRow } from './core/paging.js';
+import type { SequencedRow } from './paging/paging.js';
 import type { HedRecord } from '../api/record.js';
 import type { MutationResult } from '../api/admin.js';
 

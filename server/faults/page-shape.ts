@@ -1,4 +1,4 @@
-import type { SequencedRow } from '../core/paging.js';
+import type { SequencedRow } from '../paging/paging.js';
 
 /**
  * The position a page must start after so that it repeats up to `records` records that

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import { CursorError } from '../core/cursor.js';
+import { CursorError } from '../paging/cursor.js';
 import { StoreError } from '../store.js';
 import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
 
@@ -25,11 +25,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const known = routes.find((r) => r.pattern.test(path));
     if (known) {
       const allow = [...known.methods].sort().join(', ');
-      return sendError(reply, new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow }));
+      return sendError(reply, new ApiError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow }));
     }
     const trimmed = path.replace(/\/+$/, '');
     const hint = trimmed !== path && routes.some((r) => r.pattern.test(trimmed)) ? ` Did you mean ${trimmed} (no trailing slash)?` : '';
-    return sendError(reply, new ApiError(404, 'not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
+    return sendError(reply, new ApiError('not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -46,8 +46,8 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 
 function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof CursorError) return new ApiError(400, 'invalid_cursor', error.message);
-  if (error instanceof StoreError) return new ApiError(400, 'invalid_request', error.message);
+  if (error instanceof CursorError) return new ApiError('invalid_cursor', error.message);
+  if (error instanceof StoreError) return new ApiError('invalid_request', error.message);
   if (error.validation) {
     const where = error.validationContext ?? 'request';
     const first = error.validation[0];
@@ -57,24 +57,24 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
         (first?.params as { additionalProperty?: string })?.additionalProperty ?? '');
     if (where === 'querystring' && field === 'page_size') return invalidPageSize(request);
     if (where === 'querystring' && field === 'cursor') {
-      return new ApiError(400, 'invalid_cursor', 'cursor must be a single next_cursor value exactly as a previous page returned it (letters, digits, - and _); omit it to start from the beginning.');
+      return new ApiError('invalid_cursor', 'cursor must be a single next_cursor value exactly as a previous page returned it (letters, digits, - and _); omit it to start from the beginning.');
     }
     const extra = (first?.params as { additionalProperty?: string })?.additionalProperty;
     const detail = extra ? `unknown field "${extra}"` : `${field || where} ${first?.message ?? 'is invalid'}`;
-    return new ApiError(400, 'invalid_request', `The ${where} is invalid: ${detail}. See /docs for the expected shape.`);
+    return new ApiError('invalid_request', `The ${where} is invalid: ${detail}. See /docs for the expected shape.`);
   }
   const status = error.statusCode ?? 500;
-  if (status === 413) return new ApiError(413, 'payload_too_large', 'The request body is too large; admin payloads are small JSON objects.');
-  if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with content-type: application/json.');
+  if (status === 413) return new ApiError('payload_too_large', 'The request body is too large; admin payloads are small JSON objects.');
+  if (status === 415) return new ApiError('unsupported_media_type', 'Send the body as JSON with content-type: application/json.');
   if (status >= 400 && status < 500) {
-    return new ApiError(400, 'invalid_request', `The request could not be read (${error.message}). Check the URL, headers and JSON body.`);
+    return new ApiError('invalid_request', `The request could not be read (${error.message}). Check the URL, headers and JSON body.`);
   }
-  return new ApiError(500, 'internal_error', 'The mock hit an unexpected error; it is still serving. The server log has the details.');
+  return new ApiError('internal_error', 'The mock hit an unexpected error; it is still serving. The server log has the details.');
 }
 
 /** 400 invalid_page_size, quoting what was sent. */
 export function invalidPageSize(request: FastifyRequest): ApiError {
   const sent = new URLSearchParams(request.url.split('?')[1] ?? '').getAll('page_size');
   const shown = sent.length === 0 ? 'nothing' : sent.map((s) => JSON.stringify(s)).join(' and ');
-  return new ApiError(400, 'invalid_page_size', `page_size must be one whole number from ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; got ${shown}. Omit it for the default of 100.`);
+  return new ApiError('invalid_page_size', `page_size must be one whole number from ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; got ${shown}. Omit it for the default of 100.`);
 }

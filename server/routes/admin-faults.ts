@@ -42,7 +42,7 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const added = app.faults.add(Array.isArray(body) ? body : [body]);
         return reply.code(201).send({ added, ...app.faults.list() });
       } catch (err) {
-        if (err instanceof FaultRuleError) throw new ApiError(400, 'invalid_request', err.message);
+        if (err instanceof FaultRuleError) throw new ApiError('invalid_request', err.message);
         throw err;
       }
     },
@@ -67,7 +67,7 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       if (!app.faults.remove(request.params.id)) {
         const ids = app.faults.rules().map((r) => r.id);
-        throw new ApiError(404, 'not_found', `There is no fault rule "${request.params.id}". ${ids.length ? `Current rules: ${ids.join(', ')}.` : 'No rules are set.'} GET /__admin/faults lists them.`);
+        throw new ApiError('not_found', `There is no fault rule "${request.params.id}". ${ids.length ? `Current rules: ${ids.join(', ')}.` : 'No rules are set.'} GET /__admin/faults lists them.`);
       }
       return app.faults.list();
     },
@@ -88,14 +88,14 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { name } = request.body;
       // A name only: a client of the admin API must not make the server read arbitrary files.
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-        throw new ApiError(400, 'invalid_request', `name must be a scenario name, not a path; valid names: ${listScenarios().join(', ')}.`);
+        throw new ApiError('invalid_request', `name must be a scenario name, not a path; valid names: ${listScenarios().join(', ')}.`);
       }
       try {
         const scenario = loadScenario(name);
         app.faults.load(scenario);
         return { description: scenario.description, ...app.faults.list() };
       } catch (err) {
-        if (err instanceof ScenarioError || err instanceof FaultRuleError) throw new ApiError(400, 'invalid_request', `name: ${err.message}`);
+        if (err instanceof ScenarioError || err instanceof FaultRuleError) throw new ApiError('invalid_request', `name: ${err.message}`);
         throw err;
       }
     },

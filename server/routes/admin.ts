@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
-import { sendSerializedJson } from '../reply.js';
 import { ApiErrorBody } from '../../api/errors.js';
 import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../../api/admin.js';
 
@@ -18,15 +17,16 @@ export function checkAdminAccess(app: FastifyInstance, request: FastifyRequest):
   const token = app.config.adminToken;
   if (token !== undefined) {
     if (request.headers['x-admin-token'] !== token) {
-      throw new ApiError(401, 'unauthorized', 'Admin calls need the header x-admin-token with the token the server was started with (--admin-token).');
+      throw new ApiError('unauthorized', 'Admin calls need the header x-admin-token with the token the server was started with (--admin-token).');
     }
     return;
   }
   if (!isLoopback(request.socket.remoteAddress)) {
-    throw new ApiError(403, 'forbidden', 'The admin API answers loopback clients only. Call it from the same machine, or start the server with --admin-token and send x-admin-token.');
+    throw new ApiError('forbidden', 'The admin API answers loopback clients only. Call it from the same machine, or start the server with --admin-token and send x-admin-token.');
   }
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
 const adminErrors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 const adminSecurity = [{ AdminToken: [] }];
 
@@ -76,7 +76,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         yield `${chunk}]}`;
       }
-      return sendSerializedJson(reply, Readable.from(body()));
+      return (reply as FastifyReply).type(JSON_TYPE).send(Readable.from(body()));
     },
   );
 

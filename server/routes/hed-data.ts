@@ -1,41 +1,41 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
 import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
-import { pageJson, planPage } from '../core/paging.js';
-import { pageCacheFor } from '../core/page-cache.js';
+import { faultInjection } from '../faults/inject.js';
 import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../../api/page.js';
-import { ApiErrorBody } from '../../api/errors.js';
-import { sendFaultedPage } from '../faults/wire.js';
+import { ApiErrorBody, describeStatus } from '../../api/errors.js';
 
-/**
- * The serialized page after `position`: what `GET /hed_data` answers. Pages only change
- * when the data does (store.version), so they come from a bounded cache per app, which
- * also holds their bytes for sendSerializedJson.
- *
- * @example
- * renderPage(app, 0, 100) // '{"hed_records":[...],"next_cursor":"...","has_more":true}'
- */
-export function renderPage(app: FastifyInstance, position: number, pageSize: number): string {
-  return pageCacheFor(app).get(app.store.version, position, pageSize, app.config.paging, () => {
-    const plan = planPage(position, pageSize, app.store.rowsAfter(position, pageSize + 1), app.config.paging);
-    return pageJson(plan, app.cursors.encode(plan.nextPosition));
-  });
-}
+const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** x-api-key (or its alias api_key) must be one of the configured keys. */
+/** x-api-key (or its alias api_key) must be one of the accepted keys. */
 export function checkApiKey(app: FastifyInstance, request: FastifyRequest): void {
   const key = request.headers['x-api-key'] ?? request.headers['api_key'];
   if (key === undefined || key === '') {
-    throw new ApiError(401, 'unauthorized', 'No API key was sent. Add the header x-api-key with a key this mock accepts (see --api-key; the default is hed-demo-key).');
+    throw new ApiError('unauthorized', 'No API key was sent. Add the header x-api-key with a key this mock accepts (see --api-key; the default is hed-demo-key).');
   }
-  if (typeof key !== 'string' || !app.config.apiKeys.includes(key)) {
-    throw new ApiError(401, 'unauthorized', 'The API key is not valid for this mock. Send exactly one x-api-key header with a key given to --api-key or HED_API_KEYS.');
+  if (typeof key !== 'string' || !app.acceptedKeys.has(key)) {
+    throw new ApiError('unauthorized', 'The API key is not valid for this mock. Send exactly one x-api-key header with a key given to --api-key or HED_API_KEYS.');
   }
 }
 
+const errorResponse = (status: number) => ({ ...ApiErrorBody, description: describeStatus(status) });
+
+/**
+ * `GET /hed_data`, top to bottom: the API key (onRequest), page_size as plain digits
+ * (preValidation), the query schema, the cursor decoded once (preHandler), the faults
+ * of this scope (server/faults/inject.ts: decide, answer early, reshape on the way out),
+ * then the handler: the page engine's bytes for the page after the position.
+ */
 export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.decorateRequest('position', 0);
+  app.addHook('preHandler', async (request) => {
+    const cursor = (request.query as { cursor?: string }).cursor;
+    request.position = cursor ? app.cursors.decode(cursor) : 0;
+  });
+  await app.register(faultInjection);
+
   app.get(
     '/hed_data',
     {
@@ -49,11 +49,11 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: HedDataQuery,
         response: {
           200: HedPage,
-          400: ApiErrorBody,
-          401: ApiErrorBody,
-          429: ApiErrorBody,
-          500: ApiErrorBody,
-          503: ApiErrorBody,
+          400: errorResponse(400),
+          401: errorResponse(401),
+          429: errorResponse(429),
+          500: errorResponse(500),
+          503: errorResponse(503),
         },
       },
       onRequest: async (request) => checkApiKey(app, request),
@@ -63,11 +63,7 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (raw !== undefined && (typeof raw !== 'string' || !/^[0-9]{1,9}$/.test(raw))) throw invalidPageSize(request);
       },
     },
-    async (request, reply) => {
-      const position = request.query.cursor ? app.cursors.decode(request.query.cursor) : 0;
-      const pageSize = request.query.page_size ?? PAGE_SIZE_DEFAULT;
-      // Faults decided in the preHandler (server/faults/wire.ts) may reshape the page.
-      return sendFaultedPage(app, request, reply, position, pageSize, (from) => renderPage(app, from, pageSize));
-    },
+    // The page's ready bytes: Fastify sends a Buffer as is, without the serializer.
+    async (request, reply) => (reply as FastifyReply).type(JSON_TYPE).send(app.pages.pageAfter(request.position, request.query.page_size ?? PAGE_SIZE_DEFAULT).body),
   );
 };

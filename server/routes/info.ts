@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sendSerializedJson } from '../reply.js';
 import { Health } from '../../api/admin.js';
 import { renderSpecPage } from '../spec-page.js';
 
@@ -15,7 +14,7 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/openapi.json',
     { schema: { tags: ['info'], summary: 'This OpenAPI 3 document', response: { 200: Type.Object({}, { additionalProperties: true }) } } },
-    async (_request, reply) => sendSerializedJson(reply, JSON.stringify(app.swagger())),
+    async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
   );
 
   let specPage: { version: number; html: string } | undefined;

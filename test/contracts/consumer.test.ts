@@ -9,7 +9,7 @@ import { CONTRACT_API_KEY, PROVIDER_STATES } from '../../contracts/provider-stat
 import { recordMatcher } from '../../contracts/pact-matchers.js';
 import { CONSUMER, PACT_FILE, PROVIDER, readPact } from '../../contracts/pact-files.js';
 import { CURSOR_PATTERN } from '../../api/page.js';
-import { createCursorCodec } from '../../server/core/cursor.js';
+import { createCursorCodec } from '../../server/paging/cursor.js';
 import { Value } from '@sinclair/typebox/value';
 import { HedRecord } from '../../api/record.js';
 

@@ -2,6 +2,7 @@ import t from 'tap';
 import { startMock, AUTH } from '../helpers/mock-server.js';
 import type { JournalEntry } from '../../api/faults.js';
 import { rawGet } from './raw-client.js';
+import { loadScenario } from '../../server/faults/scenarios.js';
 
 const REQUESTS = 60;
 
@@ -10,7 +11,7 @@ const REQUESTS = 60;
  * timing cannot change the order), then the journal without times and durations.
  */
 async function chaosJournal(seed: number): Promise<{ entries: Pick<JournalEntry, 'url' | 'status' | 'faults'>[]; pages: number }> {
-  const mock = await startMock({ students: 100, seed, scenario: 'chaos' });
+  const mock = await startMock({ students: 100, seed }, { scenario: loadScenario('chaos') });
   try {
     let cursor = '';
     let pages = 0;

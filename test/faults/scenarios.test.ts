@@ -1,7 +1,7 @@
 import t from 'tap';
 import { startMock } from '../helpers/mock-server.js';
 import { runDebug, type DebugRunResult } from '../../connector/runner.js';
-import { listScenarios } from '../../server/faults/scenarios.js';
+import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
 import type { JournalEntry } from '../../api/faults.js';
 import { captureOutput, configurationFor, sourceRecords, warehouseRows } from '../connector/helpers.js';
 
@@ -24,7 +24,7 @@ interface ScenarioRun {
 
 /** The connector against a real server started with --scenario NAME, rerun until it succeeds. */
 async function runScenario(name: string, outputDir: string): Promise<ScenarioRun & { source: Record<string, unknown>[] }> {
-  const mock = await startMock({ students: STUDENTS_FOR[name] ?? STUDENTS, scenario: name });
+  const mock = await startMock({ students: STUDENTS_FOR[name] ?? STUDENTS }, { scenario: loadScenario(name) });
   try {
     const retryAfter: (string | null)[] = [];
     const recordingFetch: typeof fetch = async (input, init) => {

@@ -2,6 +2,7 @@ import t from 'tap';
 import { buildTestApp, startMock, AUTH, type RunningMock } from '../helpers/mock-server.js';
 import type { FaultList, JournalEntry } from '../../api/faults.js';
 import { rawGet } from './raw-client.js';
+import { startScenario } from '../../server/main.js';
 
 const PAGE = '/hed_data?page_size=5';
 
@@ -225,8 +226,9 @@ t.test('the admin API: rules in and out, 400 naming the field, journal redaction
 });
 
 t.test('--scenario: a name loads at start; an unknown name fails the start listing the valid names', async (t) => {
-  const app = await buildTestApp({ students: 5, scenario: 'maintenance' });
+  const app = await buildTestApp({ students: 5 }, { scenario: startScenario('maintenance') });
   t.teardown(() => app.close());
   t.match((await app.inject({ url: '/__admin/faults' })).json(), { scenario: 'maintenance', rules: [{ rule: { id: 'maintenance', status: 503 } }] });
-  await t.rejects(buildTestApp({ students: 5, scenario: 'nope' }), { name: 'ConfigError', message: /--scenario.*Valid names: auth-expiry, chaos, connection-reset/ });
+  t.throws(() => startScenario('nope'), { name: 'ConfigError', message: /--scenario.*Valid names: auth-expiry, chaos, connection-reset/ });
+  t.equal(startScenario(undefined), undefined, 'no --scenario, no rules');
 });

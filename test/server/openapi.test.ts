@@ -8,7 +8,6 @@ import { createResponseChecker, type SeenResponse } from '../../contracts/confor
 import { formatOpenApiDocument, OPENAPI_PATH } from '../../contracts/openapi-document.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
 import { HedPage } from '../../api/page.js';
-import { sendSerializedJson } from '../../server/reply.js';
 
 const seen = (method: string, url: string, res: LightMyRequestResponse): SeenResponse => ({
   method,
@@ -116,7 +115,7 @@ t.test('a handler object of the wrong type is caught before the serializer can h
   // fast-json-stringify would write has_more "yes" as true and drop the unknown field.
   app.get('/test/object', { schema: { response: { 200: HedPage } } }, async () => ({ hed_records: [], next_cursor: 'abc', has_more: 'yes', extra: 1 }) as never);
   app.get('/test/serialized', { schema: { response: { 200: HedPage } } }, async (_request, reply) =>
-    sendSerializedJson(reply, JSON.stringify({ hed_records: [{ record_id: 'x' }], next_cursor: 'abc', has_more: false })),
+    reply.type('application/json; charset=utf-8').send(JSON.stringify({ hed_records: [{ record_id: 'x' }], next_cursor: 'abc', has_more: false })),
   );
   app.get('/test/fine', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createCursorCodec, CursorError } from '../../../server/core/cursor.js';
+import { createCursorCodec, CursorError } from '../../../server/paging/cursor.js';
 
 const codec = createCursorCodec(42);
 

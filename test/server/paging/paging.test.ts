@@ -1,5 +1,5 @@
 import t from 'tap';
-import { pageJson, planPage, type SequencedRow } from '../../../server/core/paging.js';
+import { pageJson, planPage, type SequencedRow } from '../../../server/paging/paging.js';
 
 const rows = (from: number, n: number): SequencedRow[] =>
   Array.from({ length: n }, (_, i) => ({ seq: from + i, json: `{"n":${from + i}}` }));
