@@ -320,7 +320,7 @@ async function loadHistory() {
 
 // ---------------------------------------------------------------- data explorer
 
-const explorer = { columns: [], page: 1, perPage: 10, sort: '', dir: 'asc', qCol: '', q: '', pages: 1, seq: 0, loaded: false };
+const explorer = { columns: [], refocus: '', page: 1, perPage: 10, sort: '', dir: 'asc', qCol: '', q: '', pages: 1, seq: 0, loaded: false };
 
 function explorerParams({ paging = true } = {}) {
   const params = new URLSearchParams();
@@ -348,6 +348,7 @@ function renderExplorerTable(result) {
       explorer.dir = sorted && explorer.dir === 'asc' ? 'desc' : 'asc';
       explorer.sort = column;
       explorer.page = 1;
+      explorer.refocus = column;
       syncExplorerControls();
       loadRows();
     });
@@ -355,6 +356,12 @@ function renderExplorerTable(result) {
   }));
   const body = result.rows.map((row) => el('tr', {}, result.columns.map((column) => el('td', { text: cellText(row[column]) }))));
   $('explorer-table').replaceChildren(el('thead', {}, [head]), el('tbody', {}, body));
+  // A header clicked from the keyboard keeps the focus after the table is redrawn.
+  if (explorer.refocus) {
+    const index = result.columns.indexOf(explorer.refocus);
+    explorer.refocus = '';
+    $('explorer-table').querySelectorAll('th button.sort')[index]?.focus();
+  }
 }
 
 function syncExplorerControls() {

@@ -223,8 +223,9 @@ if (browser) {
     const gpaIndex = (await page.locator('#explorer-table thead th').allTextContents()).findIndex((h) => h.startsWith('current_gpa'));
     const firstGpa = async () => Number(await page.locator(`#explorer-table tbody tr:first-child td:nth-child(${gpaIndex + 1})`).textContent());
     t.equal(await firstGpa(), Math.min(...live.map((r) => r.current_gpa)), 'ascending starts at the lowest GPA');
-    await page.getByRole('button', { name: 'Sort by current_gpa' }).click();
+    await page.getByRole('button', { name: 'Sort by current_gpa' }).press('Enter');
     await page.waitForSelector('th[aria-sort="descending"] >> text=current_gpa');
+    t.equal(await page.evaluate('document.activeElement?.getAttribute("aria-label")'), 'Sort by current_gpa', 'the header keeps the keyboard focus');
     t.equal(await firstGpa(), Math.max(...live.map((r) => r.current_gpa)), 'a second click sorts descending');
     t.equal(await page.getByLabel('Sort by', { exact: true }).inputValue(), 'current_gpa', 'the select follows the header');
 
