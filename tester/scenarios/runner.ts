@@ -13,7 +13,7 @@ import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
 import { readWarehouse, WAREHOUSE_FILE } from '../../warehouse/index.js';
 import { compareRows, isEqual, type Comparison } from './compare.js';
 import type { MatrixReport, RunSummary, ScenarioResult, Verdict } from './types.js';
-import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type ScenarioWarning } from './warnings.js';
+import { hangWarnings, isFailedStatus, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type ScenarioWarning } from './warnings.js';
 
 /** Defaults of the matrix, in one block. */
 export const MATRIX_DEFAULTS = {
@@ -163,6 +163,7 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
       if (round === 'incremental') await admin(mock.app, 'POST', '/mutations', MATRIX_DEFAULTS.mutations);
       // Fresh counters each round: faults that fire on early requests hit the incremental sync too.
       await loadRules(mock.app, scenario.rules);
+      let seen = 0;
       for (let attempt = 0; attempt <= reruns; attempt++) {
         let pending = 0;
         // Counted before the connector is stopped: stopping it closes what it still waits on.
@@ -176,7 +177,10 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
         }
         const truth = await groundTruth(mock.app);
         comparison = await compareWarehouse(outputDir, truth);
-        outcomes.push({ round, ok: run.summary.ok, lostAfter: comparison?.lost ?? truth.length });
+        const requests = (await admin<Journal>(mock.app, 'GET', '/requests')).requests.filter((e) => e.url.startsWith('/hed_data'));
+        const last = requests.length > seen ? requests.at(-1) : undefined;
+        seen = requests.length;
+        outcomes.push({ round, ok: run.summary.ok, lostAfter: comparison?.lost ?? truth.length, endedOnFailedRequest: last !== undefined && isFailedStatus(last.status) });
         if (run.summary.ok) break;
       }
       journal.push(...(await admin<Journal>(mock.app, 'GET', '/requests')).requests);

@@ -80,24 +80,33 @@ export function retryWarnings(given: readonly RetryAfterGiven[], requests: reado
   ];
 }
 
-/** A run as the partial-sync warning needs it: whether it reported success and what was then missing. */
+/** A run as the partial-sync warning needs it: how it ended, what was then missing, how its requests went. */
 export interface RunOutcome {
   round: 'full' | 'incremental';
   ok: boolean;
   /** Source records with no row in the warehouse right after the run. */
   lostAfter: number;
+  /** The run's last request failed (an error status or a socket fault): it stopped on an error. */
+  endedOnFailedRequest: boolean;
+}
+
+/** Whether a journal status is a failure: 4xx/5xx, or a socket fault (reset, empty, truncate, hang). */
+export function isFailedStatus(status: number | string): boolean {
+  return typeof status === 'string' || status >= 400;
 }
 
 /**
- * `silent-partial-sync` warnings: runs that reported success while rows were missing.
+ * `silent-partial-sync` warnings: runs that stopped right after a failed request and
+ * still reported success, with rows missing. (Rows lost while the run went on, e.g. to a
+ * paging bug, make the verdict fail without this warning.)
  *
  * @example
- * partialSyncWarnings([{ round: 'full', ok: true, lostAfter: 200 }]) // one warning
+ * partialSyncWarnings([{ round: 'full', ok: true, lostAfter: 200, endedOnFailedRequest: true }]) // one warning
  */
 export function partialSyncWarnings(runs: readonly RunOutcome[]): ScenarioWarning[] {
   return runs
-    .filter((run) => run.ok && run.lostAfter > 0)
-    .map((run) => warning('silent-partial-sync', `${run.round === 'incremental' ? 'An incremental' : 'A full'} sync reported success with ${run.lostAfter} source record${run.lostAfter === 1 ? '' : 's'} missing from the warehouse.`));
+    .filter((run) => run.ok && run.lostAfter > 0 && run.endedOnFailedRequest)
+    .map((run) => warning('silent-partial-sync', `${run.round === 'incremental' ? 'An incremental' : 'A full'} sync reported success right after a failed request, with ${run.lostAfter} source record${run.lostAfter === 1 ? '' : 's'} missing from the warehouse.`));
 }
 
 /**

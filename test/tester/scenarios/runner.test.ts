@@ -94,7 +94,7 @@ t.test('success reported after a failure is a fail with lost rows and a silent-p
   t.equal(result.comparison?.lost, 63, 'nothing made it');
   t.same(result.runs.map((r) => [r.round, r.ok]), [['full', true], ['incremental', true]], 'no reruns: every run said it succeeded');
   t.same(result.warnings.map((w) => w.kind), ['silent-partial-sync', 'silent-partial-sync']);
-  t.equal(result.warnings[0]!.message, 'A full sync reported success with 60 source records missing from the warehouse.');
+  t.equal(result.warnings[0]!.message, 'A full sync reported success right after a failed request, with 60 source records missing from the warehouse.');
 });
 
 t.test('a request with no timeout on hang: timeout verdict and a no-request-timeout warning', async (t) => {

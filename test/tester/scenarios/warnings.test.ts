@@ -1,5 +1,5 @@
 import t from 'tap';
-import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, WARNING_ADVICE } from '../../../tester/scenarios/warnings.js';
+import { hangWarnings, isFailedStatus, parseRetryAfter, partialSyncWarnings, retryWarnings, WARNING_ADVICE } from '../../../tester/scenarios/warnings.js';
 
 t.test('parseRetryAfter reads seconds and HTTP-dates', async (t) => {
   t.equal(parseRetryAfter('2', 0), 2);
@@ -28,16 +28,20 @@ t.test('a request sooner than Retry-After is one warning naming the worst case',
   t.match(two[0]!.message, /^2 of 2 Retry-After answers were not waited out \(next request after 0\.1 s where Retry-After said 4 s\)/);
 });
 
-t.test('a success with rows missing is a silent partial sync', async (t) => {
+t.test('a success right after a failed request, with rows missing, is a silent partial sync', async (t) => {
   const warnings = partialSyncWarnings([
-    { round: 'full', ok: false, lostAfter: 300 },
-    { round: 'full', ok: true, lostAfter: 0 },
-    { round: 'incremental', ok: true, lostAfter: 1 },
+    { round: 'full', ok: false, lostAfter: 300, endedOnFailedRequest: true },
+    { round: 'full', ok: true, lostAfter: 0, endedOnFailedRequest: true },
+    { round: 'full', ok: true, lostAfter: 5, endedOnFailedRequest: false },
+    { round: 'incremental', ok: true, lostAfter: 1, endedOnFailedRequest: true },
   ]);
-  t.equal(warnings.length, 1);
+  t.equal(warnings.length, 1, 'rows lost by a run that went on to the end are the verdict\'s business, not this warning\'s');
   t.equal(warnings[0]!.kind, 'silent-partial-sync');
-  t.equal(warnings[0]!.message, 'An incremental sync reported success with 1 source record missing from the warehouse.');
-  t.match(partialSyncWarnings([{ round: 'full', ok: true, lostAfter: 400 }])[0]!.message, /400 source records missing/);
+  t.equal(warnings[0]!.message, 'An incremental sync reported success right after a failed request, with 1 source record missing from the warehouse.');
+  t.match(partialSyncWarnings([{ round: 'full', ok: true, lostAfter: 400, endedOnFailedRequest: true }])[0]!.message, /^A full sync .*400 source records missing/);
+  t.ok(isFailedStatus(503));
+  t.ok(isFailedStatus('reset'));
+  t.notOk(isFailedStatus(200));
 });
 
 t.test('a request still held when the run was stopped means no request timeout', async (t) => {

@@ -1,0 +1,85 @@
+// The matrix against Connector SDK projects run by the real SDK (through hed-tester's
+// gRPC tester): the sound fixture passes, each defective one fails the way its defect says.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runTesterCli } from '../../../tester/cli.js';
+import { pythonRunner, runMatrix, runScenario, type MatrixOptions } from '../../../tester/scenarios/index.js';
+import { needsPython, sdkPython } from '../../helpers/python.js';
+import { captureOutput, fixtureDir } from '../helpers.js';
+
+const SMALL = { students: 100, pageSize: 20 };
+/** The sound fixture gives up on an unanswered request after 2 s here (10 s by default). */
+const CONFIGURATION = { api_key: 'hed-demo-key', read_timeout_s: '2' };
+
+function options(fixture: string, extra: Partial<MatrixOptions> = {}): MatrixOptions {
+  return { connector: fixture, run: pythonRunner({ projectDir: fixtureDir(fixture), python: sdkPython() || 'python3' }), configuration: CONFIGURATION, ...SMALL, ...extra };
+}
+
+t.test('the sound connector passes the scenarios a naive one fails, with no warnings', needsPython(), async (t) => {
+  const report = await runMatrix({ ...options('sound'), scenarios: ['retry-after', 'hang', 'cursor-expired', 'truncated'] });
+  for (const result of report.results) {
+    t.equal(result.verdict, 'pass', `${result.scenario}: ${result.reason ?? ''} ${result.runs.map((r) => r.reason ?? 'ok').join(' | ')}`);
+    t.same(result.warnings, [], `${result.scenario}: no warnings`);
+    t.same([result.comparison?.expected, result.comparison?.actual], [103, 103], `${result.scenario}: 100 records and 3 created`);
+  }
+});
+
+t.test('the lab-style connector (no retries) does not wait out Retry-After', needsPython(), async (t) => {
+  const result = await runScenario('retry-after', options('lab'));
+  t.ok(result.runs.some((r) => !r.ok), 'a run failed on the 429');
+  t.ok(result.warnings.some((w) => w.kind === 'retry-too-soon'), 'the rerun came sooner than Retry-After');
+});
+
+t.test('defective-drops (inclusive-cursor bug) loses records and nothing else', needsPython(), async (t) => {
+  const result = await runScenario('schema-drift', options('defective-drops'));
+  t.equal(result.verdict, 'fail');
+  t.ok(result.comparison!.lost >= 3, `one record per later page is lost (${result.comparison!.lost})`);
+  t.same([result.comparison!.duplicated, result.comparison!.unexpected], [0, 0]);
+  t.same(result.warnings, [], 'every run went on to the end: not a silent partial sync');
+});
+
+t.test('defective-keys rewrites keys only on its retry path', needsPython(), async (t) => {
+  const report = await runMatrix({ ...options('defective-keys'), scenarios: ['connection-reset', 'schema-drift'] });
+  const [reset, drift] = report.results;
+  t.equal(reset?.verdict, 'fail');
+  t.ok(reset!.comparison!.unexpected > 0, `rows under rewritten keys (${reset!.comparison!.unexpected})`);
+  t.ok(reset!.comparison!.lost > 0 && reset!.comparison!.lost <= reset!.comparison!.unexpected, 'and the records they stand for are lost');
+  t.equal(drift?.verdict, 'pass', 'no retries, no damage');
+});
+
+t.test('defective-values alters values: rows differ, none lost', needsPython(), async (t) => {
+  const result = await runScenario('page-overlap', options('defective-values'));
+  t.equal(result.verdict, 'fail');
+  t.ok(result.comparison!.differing > 50, `financial_aid_amount lost its cents (${result.comparison!.differing})`);
+  t.equal(result.comparison!.lost, 0);
+  t.match(result.comparison!.examples[0], /financial_aid_amount/);
+});
+
+t.test('defective-swallow reports success after a failure: fail with every row lost and silent-partial-sync warnings', needsPython(), async (t) => {
+  const result = await runScenario('flaky', options('defective-swallow'));
+  t.equal(result.verdict, 'fail');
+  t.equal(result.comparison!.lost, 103);
+  t.same(result.runs.map((r) => r.ok), [true, true], 'no reruns: each run said it succeeded');
+  t.same(result.warnings.map((w) => w.kind), ['silent-partial-sync', 'silent-partial-sync']);
+});
+
+t.test('defective-loop never ends: timeout', needsPython(), async (t) => {
+  const result = await runScenario('page-overlap', options('defective-loop', { timeoutS: 4 }));
+  t.equal(result.verdict, 'timeout');
+  t.same(result.warnings, [], 'not waiting on a request: no request-timeout warning');
+});
+
+t.test('hed-tester scenarios on a project folder with --python', needsPython(), async (t) => {
+  const dir = t.testdir({ 'configuration.json': JSON.stringify(CONFIGURATION), 'connector.py': readFileSync(join(fixtureDir('sound'), 'connector.py'), 'utf8') });
+  const stdout = captureOutput();
+  const stderr = captureOutput();
+  const code = await runTesterCli(
+    ['node', 'hed-tester', 'scenarios', '--project-dir', dir, '--python', sdkPython() || 'python3', '--scenario', 'malformed', '--students', '60', '--page-size', '20', '--json', join(dir, 'out.json')],
+    { stdout, stderr, stdin: new PassThrough(), env: {} },
+  );
+  t.equal(code, 0, stdout.text() + stderr.text());
+  t.match(stdout.text(), new RegExp(`Scenario matrix for ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  t.equal((JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { passed: boolean }).passed, true);
+});
