@@ -181,13 +181,20 @@ async function loadMetrics() {
   }
 }
 
+/** New filters: the metrics reload, and so does the explorer once it has been opened. */
+function filtersChanged() {
+  loadMetrics();
+  explorer.page = 1;
+  if (explorer.loaded) loadRows();
+}
+
 function setUpMetrics() {
-  $('filters').addEventListener('change', () => loadMetrics());
+  $('filters').addEventListener('change', () => filtersChanged());
   $('filters').addEventListener('submit', (event) => event.preventDefault());
   $('filters-clear').addEventListener('click', () => {
     for (const box of document.querySelectorAll('#filters input:checked')) box.checked = false;
     $('filter-at-risk').value = '';
-    loadMetrics();
+    filtersChanged();
   });
 }
 
@@ -322,8 +329,18 @@ async function loadHistory() {
 
 const explorer = { columns: [], refocus: '', page: 1, perPage: 10, sort: '', dir: 'asc', qCol: '', q: '', pages: 1, seq: 0, loaded: false };
 
+/** The Metrics tab's filters in words, for the explorer. */
+function describeFilters() {
+  const params = filterParams();
+  const parts = [];
+  if (params.getAll('major').length) parts.push(`major ${params.getAll('major').join(', ')}`);
+  if (params.getAll('standing').length) parts.push(`standing ${params.getAll('standing').join(', ')}`);
+  if (params.get('at_risk')) parts.push(params.get('at_risk') === 'true' ? 'at risk only' : 'not at risk only');
+  return parts.length ? `The Metrics tab's filters apply here too: ${parts.join('; ')}.` : "All students (the Metrics tab's filters apply here when set).";
+}
+
 function explorerParams({ paging = true } = {}) {
-  const params = new URLSearchParams();
+  const params = filterParams();
   if (paging) {
     params.set('page', String(explorer.page));
     params.set('per_page', String(explorer.perPage));
@@ -396,6 +413,7 @@ async function loadRows() {
     }
     explorer.pages = result.pages;
     $('explorer-caption').textContent = result.caption;
+    $('explorer-filters').textContent = describeFilters();
     renderExplorerTable(result);
     syncExplorerControls();
   } catch (error) {

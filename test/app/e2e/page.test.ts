@@ -243,6 +243,18 @@ if (browser) {
     t.match(await caption.textContent(), /of \d+$/);
     await page.getByLabel('Contains').fill('');
     await captionIs(`Showing rows 1–5 of ${live.length}`);
+
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByLabel('At risk', { exact: true }).selectOption('true');
+    await page.getByRole('tab', { name: 'Data Explorer' }).click();
+    const atRisk = live.filter((r) => r.at_risk_flag);
+    await captionIs(`Showing rows 1–5 of ${atRisk.length}`);
+    t.match(await page.locator('#explorer-filters').textContent(), /filters apply here too: at risk only\./, 'the explorer says which filters apply');
+    t.match(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'), /at_risk=true/, 'and so does its CSV');
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.click('#filters-clear');
+    await page.getByRole('tab', { name: 'Data Explorer' }).click();
+    await captionIs(`Showing rows 1–5 of ${live.length}`);
   });
 
   await t.test('shows record values that hold HTML as literal text', async (t) => {
