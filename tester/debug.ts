@@ -156,7 +156,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   let state: Record<string, unknown> = {};
   let destination: Destination | undefined;
   let launched: LaunchedConnector | undefined;
-  let client: ConnectorClient | undefined;
+  let client: ConnectorClient | undefined; // eslint-disable-line prefer-const -- set once the connector listens; finish() closes it
 
   const finish = async (reason?: string): Promise<TesterDebugResult> => {
     client?.close();

@@ -149,7 +149,7 @@ t.test('a Python without the SDK: Sync FAILED saying how to install it', async (
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const system = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
   if (system === '') {
-    t.skip('no python3 on this machine');
+    t.comment('no python3 on this machine: nothing to check');
     return;
   }
   const fake = join(dir, 'python');
