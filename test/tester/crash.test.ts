@@ -106,3 +106,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     t.same((await warehouseContents(join(project, 'files'), 'items')).state, { page: 1 });
   });
 }
+
+t.test('a warehouse another process holds: Sync FAILED with the warehouse module\'s sentence naming that process', { skip }, async (t) => {
+  const project = projectFrom('value-types');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const warehouse = fileURLToPath(new URL('../../dist/warehouse/index.js', import.meta.url));
+  const holder = spawn(process.execPath, ['-e', `import(${JSON.stringify(warehouse)}).then(async (w) => { await w.openDestination(${JSON.stringify(join(project, 'files'))}); console.log('holding'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => holder.kill('SIGKILL'));
+  await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk) => String(chunk).includes('holding') && resolve()));
+  const result = await runTesterDebug({ projectDir: project, python: python as string, out: captureOutput() });
+  t.notOk(result.ok);
+  t.match(result.reason, new RegExp(`open in another program .*PID ${holder.pid} holds it; close it and run again`));
+});
