@@ -9,7 +9,7 @@ import { FAULT_ACTIONS, FaultRule } from '../../api/faults.js';
 
 const SPEC_SCENARIOS = [
   'rate-limited', 'flaky', 'slow', 'connection-reset', 'truncated', 'malformed',
-  'auth-expiry', 'cursor-expired', 'page-overlap', 'schema-drift', 'maintenance', 'chaos',
+  'auth-expiry', 'cursor-expired', 'page-overlap', 'schema-drift', 'maintenance', 'chaos', 'hang', 'retry-after',
 ];
 
 /** The field a rule is refused for, and the message. */
