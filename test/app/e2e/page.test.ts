@@ -280,6 +280,11 @@ if (browser) {
     t.ok(await page.locator('#tabs').isHidden(), 'no tabs without data');
     t.match(await page.locator('#not-ready-message').textContent(), /missing\.db/);
     t.ok((await page.locator('#not-ready-commands li code').count()) >= 1, 'the commands are listed');
+    await writeWarehouse(join(scratch.dir, 'missing.db'), makeRows(12, 3), 'fivetran-1.7');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.waitForSelector('#tabs:not([hidden])');
+    t.ok(await page.locator('#not-ready').isHidden(), 'once a sync has written the warehouse, Check again shows the tabs');
+    await chartsDrawn();
   });
 
   await t.test('a model that is down gives a message and nothing in the history', async (t) => {
