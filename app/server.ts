@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { buildCharts } from './charts.js';
+import { createAnswerCache, fileVersion } from './answer-cache.js';
+import { buildCharts, type Chart } from './charts.js';
 import type { AppConfig } from './config.js';
 import { csvLine } from './csv.js';
 import { AppError } from './errors.js';
@@ -16,9 +17,10 @@ import { generateReport, listProviders, reportSteps, resolveProvider, type Insig
 import { openHistory, type History } from './insights/history.js';
 import { createJobs, type Jobs } from './insights/jobs.js';
 import type { OpenAiSettings } from './insights/openai.js';
-import { buildKpis, distributionRemarks } from './metrics.js';
-import { allRows, filterOptions, metricsAggregates, rowsPage } from './queries.js';
+import { buildKpis, distributionRemarks, type Kpi } from './metrics.js';
+import { allRows, filterOptions, metricsAggregates, rowsPage, type SummaryTable } from './queries.js';
 import { pageWindow, parseFilters, parseRowsQuery, type QueryValue } from './request.js';
+import type { Filters } from './sql.js';
 import { readUnder, vendorPath } from './static-files.js';
 import { openWarehouse, warehouseStatus, withWarehouse } from './warehouse.js';
 
@@ -33,6 +35,19 @@ export interface AppDeps {
 }
 
 type Query = Record<string, QueryValue>;
+
+/** `GET /api/metrics`. */
+export interface MetricsAnswer {
+  rows: number;
+  filters: Filters;
+  kpis: Kpi[];
+  charts: Chart[];
+  summary: SummaryTable;
+  remarks: string[];
+}
+
+/** Metrics answers kept per warehouse version (a million rows take seconds). */
+export const METRICS_CACHE_ENTRIES = 32;
 
 /** The openai provider's settings from the config, or undefined when it has no base URL. */
 export function llmSettings(config: AppConfig): OpenAiSettings | undefined {
@@ -104,10 +119,18 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   app.get('/api/status', async () => warehouseStatus(config.warehouse));
   app.get('/api/filters', async () => withWarehouse(config.warehouse, filterOptions));
-  app.get('/api/metrics', async (request) => {
+  const metricsCache = createAnswerCache<MetricsAnswer>(METRICS_CACHE_ENTRIES);
+  app.get('/api/metrics', async (request, reply) => {
     const filters = parseFilters(request.query as Query);
-    const aggregates = await withWarehouse(config.warehouse, (w) => metricsAggregates(w, filters, deps.scatterMax));
-    return { rows: aggregates.rows, filters, kpis: buildKpis(aggregates.means), charts: buildCharts(aggregates), summary: aggregates.summary, remarks: distributionRemarks(aggregates.summary) };
+    const compute = async (): Promise<MetricsAnswer> => {
+      const aggregates = await withWarehouse(config.warehouse, (w) => metricsAggregates(w, filters, deps.scatterMax));
+      return { rows: aggregates.rows, filters, kpis: buildKpis(aggregates.means), charts: buildCharts(aggregates), summary: aggregates.summary, remarks: distributionRemarks(aggregates.summary) };
+    };
+    // `cache-control: no-cache` from the client asks for a fresh computation (the bench sends it).
+    if (/no-cache/i.test(String(request.headers['cache-control'] ?? ''))) return reply.header('x-cache', 'bypass').send(await compute());
+    const key = JSON.stringify([filters.majors.toSorted(), filters.standings.toSorted(), filters.atRisk ?? null]);
+    const { value, hit } = await metricsCache.get(fileVersion(config.warehouse), key, compute);
+    return reply.header('x-cache', hit ? 'hit' : 'miss').send(value);
   });
   app.get('/api/rows', async (request) => {
     const query = request.query as Query;

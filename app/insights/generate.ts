@@ -33,7 +33,7 @@ export interface InsightsDeps {
 /** `GET /api/insights/providers`. */
 export function listProviders(llm: OpenAiSettings | undefined, defaultProvider: ProviderId) {
   return [
-    { id: 'offline', label: 'Offline analyst (no model: figures computed from the warehouse)', model: OFFLINE_MODEL, default: defaultProvider === 'offline' },
+    { id: 'offline', label: 'Offline analyst (no model; figures computed from the warehouse)', default: defaultProvider === 'offline' },
     {
       id: 'openai',
       label: llm ? `OpenAI-compatible model at ${llm.baseUrl}` : 'OpenAI-compatible model (start the app with --llm-base-url to use one)',
