@@ -28,6 +28,18 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 }
 
 /**
+ * A reason cut to its first line for the table (a Python traceback follows it); the
+ * JSON and JUnit files keep the whole text.
+ *
+ * @example
+ * firstLine('update() failed: HTTP 503\n  File "connector.py"...') // 'update() failed: HTTP 503 (more in --json)'
+ */
+export function firstLine(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return lines.length <= 1 ? (lines[0] ?? '') : `${lines[0]!.trimEnd()} (more in --json)`;
+}
+
+/**
  * The matrix as people read it: one line per scenario (verdict, rows/expected, lost,
  * duplicated, unexpected, differing, runs, warnings), then the reasons, warnings with one
  * line of advice each, and a summary line.
@@ -45,7 +57,7 @@ export function formatReport(report: MatrixReport): string {
   let text = `Scenario matrix for ${report.connector}\n\n${formatTable(header, rows)}`;
   const notes: string[] = [];
   for (const r of report.results) {
-    if (r.reason !== undefined) notes.push(`${r.scenario}: ${r.verdict.toUpperCase()}: ${r.reason}`);
+    if (r.reason !== undefined) notes.push(`${r.scenario}: ${r.verdict.toUpperCase()}: ${firstLine(r.reason)}`);
     for (const example of r.comparison?.examples ?? []) if (r.verdict !== 'pass') notes.push(`${r.scenario}:   e.g. ${example}`);
     for (const w of r.warnings) notes.push(`${r.scenario}: WARNING ${w.kind}: ${w.message}\n${' '.repeat(r.scenario.length + 2)}advice: ${w.advice}`);
   }

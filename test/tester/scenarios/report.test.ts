@@ -1,6 +1,6 @@
 import t from 'tap';
 import { compareRows } from '../../../tester/scenarios/compare.js';
-import { allPassed, escapeXml, formatReport, formatTable, reportJson, reportJunit } from '../../../tester/scenarios/report.js';
+import { allPassed, escapeXml, firstLine, formatReport, formatTable, reportJson, reportJunit } from '../../../tester/scenarios/report.js';
 import type { MatrixReport } from '../../../tester/scenarios/types.js';
 import { warning } from '../../../tester/scenarios/warnings.js';
 import { junitSchemaProblems, parseXml } from './junit-schema.js';
@@ -50,6 +50,9 @@ t.test('the table shows a verdict and the counts per scenario, then reasons and 
   t.ok(allPassed({ ...report, results: [report.results[0]!] }));
   t.notOk(allPassed({ ...report, results: [] }), 'nothing run is not a pass');
   t.equal(formatTable(['a', 'bb'], [['xyz', '1']]), 'a   | bb\n----+---\nxyz | 1\n');
+  t.equal(firstLine('update() failed: HTTP 503\n  File "connector.py", line 3\n'), 'update() failed: HTTP 503 (more in --json)');
+  t.equal(firstLine('one line'), 'one line');
+  t.equal(firstLine(''), '');
 });
 
 t.test('the JSON file holds every result and whether all passed', async (t) => {
