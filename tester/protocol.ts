@@ -193,6 +193,8 @@ export function valueFromWire(value: WireValue, decimal?: { precision: number; s
       return typed({ kind: 'typed', type: 'INTEGER', value: value.int ?? 0 });
     case 'long': {
       const text = String(value.long ?? '0');
+      // Up to 15 digits is always a safe integer: skip the BigInt (nine longs per lab record).
+      if (text.length < 16) return typed({ kind: 'typed', type: 'BIGINT', value: Number(text) });
       const big = BigInt(text);
       const safe = big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER);
       return typed({ kind: 'typed', type: 'BIGINT', value: safe ? Number(big) : big });
@@ -267,7 +269,11 @@ export function operationOfRecord(record: WireRecord, decimals: ReadonlyMap<stri
   const op = OP_OF_RECORD_TYPE[record.type ?? 'UPSERT'] ?? 'upsert';
   if (op === 'truncate') return { op, table };
   const data: Record<string, TypedValue | null> = {};
-  for (const [column, value] of Object.entries(record.data ?? {})) data[column] = valueFromWire(value, decimals.get(`${table}.${column}`));
+  const wire = record.data ?? {};
+  for (const column in wire) {
+    const value = wire[column]!;
+    data[column] = valueFromWire(value, value.inner === 'decimal' ? decimals.get(`${table}.${column}`) : undefined);
+  }
   for (const [column, bytes] of Object.entries(record.row_data ?? {})) data[column] = valueFromRowData(bytes);
   return { op, table, data };
 }
