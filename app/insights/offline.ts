@@ -87,7 +87,7 @@ function overall(f: AnalystFigures, d: Derived): Record<string, string[]> {
     'Retention Risk Recommendations': [
       `- ${int(d.atRiskCount)} students (${pct(d.total ? d.atRiskCount / d.total : null)}) are flagged at risk, against the lab's 30% baseline: contact every one of them this term.`,
       riskiest ? `- Start with ${riskiest.key}, where ${pct(riskiest.atRiskShare)} of ${int(riskiest.count)} students are at risk.` : '- Record major codes to target outreach by programme.',
-      `- At-risk students have had ${gap(d, 'meanInterventions', 1)} interventions so far: raise the count where engagement is lowest.`,
+      `- At-risk students have had ${num(d.atRisk?.meanInterventions)} interventions each so far, the others ${num(d.notAtRisk?.meanInterventions)}: raise the count where engagement is lowest.`,
       `- Use completion under 85% and engagement under 70 as early-warning triggers alongside GPA under 2.0.`,
     ],
     'Implementation Steps': [

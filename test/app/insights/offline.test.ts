@@ -80,3 +80,9 @@ t.test('with nothing to count the report still has every section and says what i
   const less = writeOfflineReport(FOCUS_AREAS[2]!, { ...empty, byRisk: [group('true', 1000), group('false', 5000)] }, { warehouse: 'w.db', at }).markdown;
   t.match(less, /at-risk students receive less aid/);
 });
+
+t.test('the intervention line reads as a sentence with both figures', async (t) => {
+  const group = (key: string, interventions: number) => ({ key, count: 10, atRiskShare: key === 'true' ? 1 : 0, meanGpa: 2, meanEngagement: 50, meanCompletion: 0.5, meanAid: 1, meanInterventions: interventions });
+  const figures = { summary: { table: 't', description: 'd', records: 20, numeric: [], categories: [], correlations: [] }, byRisk: [group('true', 3), group('false', 0.25)], byMajor: [], byStanding: [], byAdvisor: [] };
+  t.match(writeOfflineReport(FOCUS_AREAS[0]!, figures, { warehouse: 'w.db', at }).markdown, '- At-risk students have had 3.0 interventions each so far, the others 0.3: raise');
+});
