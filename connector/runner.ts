@@ -103,13 +103,33 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     }
   };
 
-  const batch: WarehouseOperation[] = [];
+  let batch: WarehouseOperation[] = [];
   const add = (written: CommitCounts) => {
     counts.upserts += written.upserts;
     counts.updates += written.updates;
     counts.deletes += written.deletes;
     counts.truncates += written.truncates;
     counts.schemaChanges += written.schemaChanges;
+  };
+  // One commit may be in flight while the next page is fetched and parsed: DuckDB writes on
+  // its own threads meanwhile. Commits still happen one at a time and in page order, and a
+  // checkpoint is announced only once its commit has resolved.
+  let inFlight: Promise<void> = Promise.resolve();
+  let inFlightOperations = 0;
+  const startCommit = (operations: WarehouseOperation[], next: ConnectorState, checkpoint: boolean) => {
+    inFlightOperations = operations.length;
+    inFlight = (async () => {
+      // Rows and state in one DuckDB transaction, then state.json mirrored.
+      add(await warehouse!.commit(operations, next as Record<string, unknown>, new Date(now())));
+      inFlightOperations = 0;
+      state = next;
+      if (!checkpoint) return;
+      counts.checkpoints++;
+      progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
+      await options.onCheckpoint?.(state, { ...counts });
+    })();
+    // Marked handled now; the loop awaits it before the next commit and at the end.
+    inFlight.catch(() => undefined);
   };
   try {
     // schema() feeds the destination: declared tables exist (with their primary keys) before the first page.
@@ -129,22 +149,28 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
         batch.push(toWarehouseOperation(op));
         continue;
       }
-      // Rows and state in one DuckDB transaction, then state.json mirrored.
-      add(await warehouse.commit(batch, op.state as Record<string, unknown>, new Date(now())));
-      batch.length = 0;
-      state = op.state;
-      counts.checkpoints++;
-      progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
-      await options.onCheckpoint?.(state, { ...counts });
+      await inFlight;
+      startCommit(batch, op.state, true);
+      batch = [];
     }
+    await inFlight;
     if (batch.length > 0) {
       // Operations after the last checkpoint: commit them with the state unchanged.
-      add(await warehouse.commit(batch, state as Record<string, unknown>, new Date(now())));
-      batch.length = 0;
+      startCommit(batch, state, false);
+      batch = [];
+      await inFlight;
     }
   } catch (error) {
-    if (batch.length > 0) progress.log('WARNING', `${batch.length} operations of the failed page were not written; the next sync fetches that page again.`);
-    return finish(errorMessage(error));
+    let reason = errorMessage(error);
+    try {
+      // A page fetch failed while a commit was in flight: let it land (or report why it did not).
+      await inFlight;
+    } catch (commitError) {
+      reason = errorMessage(commitError);
+    }
+    const lost = batch.length + inFlightOperations;
+    if (lost > 0) progress.log('WARNING', `${lost} operations of the failed page were not written; the next sync fetches that page again.`);
+    return finish(reason);
   }
   return finish();
 }

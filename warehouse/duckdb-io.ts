@@ -45,10 +45,10 @@ export interface TableInfo {
  * Opens (or creates) a DuckDB file. A file held by another process, or one that is not a
  * DuckDB database, is a WarehouseError whose message says what to do.
  */
-export async function openInstance(path: string, readOnly: boolean): Promise<DuckDBInstance> {
+export async function openInstance(path: string, readOnly: boolean, settings: Record<string, string> = {}): Promise<DuckDBInstance> {
   // Nothing is ever downloaded: DuckDB would otherwise fetch an extension for a file it does not know (e.g. SQLite).
   const offline = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
-  const options: Record<string, string> = readOnly ? { ...offline, access_mode: 'READ_ONLY' } : { ...offline, storage_compatibility_version: STORAGE_VERSION };
+  const options: Record<string, string> = readOnly ? { ...offline, ...settings, access_mode: 'READ_ONLY' } : { ...offline, ...settings, storage_compatibility_version: STORAGE_VERSION };
   try {
     return await DuckDBInstance.create(path, options);
   } catch (error) {

@@ -214,3 +214,35 @@ t.test('reading a table that does not exist says so', async (t) => {
   await t.rejects(d.readRows('nope'), /has no table tester\.nope/);
   await t.rejects(d.columns('nope'), { code: 'table_missing' });
 });
+
+t.test('replacing rows by key works for integer, composite and quoted keys, also after a truncate in the same commit', async (t) => {
+  const d = await open(t);
+  await d.declare([{ table: 'n', primaryKey: ['id'] }, { table: 'pair', primaryKey: ['a', 'b'] }]);
+  await d.commit([upsert({ id: 1, v: 'x' }, 'n'), upsert({ id: 2, v: 'y' }, 'n'), upsert({ a: "o'neil", b: 1, v: 1 }, 'pair')], {}, T1);
+  await d.commit(
+    [
+      { op: 'truncate', table: 'n' },
+      upsert({ id: 1, v: 'again' }, 'n'),
+      upsert({ a: "o'neil", b: 1, v: 2 }, 'pair'),
+      { op: 'update', table: 'pair', data: { a: "o'neil", b: 1, w: true } },
+    ],
+    {},
+    T2,
+  );
+  t.same((await d.readRows('n')).map((r) => [r.id, r.v, r._fivetran_deleted]), [[1, 'again', false], [2, 'y', true]]);
+  t.same((await d.readRows('pair')).map((r) => [r.a, r.b, r.v, r.w]), [["o'neil", 1, 2, true]]);
+  await d.commit([{ op: 'update', table: 'pair', data: { a: "o'neil", b: 1, v: 3 } }, { op: 'delete', table: 'n', data: { id: 1 } }], {}, T2);
+  t.same((await d.readRows('pair')).map((r) => [r.v, r.w]), [[3, true]], 'a composite-key update finds its row');
+  t.same((await d.readRows('n')).map((r) => r._fivetran_deleted), [true, true]);
+});
+
+t.test('a commit larger than one key list is written in chunks', async (t) => {
+  const d = await open(t);
+  await d.declare([{ table: 'big', primaryKey: ['id'] }]);
+  const ops = (v: number) => Array.from({ length: 2500 }, (_, i) => upsert({ id: `k${i}`, v }, 'big'));
+  await d.commit(ops(1), {}, T1);
+  await d.commit([...ops(2), ...Array.from({ length: 2500 }, (_, i): WarehouseOperation => ({ op: 'update', table: 'big', data: { id: `k${i}`, w: i } }))], {}, T2);
+  const rows = await d.readRows('big');
+  t.equal(rows.length, 2500);
+  t.ok(rows.every((r) => r.v === 2 && r.w === Number(String(r.id).slice(1))));
+});

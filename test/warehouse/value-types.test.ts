@@ -80,3 +80,14 @@ t.test('DuckDB type text maps back to a ColumnType', async (t) => {
   t.equal(columnTypeOfSql('bigint'), 'BIGINT');
   t.equal(columnTypeOfSql('UUID'), 'VARCHAR', 'a type we never create is read as text');
 });
+
+t.test('primary key values become SQL constants of their column type', async (t) => {
+  const { sqlLiteral } = await import('../../warehouse/destination.js');
+  t.equal(sqlLiteral({ name: 'k', sql: 'VARCHAR', type: 'VARCHAR' }, "o'neil"), "'o''neil'");
+  t.equal(sqlLiteral({ name: 'k', sql: 'BIGINT', type: 'BIGINT' }, 5), 'CAST(5 AS BIGINT)');
+  t.equal(sqlLiteral({ name: 'k', sql: 'BOOLEAN', type: 'BOOLEAN' }, true), 'CAST(true AS BOOLEAN)');
+  t.equal(sqlLiteral({ name: 'k', sql: 'DOUBLE', type: 'DOUBLE' }, 2.5), "CAST('2.5' AS DOUBLE)");
+  t.equal(sqlLiteral({ name: 'k', sql: 'DATE', type: 'DATE' }, '2024-01-01'), "CAST('2024-01-01' AS DATE)");
+  t.equal(sqlLiteral({ name: 'k', sql: 'BLOB', type: 'BLOB' }, { kind: 'typed', type: 'BLOB', value: new Uint8Array([1, 255]) }), "CAST('\\x01\\xff' AS BLOB)");
+  t.equal(sqlLiteral({ name: 'k', sql: 'VARCHAR', type: 'VARCHAR' }, null), 'NULL');
+});
