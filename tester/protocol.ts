@@ -349,5 +349,7 @@ export function connectConnector(port: number, version: ProtocolVersion): Connec
   return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': size,
     'grpc.max_send_message_length': size,
+    // A wide HTTP/2 window: the connector keeps streaming while a commit holds the event loop.
+    'grpc-node.flow_control_window': 16 * 1024 * 1024,
   }) as unknown as ConnectorClient;
 }
