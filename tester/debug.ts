@@ -116,15 +116,15 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * The reason for a failed Update stream: the connector's own error (1.7.0 sends its
  * traceback in the status details) cut to its last lines, or what happened to the process.
  */
-export function updateFailureReason(error: { code?: number; details?: string; message?: string }, exitCode: string | undefined, tail: readonly string[]): string {
+export function updateFailureReason(error: { code?: number; details?: string; message?: string }, exitCode: string | undefined, tail: readonly string[], phase: 'schema()' | 'update()' = 'update()'): string {
   const details = (error.details ?? error.message ?? '').trim();
   if (exitCode !== undefined && exitCode !== 'null') {
-    return `the connector's Python process ended (exit code ${exitCode}) during update()${tailText(tail)}`;
+    return `the connector's Python process ended (exit code ${exitCode}) during ${phase}${tailText(tail)}`;
   }
   const lines = details.split('\n').filter((line) => line.trim() !== '');
   const first = lines[0]?.replace(/^Exception iterating responses: /, '') ?? 'the connector failed';
   const last = lines.slice(1).slice(-6);
-  return last.length === 0 ? `update() failed: ${first}` : `update() failed: ${first}\n${last.map((line) => `  ${line.trimEnd()}`).join('\n')}`;
+  return last.length === 0 ? `${phase} failed: ${first}` : `${phase} failed: ${first}\n${last.map((line) => `  ${line.trimEnd()}`).join('\n')}`;
 }
 
 function callSchema(client: ConnectorClient, configuration: Record<string, string>, timeoutMs: number): Promise<WireSchemaResponse> {
@@ -226,7 +226,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   } catch (error) {
     if (aborted()) return finish('interrupted');
     const exit = await settleExit(launched);
-    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail()).replace(/^update\(\) failed/, 'schema() failed'));
+    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail(), 'schema()'));
   }
 
   const batch: WarehouseOperation[] = [];

@@ -231,3 +231,13 @@ t.test('the newest 2.x SDK speaks protocol v2: the same lab sync, Python bools a
   t.equal(contents.rows.length, (await sourceRecords(mock.url)).length);
   t.ok(contents.rows.every((row) => typeof row.at_risk_flag === 'boolean'));
 });
+
+t.test('a schema() that raises: Sync FAILED naming schema() and the error, nothing written', needsPython(), async (t) => {
+  const project = projectFrom('schema-raises');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const result = await runTesterDebug({ projectDir: project, python, out: captureOutput() });
+  t.notOk(result.ok);
+  t.match(result.reason, /^schema\(\) failed: .*'table_name'/);
+  t.match(result.reason, /KeyError: 'table_name'/);
+  t.same(result.counts, { upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: 0, checkpoints: 0 });
+});
