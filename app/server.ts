@@ -55,6 +55,19 @@ export function llmSettings(config: AppConfig): OpenAiSettings | undefined {
   return { baseUrl: config.llmBaseUrl, model: config.llmModel, timeoutMs: config.llmTimeoutS * 1000, ...(config.llmApiKey ? { apiKey: config.llmApiKey } : {}) };
 }
 
+/** Whether a host name or address is the loopback interface. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The host name of a Host header (`[::1]:8501` → `[::1]`, `localhost:8501` → `localhost`). */
+export function hostnameOf(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  const bracketed = /^\[[^\]]*\]/.exec(hostHeader);
+  return bracketed ? bracketed[0] : hostHeader.replace(/:\d*$/, '');
+}
+
 /** A file name safe in a content-disposition header. */
 export function downloadName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
@@ -81,6 +94,15 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   app.addHook('onClose', async () => {
     if (!deps.history) history.close();
   });
+  // A web page elsewhere must not read student records through DNS rebinding: a server
+  // bound to a loopback address answers only requests addressed to a loopback name.
+  if (isLoopbackHost(config.host)) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!isLoopbackHost(hostnameOf(request.headers.host))) {
+        return reply.code(403).send({ error: 'forbidden', message: `This app answers only requests addressed to 127.0.0.1 or localhost, not "${request.headers.host ?? ''}". Open http://127.0.0.1:<port>/ instead, or start it with --host 0.0.0.0 to serve other machines.` });
+      }
+    });
+  }
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });

@@ -108,5 +108,8 @@ export async function askChatModel(settings: OpenAiSettings, messages: ChatMessa
   if (typeof content !== 'string' || content.trim() === '') {
     throw new ProviderError(`The model server at ${url} answered without any report text (no choices[0].message.content). Try again or choose another model.`);
   }
-  return content.trim();
+  // Reasoning models (deepseek-r1, qwq) put their scratch work in <think> blocks first.
+  const report = content.replace(/<think>[\s\S]*?<\/think>/g, '').trim();
+  if (report === '') throw new ProviderError(`The model server at ${url} answered only its reasoning, with no report text. Try again or choose another model.`);
+  return report;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { resolveAppConfig, type AppFlags } from '../../app/config.js';
-import { buildApp, downloadName } from '../../app/server.js';
+import { buildApp, downloadName, hostnameOf, isLoopbackHost } from '../../app/server.js';
 import { liveRows, makeRows, mean, scratchDir, writeWarehouse } from './helpers/warehouse-fixture.js';
 
 const rows = makeRows(48);
@@ -288,4 +288,20 @@ t.test('a failing model server fails the job with a sentence and saves nothing',
 t.test('download names keep only safe characters', async (t) => {
   t.equal(downloadName('studentsuccess-overall-2026-11-25T21:00:00'), 'studentsuccess-overall-2026-11-25T21-00-00');
   t.equal(downloadName('"a" b/c'), 'a-b-c');
+});
+
+t.test('bound to loopback, the app refuses requests addressed to another host name (DNS rebinding)', async (t) => {
+  const f = await fixture(t);
+  const app = await f.build();
+  const rebound = await app.inject({ url: '/api/rows', headers: { host: 'attacker.example:8501' } });
+  t.equal(rebound.statusCode, 403);
+  t.match(rebound.json(), { error: 'forbidden', message: /only requests addressed to 127\.0\.0\.1 or localhost, not "attacker\.example:8501"/ });
+  for (const host of ['127.0.0.1:8501', 'localhost:8501', '[::1]:8501', 'LOCALHOST']) {
+    t.equal((await app.inject({ url: '/api/status', headers: { host } })).statusCode, 200, host);
+  }
+  const open = await f.build({ host: '0.0.0.0' });
+  t.equal((await open.inject({ url: '/api/status', headers: { host: 'lab-server.local:8501' } })).statusCode, 200, 'served to other machines on purpose');
+  t.equal(hostnameOf(undefined), '');
+  t.ok(isLoopbackHost('127.1.2.3'));
+  t.notOk(isLoopbackHost('127.0.0.1.nip.io'));
 });

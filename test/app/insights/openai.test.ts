@@ -68,3 +68,11 @@ t.test('every failure is a ProviderError with a sentence that says what to do', 
   t.ok(Date.now() - started < 3000, 'the timeout ends the wait');
   t.ok(new ProviderError('x') instanceof Error);
 });
+
+t.test('reasoning blocks are dropped; an answer that is only reasoning fails', async (t) => {
+  let content = '<think>\nlet me see\n</think>\n## Report\n- fine';
+  const server = await standIn(t, (_q, _b, res) => res.end(JSON.stringify({ choices: [{ message: { content } }] })));
+  t.equal(await askChatModel({ baseUrl: server.base, model: 'r1', timeoutMs: 5000 }, []), '## Report\n- fine');
+  content = '<think>only thoughts</think>';
+  await t.rejects(askChatModel({ baseUrl: server.base, model: 'r1', timeoutMs: 5000 }, []), { message: /only its reasoning/ });
+});
