@@ -131,7 +131,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
     .action(async (flags: { projectDir: string; force: boolean }) => {
       result.exitCode = await resetProject(flags.projectDir, flags.force, io);
     });
-  addScenariosCommand(program, io, result);
+  addScenariosCommand(program, io, result, signal);
   addCheckCommand(program, io, result);
   return program;
 }

@@ -49,7 +49,7 @@ interface ScenariosFlags {
  * Adds `hed-tester scenarios`: the connector against every named scenario, a verdict
  * each, a table on stdout, optional JSON and JUnit files; exit 0 only when all pass.
  */
-export function addScenariosCommand(program: Command, io: CommandIo, result: { exitCode: number }): void {
+export function addScenariosCommand(program: Command, io: CommandIo, result: { exitCode: number }, signal?: AbortSignal): void {
   program
     .command('scenarios')
     .description(
@@ -99,6 +99,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         students: flags.students,
         ...(flags.scenario === undefined ? {} : { scenarios: flags.scenario }),
         ...(flags.pageSize === undefined ? {} : { pageSize: flags.pageSize }),
+        ...(signal === undefined ? {} : { signal }),
         onScenario: ({ scenario, result: done }) => {
           if (done === undefined) io.stdout.write(`${scenario} ... `);
           else io.stdout.write(`${done.verdict}${done.warnings.length > 0 ? ` (${done.warnings.length} warning${done.warnings.length === 1 ? '' : 's'})` : ''} in ${(done.durationMs / 1000).toFixed(1)} s\n`);

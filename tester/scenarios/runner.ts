@@ -60,6 +60,8 @@ export interface MatrixOptions {
   pageSize?: number;
   /** Called when a scenario starts and when it ends (the CLI prints progress here). */
   onScenario?(event: { scenario: string; result?: ScenarioResult }): void;
+  /** Ctrl-C: stops the current run and skips the scenarios not started. */
+  signal?: AbortSignal;
 }
 
 /** A running scenario mock and what it saw. */
@@ -169,7 +171,7 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
         // Counted before the connector is stopped: stopping it closes what it still waits on.
         const run = await runOnce(options.run, configuration, outputDir, timeoutS, round, async () => {
           pending = await pendingHangs(mock.app);
-        });
+        }, options.signal);
         runs.push(run.summary);
         if (run.summary.timedOut) {
           warnings.push(...hangWarnings(pending, timeoutS));
@@ -213,9 +215,13 @@ async function runOnce(
   timeoutS: number,
   round: 'full' | 'incremental',
   beforeStop: () => Promise<void>,
+  stop?: AbortSignal,
 ): Promise<{ summary: RunSummary }> {
   const started = Date.now();
   const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  stop?.addEventListener('abort', interrupt, { once: true });
+  if (stop?.aborted === true) controller.abort();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -238,6 +244,7 @@ async function runOnce(
     return { summary: { round, ok: false, reason: error instanceof Error ? error.message : String(error), timedOut, durationMs: Date.now() - started } };
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener('abort', interrupt);
   }
 }
 
@@ -259,6 +266,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const names = options.scenarios && options.scenarios.length > 0 ? options.scenarios : listScenarios();
   const results: ScenarioResult[] = [];
   for (const name of names) {
+    if (options.signal?.aborted === true) break;
     options.onScenario?.({ scenario: name });
     const result = await runScenario(name, options);
     results.push(result);

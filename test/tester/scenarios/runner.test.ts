@@ -118,3 +118,17 @@ t.test('a runner that throws is a failed run; a page size overrides the configur
   t.match(seen.base_url, /^http:\/\/127\.0\.0\.1:\d+$/);
   t.equal(result.comparison, undefined, 'no warehouse was written');
 });
+
+t.test('Ctrl-C stops the current run and skips the scenarios not started', async (t) => {
+  const controller = new AbortController();
+  const waiting: SyncRunner = ({ signal }) =>
+    new Promise((resolve) => {
+      signal.addEventListener('abort', () => resolve({ ok: false, reason: 'stopped by the user' }));
+      controller.abort();
+    });
+  const report = await runMatrix({ connector: 'x', run: waiting, configuration: { api_key: 'k' }, scenarios: ['slow', 'flaky'], signal: controller.signal, reruns: 0, ...SMALL });
+  t.same(report.results.map((r) => [r.scenario, r.verdict]), [['slow', 'fail']]);
+  t.match(report.results[0]!.reason, /stopped by the user/);
+  const before = await runMatrix({ connector: 'x', run: waiting, configuration: { api_key: 'k' }, scenarios: ['slow'], signal: controller.signal, ...SMALL });
+  t.same(before.results, [], 'nothing starts once stopped');
+});
