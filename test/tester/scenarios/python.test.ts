@@ -70,6 +70,12 @@ t.test('defective-swallow reports success after a failure: fail with every row l
   t.same(result.warnings.map((w) => w.kind), ['silent-partial-sync', 'silent-partial-sync']);
 });
 
+t.test('defective-swallow has no request timeout: on hang, timeout and a no-request-timeout warning', needsPython(), async (t) => {
+  const result = await runScenario('hang', options('defective-swallow', { timeoutS: 4 }));
+  t.equal(result.verdict, 'timeout');
+  t.same(result.warnings.map((w) => w.kind), ['no-request-timeout']);
+});
+
 t.test('defective-loop never ends: timeout', needsPython(), async (t) => {
   const result = await runScenario('page-overlap', options('defective-loop', { timeoutS: 4 }));
   t.equal(result.verdict, 'timeout');
