@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../../connector/progress.js';
-import { listScenarios } from '../../server/faults/scenarios.js';
+import { listScenarios, loadScenario, ScenarioError } from '../../server/faults/scenarios.js';
 import { CheckError, checkWarehouse, formatCheck } from '../check.js';
 import { loadConfiguration, TesterConfigurationError } from '../debug.js';
 import { allPassed, formatReport, reportJson, reportJunit } from './report.js';
@@ -73,6 +73,14 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
       const unknown = (flags.scenario ?? []).filter((name) => !known.includes(name) && !/[\\/]|\.json$/.test(name));
       if (unknown.length > 0) {
         io.stderr.write(`hed-tester scenarios: unknown scenario ${unknown.join(', ')}; choose from ${known.join(', ')} (or give a scenario file's path).\n`);
+        result.exitCode = 2;
+        return;
+      }
+      try {
+        for (const name of flags.scenario ?? []) loadScenario(name);
+      } catch (error) {
+        if (!(error instanceof ScenarioError)) throw error;
+        io.stderr.write(`hed-tester scenarios: ${error.message}\n`);
         result.exitCode = 2;
         return;
       }

@@ -28,6 +28,10 @@ t.test('bad usage exits 2 and says what to pass', async (t) => {
   t.equal(await runTesterCli(argv('scenarios', '--builtin', '--scenario', 'no-such'), streams), 2);
   t.match(streams.err(), /unknown scenario no-such; choose from auth-expiry, /);
   streams = io();
+  const broken = join(t.testdir({ 'broken.json': '{"description": "x", "rules": [{"status": 99}]}' }), 'broken.json');
+  t.equal(await runTesterCli(argv('scenarios', '--builtin', '--scenario', broken), streams), 2);
+  t.match(streams.err(), /^hed-tester scenarios: .*status/);
+  streams = io();
   t.equal(await runTesterCli(argv('scenarios', '--reruns', 'many'), streams), 2);
   t.match(streams.err(), /--reruns must be a whole number from 0 to 20/);
   streams = io();
