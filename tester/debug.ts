@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { createProgress, formatSyncProgress, type Output, type SyncCounts } from '../connector/progress.js';
-import { openDestination, type CommitCounts, type ConnectorStateJson, type Destination, type TableDeclaration, type WarehouseOperation } from '../warehouse/index.js';
+import type { CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation } from '../warehouse/index.js';
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesOfSchemaResponse, type ConnectorClient, type WireSchemaResponse, type WireTable } from './protocol.js';
 import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
@@ -177,32 +177,53 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     return finish(`there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`);
   }
   const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
+  // Python and the SDK start while DuckDB loads and the warehouse opens; the state goes in the
+  // Update request (the SDK reads request.state_json when its own state is empty). The
+  // connector's lines wait until the Previous state line is out.
+  const held: string[] = [];
+  let holding = true;
+  const stopLaunch = new AbortController();
+  const onAbort = () => stopLaunch.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const launching = launchConnector({
+    python: resolvePython(options.python, env),
+    projectDir,
+    configuration,
+    state: {},
+    env,
+    startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
+    onLine: (line) => (holding ? held.push(line) : progress.raw(line)),
+    signal: stopLaunch.signal,
+  });
+  launching.catch(() => undefined);
+  const release = () => {
+    holding = false;
+    for (const line of held.splice(0)) progress.raw(line);
+  };
   try {
+    const { openDestination } = await import('../warehouse/index.js');
     destination = await openDestination(outputDir);
     const start = await destination.startState();
     if (start.warning !== undefined) progress.log('WARNING', start.warning);
     state = options.state ?? start.state;
   } catch (error) {
     progress.log('INFO', 'Previous state: (unreadable)');
+    stopLaunch.abort();
+    launched = await launching.catch(() => undefined);
+    options.signal?.removeEventListener('abort', onAbort);
     return finish(errorMessage(error));
   }
   progress.log('INFO', `Previous state: ${JSON.stringify(state)}`);
+  release();
 
-  const python = resolvePython(options.python, env);
   const aborted = () => options.signal?.aborted === true;
   try {
-    launched = await launchConnector({
-      python,
-      projectDir,
-      configuration,
-      state,
-      env,
-      startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
-      onLine: (line) => progress.raw(line),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
+    launched = await launching;
   } catch (error) {
+    release();
     return finish(error instanceof LaunchError ? error.reason : errorMessage(error));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
   progress.log('INFO', `Connector started with fivetran_connector_sdk ${launched.sdkVersion} (protocol ${launched.protocol}) on 127.0.0.1:${launched.port}; writing to ${destination.path}`);
   client = connectConnector(launched.port, launched.protocol);
@@ -262,8 +283,8 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
       call.cancel();
     }, silenceMs);
   };
-  const onAbort = () => call.cancel();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const cancelUpdate = () => call.cancel();
+  options.signal?.addEventListener('abort', cancelUpdate, { once: true });
   try {
     arm();
     for await (const response of call) {
@@ -305,7 +326,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     const exit = await settleExit(launched);
     return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail()));
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', cancelUpdate);
   }
   return finish();
 }

@@ -180,7 +180,7 @@ t.test('$VIRTUAL_ENV picks the Python when --python is not given', needsPython()
   t.ok(result.ok, result.reason ?? 'ok');
 });
 
-t.test('a warehouse held open elsewhere: Sync FAILED with the warehouse module\'s sentence, the connector never starts', async (t) => {
+t.test('a warehouse held open elsewhere: Sync FAILED with the warehouse module\'s sentence, the connector is stopped', async (t) => {
   const project = projectFrom('lab');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const held = await openDestination(join(project, 'files'));
