@@ -22,6 +22,7 @@ export const ERROR_CATALOG = {
   forbidden: { status: 403, when: 'An admin call came from another machine while no --admin-token is set.' },
   not_found: { status: 404, when: 'No such path, or no such fault rule.' },
   method_not_allowed: { status: 405, when: 'The path exists with other methods; the Allow header lists them.' },
+  request_timeout: { status: 408, when: 'The request did not arrive completely in time.' },
   payload_too_large: { status: 413, when: 'A request body is larger than the admin API accepts.' },
   unsupported_media_type: { status: 415, when: 'A request body is not sent as application/json.' },
   rate_limited: { status: 429, when: 'A rate_limit or 429 fault rule fired; wait the Retry-After seconds, then retry.' },
@@ -84,4 +85,44 @@ export function describeStatus(status: number): string {
   return ERROR_CODES.filter((code) => ERROR_CATALOG[code].status === status)
     .map((code) => `${code}: ${ERROR_CATALOG[code].when}`)
     .join(' ');
+}
+
+/**
+ * What is wrong with an error answer by the catalog: a body that is not exactly
+ * `{error, message}`, a code the catalog does not have, or a status other than the
+ * code's (injected client_error/server_error take any 4xx/5xx). Empty when it is right.
+ *
+ * @example
+ * errorBodyProblems(404, '{"error":"not_found","message":"There is no /x."}') // []
+ * errorBodyProblems(400, '{"error":"Bad Request","statusCode":400}') // ['... not in the catalog', ...]
+ */
+export function errorBodyProblems(status: number, body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [`the ${status} body is not JSON: ${body.slice(0, 80)}`];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [`the ${status} body is not a JSON object`];
+  const fields = Object.keys(parsed).sort();
+  const problems: string[] = [];
+  if (fields.join(',') !== 'error,message') problems.push(`the ${status} body has fields ${fields.join(', ')}; the error shape is exactly error and message`);
+  const { error, message } = parsed as Record<string, unknown>;
+  if (typeof message !== 'string' || message === '') problems.push(`the ${status} body's message is not a sentence`);
+  if (typeof error !== 'string' || !Object.hasOwn(ERROR_CATALOG, error)) return [...problems, `the ${status} body's error ${JSON.stringify(error)} is not in the catalog`];
+  const code = error as ErrorCode;
+  const generic = (code === 'client_error' && status >= 400 && status < 500) || (code === 'server_error' && status >= 500);
+  if (!generic && ERROR_CATALOG[code].status !== status) problems.push(`${code} is answered with ${ERROR_CATALOG[code].status} by the catalog, not ${status}`);
+  return problems;
+}
+
+/**
+ * The response schema of an error status for a route: the error shape, described by the
+ * catalog's codes for that status (what the OpenAPI document shows).
+ *
+ * @example
+ * response: { 200: HedPage, 401: errorResponse(401) }
+ */
+export function errorResponse(status: number): typeof ApiErrorBody {
+  return { ...ApiErrorBody, description: describeStatus(status) };
 }

@@ -5,7 +5,7 @@ import { createCursorCodec, type CursorCodec } from './paging/cursor.js';
 import { createPageEngine } from './paging/page-engine.js';
 import { withPageCache, type CachedPageEngine } from './paging/page-cache.js';
 import { createStore, type RecordStore } from './store.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
@@ -52,8 +52,13 @@ export interface AppDependencies {
 export async function buildApp(config: ServerConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
-    return503OnClosing: true,
+    // Our error handling answers requests during shutdown (server/plugins/errors.ts).
+    return503OnClosing: false,
     forceCloseConnections: true,
+    // Long enough for any URL Node accepts: an overlong URL is refused as 431 by the HTTP parser.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db, log: (line) => app.log.warn(line) });

@@ -1,19 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { HedRecord } from '../api/record.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
+import { ERROR_CATALOG, ERROR_CODES } from '../api/errors.js';
 import { STANDING_BANDS } from './dataset/standing.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const ERRORS: [number, string, string][] = [
-  [400, 'invalid_page_size', `page_size is not a whole number from ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}.`],
-  [400, 'invalid_cursor', 'cursor was edited, truncated, or issued by a server with another seed.'],
-  [401, 'unauthorized', 'x-api-key is missing or not one of the configured keys.'],
-  [404, 'not_found', 'No such path.'],
-  [405, 'method_not_allowed', 'Wrong method; the Allow header lists the right ones.'],
-  [429, 'rate_limited', 'Too many requests (fault scenarios); wait Retry-After seconds.'],
-  [500, 'internal_error', 'Unexpected failure (or an injected fault); retry with backoff.'],
-];
+// The error table is the catalog's (api/errors.ts): one owner for codes, statuses and when.
+const ERRORS = ERROR_CODES.map((code) => [ERROR_CATALOG[code].status, code, ERROR_CATALOG[code].when] as const);
 
 function typeOf(schema: { type?: string; anyOf?: { const?: unknown }[] }): string {
   if (schema.anyOf) return `string: ${schema.anyOf.map((s) => `"${String(s.const)}"`).join(', ')}`;

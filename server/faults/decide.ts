@@ -1,6 +1,7 @@
 import type { Random } from '../dataset/random.js';
 import type { AppliedFault, FaultRule } from '../../api/faults.js';
 import { ruleAction } from './rules.js';
+import { codeForStatus, errorBody, type ErrorCode } from '../../api/errors.js';
 
 /** What the engine knows about a /hed_data request when it decides. */
 export interface RequestFacts {
@@ -132,21 +133,23 @@ export function drawDelay(delay: NonNullable<FaultRule['delay']>, random: Random
 
 function rateLimited(rule: FaultRule, requests: number, perSeconds: number, retryAfter: number): ResolvedAction {
   const message = `Rate limit exceeded: this key may make ${requests} request${requests === 1 ? '' : 's'} per ${perSeconds} s (fault rule ${rule.id}). Wait ${retryAfter} s, as Retry-After says, and try again.`;
-  return { kind: 'status', rule: rule.id, status: 429, headers: { 'retry-after': String(retryAfter) }, contentType: JSON_TYPE, body: JSON.stringify({ error: 'rate_limited', message }) };
+  return { kind: 'status', rule: rule.id, status: 429, headers: { 'retry-after': String(retryAfter) }, contentType: JSON_TYPE, body: JSON.stringify(errorBody('rate_limited', message)) };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-const DEFAULT_ERRORS: Record<number, [string, string]> = {
-  400: ['invalid_request', 'The request was refused'],
-  401: ['unauthorized', 'The API key was refused'],
-  403: ['forbidden', 'Access was refused'],
-  404: ['not_found', 'The resource was not found'],
-  429: ['rate_limited', 'Too many requests; wait for Retry-After, then retry'],
-  500: ['internal_error', 'The server failed; retry later'],
-  502: ['bad_gateway', 'The gateway got no valid answer upstream; retry later'],
-  503: ['service_unavailable', 'The service is temporarily unavailable; retry later'],
-  504: ['gateway_timeout', 'The gateway timed out upstream; retry later'],
+/** What an injected status says when the rule gives no body; the code comes from the catalog. */
+const INJECTED_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  invalid_request: 'The request was refused',
+  unauthorized: 'The API key was refused',
+  forbidden: 'Access was refused',
+  not_found: 'The resource was not found',
+  rate_limited: 'Too many requests; wait for Retry-After, then retry',
+  internal_error: 'The server failed; retry later',
+  bad_gateway: 'The gateway got no valid answer upstream; retry later',
+  service_unavailable: 'The service is temporarily unavailable; retry later',
+  gateway_timeout: 'The gateway timed out upstream; retry later',
+  server_error: 'The server failed; retry later',
 };
 
 function resolveAction(rule: FaultRule, kind: Exclude<ReturnType<typeof ruleAction>, 'delay' | 'rate_limit'>): ResolvedAction {
@@ -159,8 +162,9 @@ function resolveAction(rule: FaultRule, kind: Exclude<ReturnType<typeof ruleActi
       if (typeof rule.body === 'string') return { kind, rule: id, status, headers, contentType: 'text/plain; charset=utf-8', body: rule.body };
       if (rule.body !== undefined) return { kind, rule: id, status, headers, contentType: JSON_TYPE, body: JSON.stringify(rule.body) };
       if (status < 400) return { kind, rule: id, status, headers, contentType: JSON_TYPE, body: '{}' };
-      const [code, what] = DEFAULT_ERRORS[status] ?? (status >= 500 ? ['server_error', 'The server failed; retry later'] : ['client_error', 'The request was refused']);
-      const body = JSON.stringify({ error: code, message: `${what} (HTTP ${status} injected by fault rule ${id}).` });
+      const code = codeForStatus(status);
+      const what = INJECTED_MESSAGES[code] ?? 'The request was refused';
+      const body = JSON.stringify(errorBody(code, `${what} (HTTP ${status} injected by fault rule ${id}).`));
       return { kind, rule: id, status, headers, contentType: JSON_TYPE, body };
     }
     case 'truncate':

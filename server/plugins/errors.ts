@@ -1,5 +1,8 @@
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
+import { ERROR_CATALOG, errorBody, type ErrorCode } from '../../api/errors.js';
 import { CursorError } from '../paging/cursor.js';
 import { StoreError } from '../store.js';
 import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
@@ -10,6 +13,23 @@ import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
  * method 405 with Allow; a crash is 500 without a stack trace.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // While the server shuts down, requests on kept-alive connections are refused in our shape
+  // (Fastify's own return503OnClosing answers in its shape, so it is off).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError('service_unavailable', 'The mock is shutting down. Start it again, then retry the request.');
+    }
+    // The query parser skips a bad escape silently (an unknown parameter is ignored); refuse it instead.
+    if (request.url.includes('%') && BAD_ESCAPE.test(request.url)) {
+      throw new ApiError('invalid_request', `The URL has a malformed percent escape (${request.url.match(BAD_ESCAPE)?.[0] ?? '%'}); encode "%" as %25 and other bytes as %XX with two hex digits.`);
+    }
+  });
+
   const routes: { pattern: RegExp; methods: Set<string> }[] = [];
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
@@ -77,4 +97,56 @@ export function invalidPageSize(request: FastifyRequest): ApiError {
   const sent = new URLSearchParams(request.url.split('?')[1] ?? '').getAll('page_size');
   const shown = sent.length === 0 ? 'nothing' : sent.map((s) => JSON.stringify(s)).join(' and ');
   return new ApiError('invalid_page_size', `page_size must be one whole number from ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; got ${shown}. Omit it for the default of 100.`);
+}
+
+/** A "%" not followed by two hex digits. */
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2}).{0,2}/;
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route runs (a path
+ * with a malformed escape), in our shape. maxParamLength is set above anything Node's
+ * parser lets through, so an overlong URL is a 431 from `answerClientError` instead.
+ *
+ * @example
+ * Fastify({ frameworkErrors: answerFrameworkError })
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new ApiError('invalid_request', 'The URL path has a malformed percent escape; encode "%" as %25 and other bytes as %XX with two hex digits.')
+      : new ApiError('invalid_request', `The request could not be routed (${error.message}). Check the method and the URL.`);
+  void sendError(reply, apiError);
+}
+
+/**
+ * The raw answer for what Node's HTTP parser refuses before Fastify sees a request
+ * (Fastify's `clientErrorHandler`): 431 header_too_large for oversized headers or URL,
+ * 408 request_timeout, else 400 invalid_request for a bad request line, header or body
+ * framing. Then the connection closes.
+ *
+ * @example
+ * Fastify({ clientErrorHandler: answerClientError })
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message] = clientErrorOf(error.code);
+  const status = ERROR_CATALOG[code].status;
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/** The catalog code and sentence for a Node HTTP parser error code. */
+export function clientErrorOf(code: string | undefined): [ErrorCode, string] {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return ['header_too_large', 'The request headers or the URL are too large (16 KB in all). Send fewer or shorter headers and a shorter URL.'];
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return ['request_timeout', 'The request did not arrive in time. Send the whole request at once, then wait for the answer.'];
+  }
+  return ['invalid_request', 'The request could not be parsed as HTTP/1.1. Send a request line "METHOD /path HTTP/1.1", then valid headers.'];
 }

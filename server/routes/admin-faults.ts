@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors.js';
-import { ApiErrorBody } from '../../api/errors.js';
+import { errorResponse } from '../../api/errors.js';
 import { FaultList, FaultRuleRequest, Journal, ScenarioRequest } from '../../api/faults.js';
 import { FaultRuleError } from '../faults/rules.js';
 import { listScenarios, loadScenario, ScenarioError } from '../faults/scenarios.js';
 import { checkAdminAccess } from './admin.js';
 
-const adminErrors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
+const adminErrors = { 400: errorResponse(400), 401: errorResponse(401), 403: errorResponse(403) };
 const security = [{ AdminToken: [] }];
 const tags = ['faults'];
 
@@ -61,7 +61,7 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Remove one fault rule',
         security,
         params: Type.Object({ id: Type.String() }),
-        response: { 200: FaultList, 404: ApiErrorBody, ...adminErrors },
+        response: { 200: FaultList, 404: errorResponse(404), ...adminErrors },
       },
     },
     async (request) => {

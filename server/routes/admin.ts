@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
-import { ApiErrorBody } from '../../api/errors.js';
+import { errorResponse } from '../../api/errors.js';
 import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../../api/admin.js';
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
@@ -27,7 +27,7 @@ export function checkAdminAccess(app: FastifyInstance, request: FastifyRequest):
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const adminErrors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
+const adminErrors = { 400: errorResponse(400), 401: errorResponse(401), 403: errorResponse(403) };
 const adminSecurity = [{ AdminToken: [] }];
 
 /**

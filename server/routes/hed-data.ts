@@ -5,7 +5,7 @@ import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { faultInjection } from '../faults/inject.js';
 import { HedDataQuery, HedPage, PAGE_SIZE_DEFAULT } from '../../api/page.js';
-import { ApiErrorBody, describeStatus } from '../../api/errors.js';
+import { errorResponse } from '../../api/errors.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -19,8 +19,6 @@ export function checkApiKey(app: FastifyInstance, request: FastifyRequest): void
     throw new ApiError('unauthorized', 'The API key is not valid for this mock. Send exactly one x-api-key header with a key given to --api-key or HED_API_KEYS.');
   }
 }
-
-const errorResponse = (status: number) => ({ ...ApiErrorBody, description: describeStatus(status) });
 
 /**
  * `GET /hed_data`, top to bottom: the API key (onRequest), page_size as plain digits

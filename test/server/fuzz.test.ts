@@ -6,6 +6,7 @@ import { createResponseChecker, type ResponseChecker } from '../../contracts/con
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
 import { PAGE_SIZE_MAX, PAGE_SIZE_MIN, type HedPage } from '../../api/page.js';
 import { MUTATION_MAX } from '../../api/admin.js';
+import { errorBodyProblems } from '../../api/errors.js';
 
 // The Schemathesis checks, as fast-check properties over inject(). Seeded and bounded:
 // a failure prints the seed and the counterexample path; replay one with
@@ -146,6 +147,8 @@ function hedDataUrl(pageSize: Param, cursors: string[]): string {
 /** The response-level checks: no 5xx, documented status, content type and schema. */
 function conformanceProblems(checker: ResponseChecker, method: string, url: string, res: LightMyRequestResponse): string[] {
   const problems = res.statusCode >= 500 ? [`server error ${res.statusCode}: ${res.body.slice(0, 200)}`] : [];
+  // Every error body has the catalog's shape, code and status (api/errors.ts).
+  if (res.statusCode >= 400) problems.push(...errorBodyProblems(res.statusCode, res.body));
   return problems.concat(
     checker.check({ method, url, status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: res.body }),
   );
@@ -249,6 +252,7 @@ t.test('every documented path answers an undocumented method with 405, Allow and
       t.ok(documented.every((m) => allow.includes(m)), `${method} ${path}: Allow "${res.headers.allow}" lists ${documented.join(', ')}`);
       t.match(res.headers['content-type'], /^application\/json/);
       t.same(checker.checkErrorBody(res.body), [], `${method} ${path}: the body has the error shape`);
+      t.same(errorBodyProblems(res.statusCode, res.body), [], `${method} ${path}: the body is the catalog's`);
       t.equal(res.json<{ error: string }>().error, 'method_not_allowed');
     }
   }

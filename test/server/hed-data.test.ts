@@ -166,11 +166,14 @@ t.test('bad cursors get 400 invalid_cursor; an empty cursor means the beginning'
   t.teardown(() => app.close());
   const good = (await app.inject({ url: '/hed_data?page_size=10', headers: AUTH })).json<HedPage>().next_cursor;
   const flipped = good.slice(0, 5) + (good[5] === 'A' ? 'B' : 'A') + good.slice(6);
-  for (const cursor of [flipped, good.slice(0, -2), `${good}xx`, 'not-a-cursor', '%ZZ', 'a b', 'a'.repeat(500), `${good}&cursor=${good}`]) {
+  for (const cursor of [flipped, good.slice(0, -2), `${good}xx`, 'not-a-cursor', '%41%42', 'a b', 'a'.repeat(500), `${good}&cursor=${good}`]) {
     const res = await app.inject({ url: `/hed_data?cursor=${cursor}`, headers: AUTH });
     t.equal(res.statusCode, 400, `cursor=${cursor.slice(0, 40)}`);
     t.equal(res.json().error, 'invalid_cursor');
   }
+  const badEscape = await app.inject({ url: '/hed_data?cursor=%ZZ', headers: AUTH });
+  t.match(badEscape, { statusCode: 400 }, 'a malformed escape is refused before the cursor is read');
+  t.equal(badEscape.json().error, 'invalid_request');
   const empty = await app.inject({ url: '/hed_data?page_size=10&cursor=', headers: AUTH });
   t.equal(empty.statusCode, 200);
   t.equal(empty.json().next_cursor, good);
@@ -198,13 +201,14 @@ t.test('wrong methods get 405 with Allow, unknown paths 404, HEAD works', async 
 t.test('malformed requests never produce a 5xx and the server keeps serving', async (t) => {
   const app = await buildTestApp();
   t.teardown(() => app.close());
-  for (const url of ['/hed_data?%E0%A4%A', '/hed_data?cursor[]=x', '/hed_data?page_size[a]=1', '/hed_data?foo=bar']) {
+  for (const url of ['/hed_data?%E0%A4%A4=1', '/hed_data?cursor[]=x', '/hed_data?page_size[a]=1', '/hed_data?foo=bar']) {
     const res = await app.inject({ url, headers: AUTH });
     t.equal(res.statusCode, 200, `${url}: unknown parameters are ignored, as by the hosted API`);
     t.equal(res.json().hed_records.length, 100);
   }
   const attempts = [
     { url: '/hed_data?page_size=%00', headers: AUTH },
+    { url: '/hed_data?%E0%A4%A', headers: AUTH },
     { url: '/%ZZ', headers: AUTH },
     { method: 'POST' as const, url: '/__admin/mutations', payload: '{"update":', headers: { 'content-type': 'application/json' } },
     { method: 'POST' as const, url: '/__admin/mutations', payload: { update: -1 } },
