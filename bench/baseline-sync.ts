@@ -1,7 +1,7 @@
 /**
  * The least possible sync loop, the connector's baseline: fetch a page, JSON.parse it,
- * append its records into a DuckDB staging table and `INSERT OR REPLACE` them into
- * `tester.hed_records` together with the cursor, one transaction per page, following
+ * append its records into a DuckDB staging table, delete their keys from and insert them
+ * into `tester.hed_records` together with the cursor, one transaction per page, following
  * next_cursor while has_more. No retries, no validation, no type inference beyond the
  * first record, no state file, no progress. The same durability as the connector: rows and
  * state of a page commit together in DuckDB's WAL.
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     process.stderr.write('usage: baseline-sync.ts BASE_URL API_KEY PAGE_SIZE DB_FILE\n');
     process.exit(2);
   }
-  const instance = await DuckDBInstance.create(dbFile);
+  const instance = await DuckDBInstance.create(dbFile, { memory_limit: '512MB' });
   const db: DuckDBConnection = await instance.connect();
   await db.run('CREATE SCHEMA tester; CREATE SCHEMA _hed; CREATE TABLE _hed.state (id INTEGER PRIMARY KEY, state VARCHAR)');
 
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
         appender.endRow();
       }
       appender.closeSync();
-      await db.run('INSERT OR REPLACE INTO tester.hed_records SELECT * FROM temp.main.stage');
+      // Replace by key the fastest way DuckDB offers: delete the keys (an index lookup), then insert.
+      const keys = page.hed_records.map((record) => `'${String(record.record_id).replaceAll("'", "''")}'`).join(', ');
+      await db.run(`DELETE FROM tester.hed_records WHERE record_id IN (${keys})`);
+      await db.run('INSERT INTO tester.hed_records SELECT * FROM temp.main.stage');
       records += page.hed_records.length;
     }
     await db.run('INSERT OR REPLACE INTO _hed.state VALUES (1, $1)', [JSON.stringify({ next_cursor: page.next_cursor })]);
