@@ -54,7 +54,9 @@ export async function openWarehouse(path: string): Promise<OpenWarehouse> {
       const reader = await connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJson() as JsonRow[];
     } catch (error) {
-      throw warehouseError(path, error);
+      // A lock taken by a writer is the user's to wait out; anything else is a bug of ours.
+      if (/lock/i.test(error instanceof Error ? error.message : String(error))) throw warehouseError(path, error);
+      throw error;
     }
   };
   const stream = async function* (sql: string, params: (string | number | boolean)[] = []): AsyncIterable<JsonValue[][]> {
