@@ -18,7 +18,7 @@ function quantile(values: number[], q: number): number {
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
 }
 
-for (const variant of ['ours', 'fivetran-1.7'] as Variant[]) {
+for (const variant of ['ours', 'fivetran-1.7', 'declared-dates'] as Variant[]) {
   t.test(`over a ${variant} warehouse`, async (t) => {
     const scratch = scratchDir();
     t.teardown(scratch.remove);

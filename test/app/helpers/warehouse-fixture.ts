@@ -37,7 +37,8 @@ export interface FixtureRow {
   _fivetran_deleted: boolean;
 }
 
-export type Variant = 'ours' | 'fivetran-1.7';
+/** `declared-dates`: the 1.7.0 types, with the date fields declared as NAIVE_DATETIME (TIMESTAMP). */
+export type Variant = 'ours' | 'fivetran-1.7' | 'declared-dates';
 
 const STANDINGS = ['Academic Probation', 'Good Standing', "Dean's List", 'Honor Roll', 'Academic Warning'];
 const MAJORS = ['PHIL', 'ECON', 'BIOL', 'ENGR'];
@@ -98,6 +99,7 @@ export function makeRows(count: number, seed = 7): FixtureRow[] {
 const COLUMN_TYPES: Record<Variant, Record<string, string>> = {
   ours: {},
   'fivetran-1.7': {},
+  'declared-dates': { enrollment_date: 'TIMESTAMP', last_login_date: 'TIMESTAMP', last_updated: 'TIMESTAMP' },
 };
 const INT_FIELDS = ['credit_hours_attempted', 'credit_hours_earned', 'total_course_views', 'assignment_submissions', 'discussion_posts', 'plagiarism_incidents', 'intervention_count', 'last_updated_epoch'];
 const FLOAT_FIELDS = ['current_gpa', 'financial_aid_amount', 'avg_assignment_score', 'course_completion_rate', 'writing_quality_score', 'engagement_score'];
@@ -124,7 +126,7 @@ export async function writeWarehouse(path: string, rows: FixtureRow[], variant: 
   for (const row of rows) {
     const values = fields.map((f) => {
       const v = (row as unknown as Record<string, string | number | boolean>)[f]!;
-      return f === 'at_risk_flag' && variant === 'fivetran-1.7' ? (v ? 1 : 0) : v;
+      return f === 'at_risk_flag' && variant !== 'ours' ? (v ? 1 : 0) : v;
     });
     await connection.run(`INSERT INTO tester.hed_records VALUES (${fields.map(() => '?').join(', ')}, TIMESTAMPTZ '2026-11-25 10:00:00+00')`, values);
   }
