@@ -76,3 +76,19 @@ t.test('reasoning blocks are dropped; an answer that is only reasoning fails', a
   content = '<think>only thoughts</think>';
   await t.rejects(askChatModel({ baseUrl: server.base, model: 'r1', timeoutMs: 5000 }, []), { message: /only its reasoning/ });
 });
+
+t.test('an aborted request reads as a timeout; an error without a code shows its message', async (t) => {
+  const settings = { baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 1500 };
+  const aborting = (async () => {
+    throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+  }) as typeof fetch;
+  await t.rejects(askChatModel(settings, [], aborting), { message: /did not answer within 1\.5 s/ });
+  const plain = (async () => {
+    throw new Error('socket hang up');
+  }) as typeof fetch;
+  await t.rejects(askChatModel(settings, [], plain), { message: /\(socket hang up\)\. Start it/ });
+  const long = (async () => new Response('x'.repeat(500), { status: 502 })) as typeof fetch;
+  await t.rejects(askChatModel(settings, [], long), { message: /answered HTTP 502: x{160}…\.$/ });
+  const bare = (async () => new Response('', { status: 503 })) as typeof fetch;
+  await t.rejects(askChatModel(settings, [], bare), { message: /answered HTTP 503\.$/ });
+});
