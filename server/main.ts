@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -16,17 +19,102 @@ export function startScenario(nameOrPath: string | undefined): LoadedScenario | 
 }
 
 /**
- * Starts the mock: config from flags and environment, build, listen, one "listening on"
- * line, graceful shutdown on SIGINT/SIGTERM. Resolves with the running app.
+ * Why `--db PATH` cannot hold the dataset, before anything opens it: a folder, or a path
+ * in a folder that does not exist. Undefined when the path can be used.
+ *
+ * @example
+ * dbPathProblem('/no/such/dir/hed.db') // '--db / HED_DB: the folder /no/such/dir does not exist; ...'
  */
-export async function serve(flags: ServerFlags, env: Record<string, string | undefined>, out = process.stdout): Promise<FastifyInstance> {
+export function dbPathProblem(path: string | undefined): string | undefined {
+  if (path === undefined || path === ':memory:') return undefined;
+  const full = resolve(path);
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return undefined;
+    }
+  };
+  if (kind(full) === 'folder') return `--db / HED_DB: ${full} is a folder; give a file path in it, such as ${full}/hed.db.`;
+  const folder = dirname(full);
+  if (kind(folder) !== 'folder') return `--db / HED_DB: the folder ${folder} does not exist; create it, or give a path in an existing folder.`;
+  return undefined;
+}
+
+/**
+ * A start failure as one line naming the flag and what to do (exit 2), or undefined when
+ * the error is not one a setting explains.
+ *
+ * @example
+ * startErrorLine({ code: 'ENOTFOUND' }, { host: 'nohost', db: undefined }) // '--host / HED_HOST: "nohost" cannot be resolved; ...'
+ */
+export function startErrorLine(err: unknown, config: { host: string; db?: string }): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return `--host / HED_HOST: "${config.host}" cannot be resolved to an address; give an IP address such as 127.0.0.1 or 0.0.0.0, or a name this machine resolves.`;
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return `--host / HED_HOST: ${config.host} is not an address of this machine, so the mock cannot listen on it; use 127.0.0.1, 0.0.0.0 (every interface) or one of this machine's addresses.`;
+  }
+  if (code === 'EACCES') {
+    return `--port / HED_PORT: listening on ${config.host} needs privileges for this port; use a port above 1023, such as 8080.`;
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return `--db / HED_DB: ${resolve(config.db ?? '')} is not a SQLite database this mock can read; give another path, or delete the file to have it rebuilt.`;
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+    return `--db / HED_DB: ${resolve(config.db ?? '')} cannot be opened for writing; check its permissions or give another path.`;
+  }
+  return undefined;
+}
+
+/**
+ * The URLs to print for an address the server listens on: for every interface
+ * (0.0.0.0 or ::) the machine's first reachable IPv4 address and loopback, since
+ * http://0.0.0.0 is not a place a browser can go.
+ *
+ * @example
+ * shownUrls('http://0.0.0.0:8080', { eth0: [{ family: 'IPv4', address: '10.0.0.5', internal: false, ... }] })
+ * // ['http://10.0.0.5:8080', 'http://127.0.0.1:8080']
+ */
+export function shownUrls(address: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string[] {
+  const url = new URL(address);
+  if (url.hostname !== '0.0.0.0' && url.hostname !== '[::]') return [address];
+  const external = Object.values(interfaces)
+    .flat()
+    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+  const loopback = `http://127.0.0.1:${url.port}`;
+  return external ? [`http://${external.address}:${url.port}`, loopback] : [loopback];
+}
+
+/**
+ * Starts the mock: config from flags and environment, the scenario loaded, build, listen,
+ * one "listening on" line, graceful shutdown on SIGINT/SIGTERM. Resolves with the running
+ * app. A setting that cannot work (a host, a --db path) is a ConfigError of one line.
+ */
+export async function serve(flags: ServerFlags, env: Record<string, string | undefined>, out: { write(text: string): unknown } = process.stdout): Promise<FastifyInstance> {
   const config = resolveServerConfig(flags, env);
+  const dbProblem = dbPathProblem(config.db);
+  if (dbProblem) throw new ConfigError(dbProblem);
   const started = performance.now();
-  const app = await buildApp(config, { scenario: startScenario(config.scenario) });
-  const address = await app.listen({ port: config.port, host: config.host });
-  const url = address.replace(/^http:\/\/\[::1\]/, 'http://[::1]');
+  const explained = (err: unknown) => {
+    const line = startErrorLine(err, config);
+    return line === undefined ? err : new ConfigError(line);
+  };
+  const app = await buildApp(config, { scenario: startScenario(config.scenario) }).catch((err: unknown) => {
+    throw explained(err);
+  });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close();
+    throw explained(err);
+  }
+  const [url, ...also] = shownUrls(address);
+  const where = also.length > 0 ? ` (every interface; on this machine also ${also.join(', ')})` : config.host === '0.0.0.0' ? ' (every interface)' : '';
   out.write(
-    `HED mock listening on ${url} (seed ${config.seed}, ${app.store.count()} records, ${config.paging} paging, ` +
+    `HED mock listening on ${url}${where} (seed ${config.seed}, ${app.store.count()} records, ${config.paging} paging, ` +
       `ready in ${Math.round(performance.now() - started)} ms). GET ${url}/hed_data with x-api-key; docs at ${url}/docs\n`,
   );
   return app;

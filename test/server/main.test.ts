@@ -1,0 +1,71 @@
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { dbPathProblem, serve, shownUrls, startErrorLine } from '../../server/main.js';
+import { MOCK_BIN } from '../helpers/mock-process.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'hed-main-'));
+const sink = () => {
+  let text = '';
+  const out = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+  return { out, text: () => text };
+};
+
+t.test('--db: a folder or a path in a missing folder is refused before anything opens it', async (t) => {
+  const dir = scratch();
+  t.match(dbPathProblem(dir), /--db \/ HED_DB: .* is a folder; give a file path in it/);
+  t.match(dbPathProblem(join(dir, 'missing', 'hed.db')), /the folder .*missing does not exist; create it/);
+  t.equal(dbPathProblem(join(dir, 'hed.db')), undefined, 'a new file in an existing folder is fine');
+  t.equal(dbPathProblem(undefined), undefined);
+  t.equal(dbPathProblem(':memory:'), undefined);
+});
+
+t.test('start errors become one line naming the flag; others are left alone', async (t) => {
+  const config = { host: 'nohost', db: '/tmp/x.db' };
+  t.match(startErrorLine({ code: 'ENOTFOUND' }, config), /^--host \/ HED_HOST: "nohost" cannot be resolved/);
+  t.match(startErrorLine({ code: 'EAI_AGAIN' }, config), /cannot be resolved/);
+  t.match(startErrorLine({ code: 'EADDRNOTAVAIL' }, config), /is not an address of this machine/);
+  t.match(startErrorLine({ code: 'EACCES' }, config), /^--port \/ HED_PORT: .* above 1023/);
+  t.match(startErrorLine({ code: 'SQLITE_NOTADB' }, config), /^--db \/ HED_DB: \/tmp\/x\.db is not a SQLite database/);
+  t.match(startErrorLine({ code: 'SQLITE_CANTOPEN' }, config), /cannot be opened for writing/);
+  t.equal(startErrorLine({ code: 'EADDRINUSE' }, config), undefined, 'a port in use keeps its own message');
+  t.equal(startErrorLine(new Error('boom'), config), undefined);
+});
+
+t.test('the start line shows a reachable address for every interface', async (t) => {
+  const eth = { address: '10.0.0.5', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: null } as const;
+  const lo = { ...eth, address: '127.0.0.1', internal: true };
+  t.same(shownUrls('http://0.0.0.0:8080', { lo: [lo], eth0: [eth] }), ['http://10.0.0.5:8080', 'http://127.0.0.1:8080']);
+  t.same(shownUrls('http://0.0.0.0:8080', { lo: [lo] }), ['http://127.0.0.1:8080'], 'no network: loopback only');
+  t.same(shownUrls('http://127.0.0.1:9000'), ['http://127.0.0.1:9000'], 'a specific address as is');
+});
+
+t.test('serve: --host 0.0.0.0 prints a URL that answers; bad settings are ConfigErrors', async (t) => {
+  const { out, text } = sink();
+  const app = await serve({ host: '0.0.0.0', port: '0', students: '3', logLevel: 'silent' }, {}, out);
+  t.teardown(() => app.close());
+  const url = /listening on (http:\/\/\S+)/.exec(text())?.[1];
+  t.match(text(), /listening on http:\/\/[\d.]+:\d+ \(every interface/);
+  t.notMatch(url, /0\.0\.0\.0/, 'not 0.0.0.0, where no client can go');
+  t.equal((await fetch(`${url}/healthz`)).status, 200, 'the printed URL answers');
+  t.equal(Object.isFrozen(app.config), true, 'config is read-only after start');
+
+  const dir = scratch();
+  const notADb = join(dir, 'notes.txt');
+  writeFileSync(notADb, 'these are not the records you are looking for\n'.repeat(200));
+  await t.rejects(serve({ db: notADb, port: '0', students: '3', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /is not a SQLite database/ });
+  await t.rejects(serve({ db: dir, port: '0', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /is a folder/ });
+  await t.rejects(serve({ host: '192.0.2.1', port: '0', students: '3', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /is not an address of this machine/ });
+  await t.rejects(serve({ scenario: 'nope', port: '0', students: '3', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /--scenario/ });
+});
+
+t.test('hed-mock serve: a start error is one line on stderr and exit 2', async (t) => {
+  const dir = scratch();
+  const run = spawnSync(process.execPath, [MOCK_BIN, 'serve', '--port', '0', '--db', join(dir, 'no', 'hed.db')], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(run.status, 2);
+  t.equal(run.stderr.trim().split('\n').length, 1, 'one line');
+  t.match(run.stderr, /^hed-mock: --db \/ HED_DB: the folder .* does not exist/);
+});
