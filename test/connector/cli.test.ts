@@ -196,3 +196,12 @@ t.test('reset on a terminal asks first and deletes only on yes', async (t) => {
   t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', join(dir, 'file.txt'), '--force'], notDir.io), 1);
   t.match(notDir.stderr(), /is not a directory/);
 });
+
+t.test('reset deletes a directory holding DuckDB files, a WAL left by a crash included', async (t) => {
+  const out = join(t.testdir(), 'out');
+  mkdirSync(out);
+  for (const name of ['warehouse.db', 'warehouse.db.wal', 'state.json', 'state.json.tmp-123']) writeFileSync(join(out, name), 'x');
+  const io = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out, '--force'], io.io), 0, io.stderr());
+  t.notOk(existsSync(out));
+});

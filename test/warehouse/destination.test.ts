@@ -190,6 +190,9 @@ t.test('close checkpoints: no .wal is left and the lab query reads the file', as
   await d.close();
   await d.close();
   t.notOk(existsSync(join(dir, 'warehouse.db.wal')));
+  const header = readFileSync(join(dir, 'warehouse.db')).subarray(0, 20);
+  t.equal(header.subarray(8, 12).toString('latin1'), 'DUCK');
+  t.equal(header.readBigUInt64LE(12), 64n, 'storage version 64: the format of DuckDB 0.10 to 1.1, which every 1.x reader opens');
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(join(dir, 'warehouse.db'), { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
