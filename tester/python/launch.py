@@ -14,6 +14,7 @@ import importlib.util
 import inspect
 import json
 import os
+import queue
 import sys
 import threading
 
@@ -92,32 +93,85 @@ def load_connector(sdk, project_dir):
     fail(NO_CONNECTOR_EXIT, f"HED_TESTER_NO_CONNECTOR connector.py in {project_dir} defines no Connector object; add `connector = Connector(update=update, schema=schema)`.")
 
 
-def exit_for_real(update):
+class ConnectorExit(BaseException):
+    """exit() inside update(), carried to the gRPC thread so what was yielded before goes first."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def end_process(code):
+    print(f"connector.py called exit({code!r}) inside update(); the connector process ends here.", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+
+
+def exit_for_real(update, deferred):
     """A connector that calls exit() inside update() means the process to end, as it does under
-    the real tester; in the SDK's gRPC worker thread SystemExit would only stall the stream."""
+    the real tester; in the SDK's gRPC worker thread SystemExit would only stall the stream.
+    deferred: hand the exit to prefetch_update's consumer (1.x) instead of ending at once (2.x,
+    whose own producer thread has already sent every checkpoint before it goes on)."""
     def update_or_exit(*args, **kwargs):
         try:
             result = update(*args, **kwargs)
             if result is not None:
                 yield from result
         except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
             if not isinstance(stop.code, (int, type(None))):
                 print(stop.code, file=sys.stderr)
-            print(f"connector.py called exit({stop.code!r}) inside update(); the connector process ends here.", file=sys.stderr, flush=True)
-            sys.stdout.flush()
-            os._exit(code)
+            if deferred:
+                raise ConnectorExit(stop.code) from None
+            end_process(stop.code)
     return update_or_exit
+
+
+def prefetch_update(connector, depth=1000):
+    """SDK 1.x runs update() in the gRPC thread that sends: the connector waits for every send
+    and every send waits for the connector. A producer thread lets them overlap; the order of
+    operations and checkpoints, and the errors the SDK raises, stay exactly as they were."""
+    update = connector.Update
+    done = object()
+
+    def prefetched(request, context):
+        responses = queue.Queue(maxsize=depth)
+
+        def produce():
+            try:
+                for response in update(request, context):
+                    responses.put(response)
+                responses.put(done)
+            except BaseException as error:  # handed to the gRPC thread, which raises it as before
+                responses.put(error)
+
+        threading.Thread(target=produce, daemon=True, name="hed-tester-update").start()
+        while True:
+            item = responses.get()
+            if item is done:
+                return
+            if isinstance(item, ConnectorExit):
+                end_process(item.code)
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    connector.Update = prefetched
+
+
+def is_v2(grpc_module):
+    return hasattr(grpc_module, "add_SourceConnectorServicer_to_server")
 
 
 def start_server(sdk, grpc_module, connector):
     import grpc
     from concurrent import futures
 
-    if hasattr(grpc_module, "add_SourceConnectorServicer_to_server"):
+    if is_v2(grpc_module):
         add, protocol = grpc_module.add_SourceConnectorServicer_to_server, "v2"
     else:
+        # 2.x already produces in its own thread; 1.x gets one here.
         add, protocol = grpc_module.add_ConnectorServicer_to_server, "v1"
+        prefetch_update(connector)
     size = 32 * 1024 * 1024
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=10),
@@ -149,7 +203,7 @@ def main():
     # What Connector.run() sets before serving (configuration strings only, checked by hed-tester).
     connector.configuration = given.get("configuration") or {}
     connector.state = given.get("state") or {}
-    connector.update_method = exit_for_real(connector.update_method)
+    connector.update_method = exit_for_real(connector.update_method, deferred=not is_v2(grpc_module))
     logging = getattr(sdk, "Logging", None)
     if logging is not None:
         level = getattr(logging.Level, "FINE", None) or getattr(logging.Level, "DEBUG", None)
