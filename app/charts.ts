@@ -3,7 +3,7 @@
  * grammar the lab's Altair charts compile to), with the data inline. The page only
  * embeds them.
  */
-import type { MetricsAggregates } from './queries.js';
+import { MONTHS_FOR_A_TREND, type MetricsAggregates } from './queries.js';
 
 /** A chart of the Metrics tab. */
 export interface Chart {
@@ -76,27 +76,46 @@ export function engagementByStandingChart(boxes: MetricsAggregates['engagementBy
   };
 }
 
-/** Completion Rate Trends: mean completion by enrollment month (line with points). */
-export function completionTrendsChart(months: MetricsAggregates['completionByMonth']): Chart {
+/**
+ * Completion Rate Trends: mean completion by enrollment month (line with points). When the
+ * enrollments fall in fewer months than make a trend (the lab's data: all in August 2024),
+ * the line goes by enrollment day, and the subtitle says so.
+ */
+export function completionTrendsChart(months: MetricsAggregates['completionByMonth'], days: MetricsAggregates['completionByDay'] = []): Chart {
+  const byDay = days.length > 0 && months.length < MONTHS_FOR_A_TREND;
+  const values = byDay ? days.map((d) => ({ period: d.day, meanCompletion: d.meanCompletion, count: d.count })) : months.map((m) => ({ period: m.month, meanCompletion: m.meanCompletion, count: m.count }));
+  const unit = byDay ? 'Day' : 'Month';
+  const subtitle = byDay ? `By enrollment day: every enrollment falls in ${months.map((m) => m.month).join(' and ')}` : undefined;
   return {
     id: 'completion-trends',
     title: 'Completion Rate Trends',
     spec: {
       ...BASE,
-      title: titled('Completion Rate Trends'),
-      data: { values: months },
+      title: titled('Completion Rate Trends', subtitle),
+      data: { values },
       mark: { type: 'line', point: true, color: '#ff7f0e' },
       encoding: {
-        x: { field: 'month', type: 'ordinal', title: 'Enrollment Month' },
+        x: { field: 'period', type: 'ordinal', title: `Enrollment ${unit}` },
         y: { field: 'meanCompletion', type: 'quantitative', title: 'Avg Completion Rate', axis: { format: '.0%' } },
         tooltip: [
-          { field: 'month', type: 'ordinal', title: 'Month' },
+          { field: 'period', type: 'ordinal', title: unit },
           { field: 'meanCompletion', type: 'quantitative', title: 'Avg completion', format: '.1%' },
           { field: 'count', type: 'quantitative', title: 'Students' },
         ],
       },
     },
   };
+}
+
+/** The pie's colours for the statuses the data has (no legend entry for an absent 'Unknown'). */
+function presentStatusScale(present: string[]): { domain: string[]; range: string[] } {
+  const all = [
+    ['Not at risk', '#2ca02c'],
+    ['At risk', '#d62728'],
+    ['Unknown', '#7f7f7f'],
+  ] as const;
+  const kept = all.filter(([status]) => present.includes(status));
+  return { domain: kept.map(([status]) => status), range: kept.map(([, colour]) => colour) };
 }
 
 /** At-Risk Distribution: a pie of at-risk and not-at-risk counts. */
@@ -112,7 +131,7 @@ export function atRiskDistributionChart(counts: MetricsAggregates['atRisk']): Ch
       mark: { type: 'arc', tooltip: true },
       encoding: {
         theta: { field: 'count', type: 'quantitative' },
-        color: { field: 'status', type: 'nominal', title: 'At Risk', scale: { domain: ['Not at risk', 'At risk', 'Unknown'], range: ['#2ca02c', '#d62728', '#7f7f7f'] } },
+        color: { field: 'status', type: 'nominal', title: 'At Risk', scale: presentStatusScale(values.map((v) => v.status)) },
         tooltip: [
           { field: 'status', type: 'nominal', title: 'Status' },
           { field: 'count', type: 'quantitative', title: 'Students' },
@@ -176,7 +195,7 @@ export function buildCharts(aggregates: MetricsAggregates): Chart[] {
   return [
     gpaDistributionChart(aggregates.gpaBins),
     engagementByStandingChart(aggregates.engagementByStanding),
-    completionTrendsChart(aggregates.completionByMonth),
+    completionTrendsChart(aggregates.completionByMonth, aggregates.completionByDay),
     atRiskDistributionChart(aggregates.atRisk),
     aidVsGpaChart(aggregates.aidVsGpa),
     majorPerformanceChart(aggregates.majorPerformance),

@@ -46,6 +46,8 @@ export interface MetricsAggregates {
   gpaBins: { binStart: number; binEnd: number; count: number }[];
   engagementByStanding: { standing: string; count: number; min: number; lower: number; q1: number; median: number; q3: number; upper: number; max: number; outliers: number }[];
   completionByMonth: { month: string; meanCompletion: number; count: number }[];
+  /** The same by enrollment day, for data whose enrollments fall in one or two months (the lab's all do). */
+  completionByDay: { day: string; meanCompletion: number; count: number }[];
   atRisk: { atRisk: boolean | null; count: number }[];
   aidVsGpa: { points: { aid: number; gpa: number; engagement: number | null }[]; total: number; sampled: boolean };
   majorPerformance: { major: string; meanGpa: number; count: number }[];
@@ -82,6 +84,9 @@ export async function summaryTable(warehouse: OpenWarehouse, filters: Filters): 
 
 const n = (v: JsonValue | undefined) => toNumber(v) ?? 0;
 
+/** Fewer enrollment months than this make a poor trend line: the chart goes by day instead. */
+export const MONTHS_FOR_A_TREND = 3;
+
 /** All of the Metrics tab's aggregates for the filtered rows. */
 export async function metricsAggregates(warehouse: OpenWarehouse, filters: Filters, scatterMax = SCATTER_POINTS_MAX): Promise<MetricsAggregates> {
   requireMetricFields(warehouse);
@@ -105,6 +110,12 @@ export async function metricsAggregates(warehouse: OpenWarehouse, filters: Filte
   const months = await q(
     'SELECT enrollment_month AS month, avg(course_completion_rate) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_month IS NOT NULL AND course_completion_rate IS NOT NULL GROUP BY month ORDER BY month',
   );
+  const days =
+    months.length >= MONTHS_FOR_A_TREND
+      ? []
+      : await q(
+          'SELECT enrollment_day AS day, avg(course_completion_rate) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_day IS NOT NULL AND course_completion_rate IS NOT NULL GROUP BY day ORDER BY day',
+        );
   const risk = await q('SELECT at_risk_flag AS at_risk, CAST(count(*) AS DOUBLE) AS n FROM r GROUP BY at_risk_flag ORDER BY at_risk_flag NULLS LAST');
   const [pointCount = {}] = await q('SELECT CAST(count(*) AS DOUBLE) AS n FROM r WHERE financial_aid_amount IS NOT NULL AND current_gpa IS NOT NULL');
   const totalPoints = n(pointCount.n);
@@ -133,6 +144,7 @@ export async function metricsAggregates(warehouse: OpenWarehouse, filters: Filte
       outliers: n(b.outliers),
     })),
     completionByMonth: months.map((m) => ({ month: String(m.month), meanCompletion: n(m.completion), count: n(m.n) })),
+    completionByDay: days.map((d) => ({ day: String(d.day), meanCompletion: n(d.completion), count: n(d.n) })),
     atRisk: risk.map((r) => ({ atRisk: typeof r.at_risk === 'boolean' ? r.at_risk : null, count: n(r.n) })),
     aidVsGpa: { points: points.map((p) => ({ aid: n(p.aid), gpa: n(p.gpa), engagement: toNumber(p.engagement) })), total: totalPoints, sampled: totalPoints > points.length },
     majorPerformance: majors.map((m) => ({ major: String(m.major), meanGpa: n(m.gpa), count: n(m.n) })),

@@ -76,11 +76,11 @@ export function normalizedColumnSql(column: WarehouseColumn): string {
   return `${expr} AS ${c}`;
 }
 
-/** `enrollment_date`'s month as `YYYY-MM`, whether it is a TIMESTAMP, DATE or text. */
-export function enrollmentMonthSql(column: WarehouseColumn): string {
+/** `enrollment_date`'s month as `YYYY-MM` (or its day as `YYYY-MM-DD`), whether it is a TIMESTAMP, DATE or text. */
+export function enrollmentMonthSql(column: WarehouseColumn, format = '%Y-%m'): string {
   const c = quoteIdent(column.name);
-  if (/^(DATE|TIMESTAMP.*)$/i.test(column.type)) return `strftime(CAST(${c} AS DATE), '%Y-%m')`;
-  return `strftime(TRY_CAST(left(trim(CAST(${c} AS VARCHAR)), 10) AS DATE), '%Y-%m')`;
+  if (/^(DATE|TIMESTAMP.*)$/i.test(column.type)) return `strftime(CAST(${c} AS DATE), '${format}')`;
+  return `strftime(TRY_CAST(left(trim(CAST(${c} AS VARCHAR)), 10) AS DATE), '${format}')`;
 }
 
 /** The columns the app shows: everything but the soft-delete marker. */
@@ -96,6 +96,7 @@ export function filteredRowsCte(columns: WarehouseColumn[], filters: Filters): B
   const select = visibleColumns(columns).map(normalizedColumnSql);
   const enrollment = columns.find((c) => c.name === 'enrollment_date');
   select.push(`${enrollment ? enrollmentMonthSql(enrollment) : 'CAST(NULL AS VARCHAR)'} AS enrollment_month`);
+  select.push(`${enrollment ? enrollmentMonthSql(enrollment, '%Y-%m-%d') : 'CAST(NULL AS VARCHAR)'} AS enrollment_day`);
   const deleted = columns.find((c) => c.name === DELETED_COLUMN);
   const live = deleted ? `WHERE (${booleanSql(deleted)}) IS NOT TRUE` : '';
   const where: string[] = [];

@@ -19,6 +19,11 @@ const aggregates: MetricsAggregates = {
     { month: '2024-08', meanCompletion: 0.65, count: 3 },
     { month: '2024-09', meanCompletion: 0.7, count: 2 },
   ],
+  completionByDay: [
+    { day: '2024-08-05', meanCompletion: 0.6, count: 2 },
+    { day: '2024-08-06', meanCompletion: 0.68, count: 1 },
+    { day: '2024-09-02', meanCompletion: 0.7, count: 2 },
+  ],
   atRisk: [
     { atRisk: false, count: 3 },
     { atRisk: true, count: 2 },
@@ -79,4 +84,24 @@ t.test('the scatter says in its subtitle when it shows a sample', async (t) => {
   t.equal(full.subtitle, undefined);
   const sampled = aidVsGpaChart({ points: aggregates.aidVsGpa.points, total: 1_000_000, sampled: true }).spec.title as { subtitle?: string };
   t.equal(sampled.subtitle, 'A sample of 2 of 1,000,000 students');
+});
+
+t.test('Completion Rate Trends goes by day when the enrollments span fewer than three months, and says so', async (t) => {
+  const [, , byDay] = buildCharts(aggregates);
+  const spec = byDay!.spec as { data: { values: { period: string }[] }; title: { subtitle?: string }; encoding: { x: { title: string } } };
+  t.same(spec.data.values.map((v) => v.period), ['2024-08-05', '2024-08-06', '2024-09-02']);
+  t.equal(spec.encoding.x.title, 'Enrollment Day');
+  t.match(spec.title.subtitle, /every enrollment falls in 2024-08 and 2024-09/);
+  const months = [...aggregates.completionByMonth, { month: '2024-10', meanCompletion: 0.5, count: 1 }];
+  const [, , byMonth] = buildCharts({ ...aggregates, completionByMonth: months });
+  const monthSpec = byMonth!.spec as { data: { values: { period: string }[] }; title: { subtitle?: string }; encoding: { x: { title: string } } };
+  t.same(monthSpec.data.values.map((v) => v.period), ['2024-08', '2024-09', '2024-10']);
+  t.equal(monthSpec.encoding.x.title, 'Enrollment Month');
+  t.equal(monthSpec.title.subtitle, undefined);
+});
+
+t.test('the At-Risk pie has a legend entry only for the statuses the data has', async (t) => {
+  const pie = (counts: MetricsAggregates['atRisk']) => (buildCharts({ ...aggregates, atRisk: counts })[3]!.spec as { encoding: { color: { scale: { domain: string[] } } } }).encoding.color.scale.domain;
+  t.same(pie(aggregates.atRisk), ['Not at risk', 'At risk', 'Unknown']);
+  t.same(pie([{ atRisk: false, count: 3 }, { atRisk: true, count: 2 }]), ['Not at risk', 'At risk']);
 });

@@ -52,6 +52,11 @@ for (const variant of ['ours', 'fivetran-1.7', 'declared-dates'] as Variant[]) {
       const sept = live.filter((r) => r.enrollment_date.startsWith('2024-09'));
       t.ok(close(a.completionByMonth[1]!.meanCompletion, mean(sept.map((r) => r.course_completion_rate))));
       t.equal(a.completionByMonth[1]!.count, sept.length);
+      const days = [...new Set(live.map((r) => r.enrollment_date.slice(0, 10)))].sort();
+      t.same(a.completionByDay.map((d) => d.day), days, 'two months: the trend also goes by day');
+      const firstDay = live.filter((r) => r.enrollment_date.startsWith(days[0]!));
+      t.ok(close(a.completionByDay[0]!.meanCompletion, mean(firstDay.map((r) => r.course_completion_rate))));
+      t.equal(a.completionByDay.reduce((s, d) => s + d.count, 0), live.length);
       const atRisk = a.atRisk.find((r) => r.atRisk === true)!;
       t.equal(atRisk.count, live.filter((r) => r.at_risk_flag).length);
       t.equal(a.atRisk.find((r) => r.atRisk === false)!.count, live.filter((r) => !r.at_risk_flag).length);
