@@ -70,7 +70,7 @@ t.test('the charts carry the aggregates they were given', async (t) => {
   const [gpa, box, trend, risk, , major] = buildCharts(aggregates).map((c) => c.spec as { data: { values: Record<string, unknown>[] } });
   t.same(gpa!.data.values, aggregates.gpaBins);
   t.same(box!.data.values.map((v) => v.median), [40, 75]);
-  t.same(trend!.data.values.map((v) => v.month), ['2024-08', '2024-09']);
+  t.same(trend!.data.values.map((v) => v.period), ['2024-08-05', '2024-08-06', '2024-09-02'], 'two months: by day');
   t.same(risk!.data.values, [
     { status: 'Not at risk', count: 3 },
     { status: 'At risk', count: 2 },
