@@ -8,6 +8,10 @@ export const FAULT_LIMITS = {
   overlapMaxRecords: 200,
   rateLimitMaxSeconds: 86_400,
   idPattern: '^[A-Za-z0-9_.-]{1,64}$',
+  /** An IMF-fixdate, as Retry-After carries it: "Wed, 21 Oct 2026 07:28:00 GMT". */
+  httpDatePattern: '^[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$',
+  /** A field name drift may add or remove. */
+  fieldNamePattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
 } as const;
 
 /** The action names a rule may carry, one per rule (plus an optional `delay`). */
@@ -58,7 +62,7 @@ export const FaultRule = Type.Object(
     delay: Type.Optional(FaultDelay),
     status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599, description: 'Answer this HTTP status.' })),
     retry_after: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0, maximum: FAULT_LIMITS.retryAfterMaxSeconds }), Type.String({ minLength: 1, description: 'An HTTP-date.' })]),
+      Type.Union([Type.Integer({ minimum: 0, maximum: FAULT_LIMITS.retryAfterMaxSeconds }), Type.String({ pattern: FAULT_LIMITS.httpDatePattern, description: 'An HTTP-date.' })]),
     ),
     body: Type.Optional(Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], { description: 'Body for status; JSON error body by default.' })),
     hang: Type.Optional(On),
@@ -85,8 +89,8 @@ export const FaultRule = Type.Object(
     drift: Type.Optional(
       Type.Union([
         On,
-        Type.Object({ add: Type.String({ minLength: 1, maxLength: 64 }), value: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
-        Type.Object({ remove: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        Type.Object({ add: Type.String({ pattern: FAULT_LIMITS.fieldNamePattern }), value: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
+        Type.Object({ remove: Type.String({ pattern: FAULT_LIMITS.fieldNamePattern }) }, { additionalProperties: false }),
       ]),
     ),
     rate_limit: Type.Optional(

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FaultRuleInput } from '../../api/faults.js';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import { Scenario, type FaultRuleInput } from '../../api/faults.js';
 import { FaultRuleError, validateRule } from './rules.js';
 
 /** A scenario that cannot be loaded: unknown name, unreadable file or bad rule. */
@@ -74,13 +75,17 @@ export function loadScenario(nameOrPath: string, dir?: string): LoadedScenario {
     throw new ScenarioError(`The scenario file ${file} is not valid JSON (${(err as Error).message}).`);
   }
   const where = isPath ? file : `scenario "${nameOrPath}"`;
-  if (typeof data !== 'object' || data === null || !Array.isArray((data as { rules?: unknown }).rules)) {
-    throw new ScenarioError(`${where} must be an object {"description": "...", "rules": [ ... ]}.`);
+  // The Scenario schema first; its rules are checked one by one below, for sentences naming the rule's field.
+  const errors = [...Value.Errors(Scenario, data)].filter((e) => !/^\/rules\/\d/.test(e.path));
+  const first = errors.find((e) => e.path === '' || e.path === '/rules') ?? errors.find((e) => e.path === '/description') ?? errors[0];
+  if (first !== undefined) {
+    if (first.path === '' || first.path === '/rules') throw new ScenarioError(`${where} must be an object {"description": "...", "rules": [ ... ]}.`);
+    if (first.path === '/description') throw new ScenarioError(`${where} needs a one-line "description".`);
+    if (first.type === ValueErrorType.ObjectAdditionalProperties) throw new ScenarioError(`${where}: "${first.path.slice(1)}" is not a scenario field; use name, description and rules.`);
+    throw new ScenarioError(`${where}: ${first.path.slice(1)} ${first.message.toLowerCase()}.`);
   }
-  const { description, rules } = data as { description?: unknown; rules: unknown[] };
-  if (typeof description !== 'string' || description.trim() === '') throw new ScenarioError(`${where} needs a one-line "description".`);
-  const extra = Object.keys(data).find((k) => !['name', 'description', 'rules'].includes(k));
-  if (extra) throw new ScenarioError(`${where}: "${extra}" is not a scenario field; use name, description and rules.`);
+  const { description, rules } = data as { description: string; rules: unknown[] };
+  if (description.trim() === '') throw new ScenarioError(`${where} needs a one-line "description".`);
   try {
     return { name: isPath ? basename(file).replace(/\.json$/, '') : nameOrPath, description, rules: rules.map((r, i) => validateRule(r, `rules[${i}]`)) };
   } catch (err) {

@@ -69,11 +69,33 @@ t.test('invalid rules are refused naming the field and what is allowed', async (
     [{ rate_limit: { requests: 5, per_seconds: 1 }, times: 2 }, 'times', /does not apply/],
     [{ id: 'has space', status: 503 }, 'id', /letters, digits/],
     [[{ status: 503 }], 'rule', /JSON object/],
+    [{ truncate: { fraction: 0.5, extra: 1 } }, 'truncate.extra', /is not allowed; truncate takes/],
+    [{ html: { status: 300 } }, 'html.status', /out of range or of the wrong type \(300\)/],
+    [{ dribble: 'slow' }, 'dribble', /must be true or \{"chunk_bytes"/],
+    [{ drift: { add: 'has space' } }, 'drift.add', /drift takes/],
+    [{ drift: {} }, 'drift', /exactly one/],
+    [{ delay: 'long' }, 'delay', /milliseconds \(0-120000\) or/],
+    [{ rate_limit: 5 }, 'rate_limit', /must be \{"requests": N/],
+    [{ status: 503, body: 5 }, 'body', /string or a JSON object/],
+    [{ status: 503, description: 'x'.repeat(501) }, 'description', /at most 500/],
+    [{ status: 503, retry_after: 'Abc, 99 Xyz 2026 07:28:00 GMT' }, 'retry_after', /HTTP-date/],
+    [{ malformed: true, body: 'x' }, 'body', /goes with status/],
   ];
   for (const [input, field, message] of cases) {
     const r = refusal(input);
     t.equal(r.field, field, `${JSON.stringify(input)} names ${field}`);
     t.match(r.message, message);
+  }
+});
+
+t.test('only rules that span fields pass the schema and are refused by hand', async (t) => {
+  const crossField = [{ status: 503, reset: true }, { times: 3 }, { reset: true, retry_after: 1 }, { rate_limit: { requests: 5, per_seconds: 1 }, times: 2 }];
+  for (const input of crossField) {
+    t.ok(Value.Check(FaultRule, input), `${JSON.stringify(input)} is schema-valid`);
+    t.throws(() => validateRule(input), FaultRuleError);
+  }
+  for (const input of [{ status: 700 }, { staus: 503 }, { truncate: { fraction: 1 } }, { drift: { add: 'a', remove: 'b' } }, { status: 503, retry_after: 'soon' }]) {
+    t.notOk(Value.Check(FaultRule, input), `${JSON.stringify(input)} is refused by the schema itself`);
   }
 });
 
@@ -97,4 +119,15 @@ t.test('an unknown scenario name lists the valid names; a bad file names the rul
   writeFileSync(ok, JSON.stringify({ description: 'mine', rules: [{ status: 500, nth: 2 }] }));
   t.match(loadScenario(ok), { name: 'mine', rules: [{ status: 500, nth: 2 }] });
   t.throws(() => loadScenario(join(dir, 'missing.json')), { message: /does not exist/ });
+  const file = (name: string, body: unknown) => {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(body));
+    return path;
+  };
+  t.throws(() => loadScenario(file('list', [])), { message: /must be an object \{"description"/ });
+  t.throws(() => loadScenario(file('no-rules', { description: 'x' })), { message: /must be an object \{"description"/ });
+  t.throws(() => loadScenario(file('no-description', { rules: [] })), { message: /needs a one-line "description"/ });
+  t.throws(() => loadScenario(file('blank', { description: '  ', rules: [] })), { message: /needs a one-line "description"/ });
+  t.throws(() => loadScenario(file('extra', { description: 'x', rules: [], owner: 'me' })), { message: /"owner" is not a scenario field/ });
+  t.throws(() => loadScenario(file('named', { name: 5, description: 'x', rules: [] })), { message: /name expected string/ });
 });
