@@ -114,7 +114,7 @@ t.test('every value type lands with its DuckDB type; update and delete apply', n
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const result = await runTesterDebug({ projectDir: project, python, out: captureOutput() });
   t.ok(result.ok, result.reason ?? 'ok');
-  t.same({ upserts: result.counts.upserts, updates: result.counts.updates, deletes: result.counts.deletes, checkpoints: result.counts.checkpoints }, { upserts: 4, updates: 1, deletes: 1, checkpoints: 2 });
+  t.same({ upserts: result.counts.upserts, updates: result.counts.updates, deletes: result.counts.deletes, checkpoints: result.counts.checkpoints }, { upserts: 5, updates: 1, deletes: 1, checkpoints: 2 });
   const typed = await warehouseContents(join(project, 'files'), 'typed');
   t.match(typed.columns, {
     id: 'INTEGER',
@@ -141,6 +141,18 @@ t.test('every value type lands with its DuckDB type; update and delete apply', n
   const inferred = await warehouseContents(join(project, 'files'), 'inferred');
   t.match(inferred.columns, { an_int: 'BIGINT', a_float: 'FLOAT', a_bool: 'BIGINT', a_str: 'VARCHAR', a_dict: 'JSON', a_bytes: 'BLOB', a_date: 'VARCHAR' });
   t.match(inferred.rows, [{ id: 1, a_bool: 1, _fivetran_deleted: false }, { id: 2, _fivetran_deleted: true }]);
+  const undeclared = await warehouseContents(join(project, 'files'), 'undeclared');
+  t.match(undeclared.rows, [{ note: 'no primary key', _fivetran_id: /\S/ }], 'an undeclared table is keyed by _fivetran_id');
+});
+
+t.test('a checkpoint that is not a JSON object: Sync FAILED saying what to pass', needsPython(), async (t) => {
+  const project = projectFrom('bad-checkpoint');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const out = captureOutput();
+  const result = await runTesterDebug({ projectDir: project, python, out });
+  t.notOk(result.ok);
+  t.match(result.reason, /checkpointed \["not", "a", "dict"\], not a JSON object; pass a dict to op\.checkpoint\(state=\.\.\.\)/);
+  t.match(out.text(), /\[SchemaChange\]: tester\.items/, 'a table first seen in update() is created');
 });
 
 t.test('a Python without the SDK: Sync FAILED saying how to install it', async (t) => {
