@@ -16,7 +16,12 @@ export interface DestinationOptions {
   threads?: number;
   /** DuckDB's memory_limit, e.g. '512MB' (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
+  /** Checkpoint and reopen the file after this many operations (default DEFAULT_REOPEN_EVERY_ROWS), see reopen(). */
+  reopenEveryRows?: number;
 }
+
+/** Operations between two reopens: each costs a checkpoint (which DuckDB makes anyway as its WAL grows) and an open. */
+export const DEFAULT_REOPEN_EVERY_ROWS = 50_000;
 
 /**
  * The default memory_limit. DuckDB's own default (80% of RAM) lets a long sync fill the
@@ -50,8 +55,19 @@ export async function openDestination(dir: string, options: DestinationOptions =
   const path = join(dir, WAREHOUSE_FILE);
   const key = resolve(path);
   if (openPaths.has(key)) throw new WarehouseError('already_open', `${path} is already open in this process; close the other destination before opening it again.`);
-  const instance = await openInstance(path, false, { memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT });
   openPaths.add(key);
+  try {
+    const { instance, connection } = await connectTo(path, options);
+    return new DuckDBDestination(dir, path, key, options, instance, connection, await loadCatalog(connection));
+  } catch (error) {
+    openPaths.delete(key);
+    throw error;
+  }
+}
+
+/** Opens the file and prepares our schemas; closes what it opened when that fails. */
+async function connectTo(path: string, options: DestinationOptions): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await openInstance(path, false, { memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT });
   try {
     const connection = await instance.connect();
     if (options.threads !== undefined) await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
@@ -60,9 +76,8 @@ export async function openDestination(dir: string, options: DestinationOptions =
        CREATE SCHEMA IF NOT EXISTS ${INTERNAL_SCHEMA};
        CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.state (id INTEGER PRIMARY KEY, state VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL);`,
     );
-    return new DuckDBDestination(dir, path, key, instance, connection, await loadCatalog(connection));
+    return { instance, connection };
   } catch (error) {
-    openPaths.delete(key);
     instance.closeSync();
     throw error;
   }
@@ -79,8 +94,9 @@ class DuckDBDestination implements Destination {
     private readonly dir: string,
     readonly path: string,
     private readonly key: string,
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly options: DestinationOptions,
+    private instance: DuckDBInstance,
+    private connection: DuckDBConnection,
     private catalog: Map<string, TableInfo>,
   ) {}
 
@@ -139,6 +155,8 @@ class DuckDBDestination implements Destination {
         throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       writeStateFile(this.dir, state);
+      this.rowsSinceReopen += operations.length;
+      if (this.rowsSinceReopen >= (this.options.reopenEveryRows ?? DEFAULT_REOPEN_EVERY_ROWS)) await this.reopen();
       return plan.counts;
     });
   }
@@ -170,6 +188,28 @@ class DuckDBDestination implements Destination {
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private rowsSinceReopen = 0;
+
+  /**
+   * Checkpoints, closes and reopens the file. DuckDB keeps what a long run wrote in memory
+   * beyond its memory_limit (allocations it never hands back); a fresh instance starts
+   * small, so the process stays flat from 100k to 1M rows. Between two commits nothing is
+   * lost if this fails: the error says what to do.
+   */
+  private async reopen(): Promise<void> {
+    this.rowsSinceReopen = 0;
+    await this.connection.run('CHECKPOINT');
+    this.connection.closeSync();
+    this.instance.closeSync();
+    try {
+      ({ instance: this.instance, connection: this.connection } = await connectTo(this.path, this.options));
+    } catch (error) {
+      this.closed = true;
+      openPaths.delete(this.key);
+      throw error;
+    }
   }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {

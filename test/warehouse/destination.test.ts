@@ -249,3 +249,19 @@ t.test('a commit larger than one key list is written in chunks', async (t) => {
   t.equal(rows.length, 2500);
   t.ok(rows.every((r) => r.v === 2 && r.w === Number(String(r.id).slice(1))));
 });
+
+t.test('the file is reopened every reopenEveryRows operations without losing anything', async (t) => {
+  const dir = t.testdir();
+  const d = await openDestination(dir, { reopenEveryRows: 3, threads: 1, memoryLimit: '256MB' });
+  t.teardown(() => d.close());
+  await d.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
+  for (let page = 0; page < 4; page++) {
+    await d.commit([upsert({ record_id: `a${page}`, n: page }), upsert({ record_id: `b${page}`, n: page })], { next_cursor: `c${page}` }, T1);
+  }
+  await d.commit([{ op: 'update', table: 'hed_records', data: { record_id: 'a0', n: 10 } }, upsert({ record_id: 'new', extra: true })], { next_cursor: 'c4' }, T2);
+  const rows = await d.readRows('hed_records');
+  t.equal(rows.length, 9);
+  t.equal(rows.find((r) => r.record_id === 'a0')?.n, 10);
+  t.same((await d.startState()).state, { next_cursor: 'c4' });
+  t.ok((await d.columns('hed_records')).some((c) => c.name === 'extra'));
+});
