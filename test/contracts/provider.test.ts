@@ -26,6 +26,7 @@ async function startProvider() {
   const violations: ResponseViolation[] = [];
   const app = await buildApp(serverConfig({ logLevel: 'silent', port: 0 }), { validateResponses: { onViolation: (v) => violations.push(v) } });
   const seen: Seen[] = [];
+  // eslint-disable-next-line prefer-const -- assigned below, once the app serves /openapi.json; the hook registered first reads it
   let checker: ReturnType<typeof createResponseChecker> | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/hed_data') && checker && request.headers[STATE_SETUP_HEADER] === undefined) {
