@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { NUMERIC_FIELDS } from '../app/fields.js';
 import { startListening } from './processes.js';
 import type { BenchRow } from './report.js';
 
@@ -21,21 +22,8 @@ const SETTINGS = {
   scatterPoints: 2000,
 } as const;
 
-const NUMERIC = [
-  'current_gpa',
-  'credit_hours_attempted',
-  'credit_hours_earned',
-  'financial_aid_amount',
-  'total_course_views',
-  'assignment_submissions',
-  'discussion_posts',
-  'avg_assignment_score',
-  'course_completion_rate',
-  'plagiarism_incidents',
-  'writing_quality_score',
-  'engagement_score',
-  'intervention_count',
-];
+// The same fields the app summarises: the bench's straight-DuckDB side runs the app's own list.
+const NUMERIC = NUMERIC_FIELDS;
 
 /** A warehouse laid out as our runners write it, generated in SQL (deterministic: hashes of the row number). */
 async function buildWarehouse(path: string, rows: number): Promise<void> {
