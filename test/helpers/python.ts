@@ -29,3 +29,18 @@ export function sdkPython(): string | false {
 export function needsPython(): { skip: string | false } {
   return { skip: sdkPython() === false ? `no Python venv with fivetran-connector-sdk; run ${PYTHON_ENV_FIX}` : false };
 }
+
+/** The second venv's python: the newest 2.x SDK (test/requirements-sdk2.txt), for protocol v2. */
+export const VENV_SDK2_PYTHON = fileURLToPath(new URL('../../.venv-sdk2/bin/python', import.meta.url));
+
+/**
+ * A python with a 2.x SDK: `HED_SDK2_PYTHON` when set, else `.venv-sdk2` when its SDK
+ * imports, else false. With CI=true a missing one is an error instead of a skip.
+ */
+export function sdk2Python(): string | false {
+  const given = process.env.HED_SDK2_PYTHON;
+  if (given !== undefined && given !== '') return given;
+  const ok = existsSync(VENV_SDK2_PYTHON) && spawnSync(VENV_SDK2_PYTHON, ['-c', 'import fivetran_connector_sdk, requests'], { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.CI === 'true') throw new Error(`The Python venv with the 2.x SDK is missing; run node scripts/python-env.mjs.`);
+  return ok ? VENV_SDK2_PYTHON : false;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDestination } from '../../warehouse/index.js';
 import { runTesterDebug } from '../../tester/debug.js';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
-import { needsPython, sdkPython } from '../helpers/python.js';
+import { needsPython, sdk2Python, sdkPython } from '../helpers/python.js';
 import { captureOutput, compareWithSource, labConfiguration, projectFrom, sourceRecords, warehouseContents } from './helpers.js';
 
 const python = sdkPython() || 'python3';
@@ -230,8 +230,8 @@ t.test("a connector that forgets `yield`: the SDK's own debug check stops it and
   t.match(result.reason, /exit code 1/);
 });
 
-const sdk2 = process.env.HED_SDK2_PYTHON;
-t.test('the newest 2.x SDK speaks protocol v2: the same lab sync, Python bools as BOOLEAN', { skip: sdk2 ? false : 'set HED_SDK2_PYTHON to a Python with fivetran-connector-sdk 2.x' }, async (t) => {
+const sdk2 = sdk2Python();
+t.test('the newest 2.x SDK speaks protocol v2: the same lab sync, Python bools as BOOLEAN', { skip: sdk2 ? false : 'no Python with fivetran-connector-sdk 2.x; run node scripts/python-env.mjs (or set HED_SDK2_PYTHON)' }, async (t) => {
   const project = projectFrom('lab', labConfiguration(mock.url));
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const out = captureOutput();
