@@ -1,7 +1,7 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { buildTestApp, startMock, AUTH } from '../helpers/mock-server.js';
-import { rawGet } from '../faults/raw-client.js';
+import { rawGet } from './faults/raw-client.js';
 import { errorBodyProblems } from '../../api/errors.js';
 import { clientErrorOf } from '../../server/plugins/errors.js';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { FaultRuleError, ruleAction, validateRule } from '../../server/faults/rules.js';
-import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
-import { FAULT_ACTIONS, FaultRule } from '../../api/faults.js';
+import { FaultRuleError, ruleAction, validateRule } from '../../../server/faults/rules.js';
+import { listScenarios, loadScenario } from '../../../server/faults/scenarios.js';
+import { FAULT_ACTIONS, FaultRule } from '../../../api/faults.js';
 
 const SPEC_SCENARIOS = [
   'rate-limited', 'flaky', 'slow', 'connection-reset', 'truncated', 'malformed',

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createJournal, redactUrl } from '../../server/faults/journal.js';
+import { createJournal, redactUrl } from '../../../server/faults/journal.js';
 
 const entry = (url: string) => ({ time: '2026-01-01T00:00:00.000Z', method: 'GET', url, status: 200, faults: [], duration_ms: 1 });
 

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { createRandom, type Random } from '../../server/dataset/random.js';
-import { decideFaults, drawDelay, type Counters, type RequestFacts } from '../../server/faults/decide.js';
-import { createFaultEngine } from '../../server/faults/engine.js';
-import type { FaultRule } from '../../api/faults.js';
+import { createRandom, type Random } from '../../../server/dataset/random.js';
+import { decideFaults, drawDelay, type Counters, type RequestFacts } from '../../../server/faults/decide.js';
+import { createFaultEngine } from '../../../server/faults/engine.js';
+import type { FaultRule } from '../../../api/faults.js';
 
 const FIRST: RequestFacts = { page: 'first', cursorValid: false };
 const LATER: RequestFacts = { page: 'later', cursorValid: true };

@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { SequencedRow } from '../../server/paging/paging.js';
-import { driftPage, malformedBody, overlapStart, truncatedLength } from '../../server/faults/page-shape.js';
+import type { SequencedRow } from '../../../server/paging/paging.js';
+import { driftPage, malformedBody, overlapStart, truncatedLength } from '../../../server/faults/page-shape.js';
 
 /** rowsAfter over a fixed list of change sequences, with gaps where records moved. */
 function rowsOver(seqs: number[]) {

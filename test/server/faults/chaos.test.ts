@@ -1,8 +1,8 @@
 import t from 'tap';
-import { startMock, AUTH } from '../helpers/mock-server.js';
-import type { JournalEntry } from '../../api/faults.js';
+import { startMock, AUTH } from '../../helpers/mock-server.js';
+import type { JournalEntry } from '../../../api/faults.js';
 import { rawGet } from './raw-client.js';
-import { loadScenario } from '../../server/faults/scenarios.js';
+import { loadScenario } from '../../../server/faults/scenarios.js';
 
 const REQUESTS = 60;
 

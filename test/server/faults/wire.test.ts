@@ -1,8 +1,8 @@
 import t from 'tap';
-import { buildTestApp, startMock, AUTH, type RunningMock } from '../helpers/mock-server.js';
-import type { FaultList, JournalEntry } from '../../api/faults.js';
+import { buildTestApp, startMock, AUTH, type RunningMock } from '../../helpers/mock-server.js';
+import type { FaultList, JournalEntry } from '../../../api/faults.js';
 import { rawGet } from './raw-client.js';
-import { startScenario } from '../../server/main.js';
+import { startScenario } from '../../../server/main.js';
 
 const PAGE = '/hed_data?page_size=5';
 

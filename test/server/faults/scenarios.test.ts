@@ -1,9 +1,9 @@
 import t from 'tap';
-import { startMock } from '../helpers/mock-server.js';
-import { runDebug, type DebugRunResult } from '../../connector/runner.js';
-import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
-import type { JournalEntry } from '../../api/faults.js';
-import { captureOutput, configurationFor, sourceRecords, warehouseRows } from '../connector/helpers.js';
+import { startMock } from '../../helpers/mock-server.js';
+import { runDebug, type DebugRunResult } from '../../../connector/runner.js';
+import { listScenarios, loadScenario } from '../../../server/faults/scenarios.js';
+import type { JournalEntry } from '../../../api/faults.js';
+import { captureOutput, configurationFor, sourceRecords, warehouseRows } from '../../connector/helpers.js';
 
 const STUDENTS = 90;
 /** chaos spreads small probabilities: more pages so that several kinds fire. */
