@@ -93,3 +93,36 @@ export function formatSyncProgress(counts: SyncCounts): string {
     ...rows.map(([name, value]) => `${name.padEnd(16)}| ${value}`),
   ].join('\n');
 }
+
+/**
+ * Adds what one warehouse commit wrote to the run's counters (checkpoints are counted by
+ * the runner, which knows how many states a commit carried).
+ *
+ * @example
+ * addCommitCounts(counts, await destination.commit(operations, state, new Date()));
+ */
+export function addCommitCounts(counts: SyncCounts, written: Omit<SyncCounts, 'checkpoints'>): void {
+  counts.upserts += written.upserts;
+  counts.updates += written.updates;
+  counts.deletes += written.deletes;
+  counts.truncates += written.truncates;
+  counts.schemaChanges += written.schemaChanges;
+}
+
+/**
+ * Ends a run as the tester does: the live line cleared, the SYNC PROGRESS table, then
+ * `Sync SUCCEEDED` or `Sync FAILED: <reason>`. Returns whether the sync succeeded.
+ *
+ * @example
+ * const ok = reportSyncEnd(progress, counts, reason); // reason undefined → SUCCEEDED
+ */
+export function reportSyncEnd(progress: Progress, counts: SyncCounts, reason: string | undefined): boolean {
+  progress.done();
+  progress.raw(formatSyncProgress(counts));
+  if (reason === undefined) {
+    progress.log('INFO', 'Sync SUCCEEDED');
+    return true;
+  }
+  progress.log('SEVERE', `Sync FAILED: ${reason}`);
+  return false;
+}

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { HedClient } from './client.js';
 import { parseConfiguration } from './configuration.js';
 import { schema, syncOperations, type ConnectorState, type Operation, type SyncEvent } from './connector.js';
-import { createProgress, formatSyncProgress, type Output, type SyncCounts } from './progress.js';
-import { openDestination, WAREHOUSE_FILE, type CommitCounts, type Destination, type WarehouseOperation, type WarehouseValue } from '../warehouse/index.js';
+import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from './progress.js';
+import { openDestination, WAREHOUSE_FILE, type Destination, type WarehouseOperation, type WarehouseValue } from '../warehouse/index.js';
 
 export { STATE_FILE, WAREHOUSE_FILE } from '../warehouse/index.js';
 
@@ -56,14 +56,7 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     } catch (error) {
       reason ??= `Closing ${join(options.outputDir, WAREHOUSE_FILE)} failed (${errorMessage(error)}); the committed checkpoints are kept.`;
     }
-    progress.done();
-    progress.raw(formatSyncProgress(counts));
-    if (reason === undefined) {
-      progress.log('INFO', 'Sync SUCCEEDED');
-      return { ok: true, counts, state };
-    }
-    progress.log('SEVERE', `Sync FAILED: ${reason}`);
-    return { ok: false, reason, counts, state };
+    return reportSyncEnd(progress, counts, reason) ? { ok: true, counts, state } : { ok: false, reason, counts, state };
   };
 
   try {
@@ -104,13 +97,6 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
   };
 
   let batch: WarehouseOperation[] = [];
-  const add = (written: CommitCounts) => {
-    counts.upserts += written.upserts;
-    counts.updates += written.updates;
-    counts.deletes += written.deletes;
-    counts.truncates += written.truncates;
-    counts.schemaChanges += written.schemaChanges;
-  };
   // One commit may be in flight while the next page is fetched and parsed: DuckDB writes on
   // its own threads meanwhile. Commits still happen one at a time and in page order, and a
   // checkpoint is announced only once its commit has resolved.
@@ -120,7 +106,7 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
     inFlightOperations = operations.length;
     inFlight = (async () => {
       // Rows and state in one DuckDB transaction, then state.json mirrored.
-      add(await warehouse!.commit(operations, next as Record<string, unknown>, new Date(now())));
+      addCommitCounts(counts, await warehouse!.commit(operations, next as Record<string, unknown>, new Date(now())));
       inFlightOperations = 0;
       state = next;
       if (!checkpoint) return;
@@ -133,7 +119,7 @@ export async function runDebug(options: DebugRunOptions): Promise<DebugRunResult
   };
   try {
     // schema() feeds the destination: declared tables exist (with their primary keys) before the first page.
-    add({ upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: (await warehouse.declare(declared.map((t) => ({ table: t.table, primaryKey: t.primary_key })))).schemaChanges });
+    counts.schemaChanges += (await warehouse.declare(declared.map((t) => ({ table: t.table, primaryKey: t.primary_key })))).schemaChanges;
     const operations = syncOperations(state, {
       client,
       pageSize: settings.pageSize,

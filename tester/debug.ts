@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { createProgress, formatSyncProgress, type Output, type SyncCounts } from '../connector/progress.js';
-import type { CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation } from '../warehouse/index.js';
+import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from '../connector/progress.js';
+import type { ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation } from '../warehouse/index.js';
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesOfSchemaResponse, type ConnectorClient, type WireSchemaResponse, type WireTable } from './protocol.js';
 import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
@@ -162,14 +162,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     client?.close();
     await launched?.stop();
     await destination?.close().catch(() => undefined);
-    progress.done();
-    progress.raw(formatSyncProgress(counts));
-    if (reason === undefined) {
-      progress.log('INFO', 'Sync SUCCEEDED');
-      return { ok: true, counts, state };
-    }
-    progress.log('SEVERE', `Sync FAILED: ${reason}`);
-    return { ok: false, reason, counts, state };
+    return reportSyncEnd(progress, counts, reason) ? { ok: true, counts, state } : { ok: false, reason, counts, state };
   };
 
   if (!existsSync(join(projectDir, 'connector.py'))) {
@@ -251,17 +244,10 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   }
 
   const batch: WarehouseOperation[] = [];
-  const addCounts = (written: CommitCounts) => {
-    counts.upserts += written.upserts;
-    counts.updates += written.updates;
-    counts.deletes += written.deletes;
-    counts.truncates += written.truncates;
-    counts.schemaChanges += written.schemaChanges;
-  };
   const committer = createGroupCommitter({
     commit: (operations, nextState) => destination!.commit(operations, nextState, new Date()),
     async committed(states, written) {
-      addCounts(written);
+      addCommitCounts(counts, written);
       for (const committedState of states) {
         state = committedState;
         counts.checkpoints++;
@@ -309,7 +295,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     clearTimeout(timer);
     await committer.drain();
     // Operations after the last checkpoint: committed with the state unchanged.
-    if (batch.length > 0) addCounts(await destination.commit(batch.splice(0), state, new Date()));
+    if (batch.length > 0) addCommitCounts(counts, await destination.commit(batch.splice(0), state, new Date()));
   } catch (error) {
     clearTimeout(timer);
     // What the connector checkpointed before the failure is kept.

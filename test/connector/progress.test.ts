@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createProgress, formatSyncProgress } from '../../connector/progress.js';
+import { addCommitCounts, createProgress, formatSyncProgress } from '../../connector/progress.js';
 import { captureOutput } from './helpers.js';
 
 const NOW = Date.parse('2026-05-05T10:00:00Z');
@@ -46,4 +46,10 @@ t.test('the SYNC PROGRESS table has the tester layout', async (t) => {
       'Checkpoints     | 7',
     ].join('\n'),
   );
+});
+
+t.test('addCommitCounts adds a commit to the run counters and leaves checkpoints to the runner', async (t) => {
+  const counts = { upserts: 1, updates: 2, deletes: 3, truncates: 4, schemaChanges: 5, checkpoints: 6 };
+  addCommitCounts(counts, { upserts: 10, updates: 20, deletes: 30, truncates: 40, schemaChanges: 50 });
+  t.same(counts, { upserts: 11, updates: 22, deletes: 33, truncates: 44, schemaChanges: 55, checkpoints: 6 });
 });
