@@ -226,7 +226,9 @@ t.test("a connector that forgets `yield`: the SDK's own debug check stops it and
   const out = captureOutput();
   const result = await runTesterDebug({ projectDir: project, python, out });
   t.notOk(result.ok);
-  t.match(out.text(), /Please add 'yield' to 'upsert' operation on line 7/);
+  // Line 9 yields the same operation correctly first: the wrong call on line 11 is still caught.
+  t.match(out.text(), /Please add 'yield' to 'upsert' operation on line 11/);
+  t.notMatch(out.text(), /line 9/);
   t.match(result.reason, /exit code 1/);
 });
 
