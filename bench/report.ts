@@ -67,3 +67,17 @@ export function formatTable(rows: readonly BenchRow[]): string {
 export function allFloorsMet(rows: readonly BenchRow[]): boolean {
   return rows.every((row) => judge(row).verdict !== 'NOT MET');
 }
+
+/**
+ * The limit of the full (1M) sync's peak RSS: "flat" is `growthRatio` times the 100k sync's
+ * peak, plus what DuckDB's primary key index over the extra keys needs (measured in the same
+ * run, see bench/key-index.ts): the one part of the process that must grow with the table.
+ * Without a 100k peak to compare with, the cap alone.
+ *
+ * @example
+ * fullSyncRssLimit({ baseMb: 229, indexGrowthMb: 80, growthRatio: 1.25, capMb: 250 }) // 366.25
+ */
+export function fullSyncRssLimit(input: { baseMb: number | undefined; indexGrowthMb: number; growthRatio: number; capMb: number }): number {
+  if (input.baseMb === undefined) return input.capMb + Math.max(0, input.indexGrowthMb);
+  return input.baseMb * input.growthRatio + Math.max(0, input.indexGrowthMb);
+}

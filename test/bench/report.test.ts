@@ -1,5 +1,5 @@
 import t from 'tap';
-import { allFloorsMet, formatTable, judge, type BenchRow } from '../../bench/report.js';
+import { allFloorsMet, formatTable, fullSyncRssLimit, judge, type BenchRow } from '../../bench/report.js';
 
 // The bench's verdicts are plain arithmetic on figures handed in: no timing here.
 const ratioRow = (value: number | undefined, baseline: number): BenchRow => ({
@@ -30,4 +30,10 @@ t.test('the table shows value, baseline, ratio and verdict, and notes; allFloors
   t.match(text, /part 3, server RSS: for context/);
   t.equal(allFloorsMet(good), true);
   t.equal(allFloorsMet([...good, ratioRow(1, 10)]), false);
+});
+
+t.test('the full sync may grow by the growth ratio plus the primary key index, never by a shrinking index', async (t) => {
+  t.equal(fullSyncRssLimit({ baseMb: 200, indexGrowthMb: 80, growthRatio: 1.25, capMb: 250 }), 330);
+  t.equal(fullSyncRssLimit({ baseMb: 200, indexGrowthMb: -5, growthRatio: 1.25, capMb: 250 }), 250);
+  t.equal(fullSyncRssLimit({ baseMb: undefined, indexGrowthMb: 80, growthRatio: 1.25, capMb: 250 }), 330);
 });
