@@ -27,44 +27,19 @@ export const KPI_TARGETS = { gpa: 3.0, completion: 0.85, engagement: 70, atRisk:
  * @example buildKpis(means)[0] // { id: 'average-gpa', label: 'Average GPA', display: '3.06', deltaDisplay: '+0.06 vs 3.0 target', ... }
  */
 export function buildKpis(means: MetricsAggregates['means']): Kpi[] {
-  const gpa = means.gpa ?? 0;
-  const completion = means.completion ?? 0;
-  const engagement = means.engagement ?? 0;
-  const atRisk = means.atRiskShare ?? 0;
   const t = KPI_TARGETS;
   return [
-    { id: 'average-gpa', label: 'Average GPA', value: gpa, display: gpa.toFixed(2), target: t.gpa, delta: gpa - t.gpa, deltaDisplay: `${signed((gpa - t.gpa).toFixed(2), gpa - t.gpa)} vs 3.0 target`, deltaGood: gpa >= t.gpa },
-    {
-      id: 'avg-completion-rate',
-      label: 'Avg Completion Rate',
-      value: completion,
-      display: percent1(completion),
-      target: t.completion,
-      delta: completion - t.completion,
-      deltaDisplay: `${signed(percent1(completion - t.completion), completion - t.completion)} vs 85% target`,
-      deltaGood: completion >= t.completion,
-    },
-    {
-      id: 'avg-engagement-score',
-      label: 'Avg Engagement Score',
-      value: engagement,
-      display: engagement.toFixed(1),
-      target: t.engagement,
-      delta: engagement - t.engagement,
-      deltaDisplay: `${signed((engagement - t.engagement).toFixed(1), engagement - t.engagement)} vs 70 target`,
-      deltaGood: engagement >= t.engagement,
-    },
-    {
-      id: 'at-risk-students',
-      label: 'At-Risk Students',
-      value: atRisk,
-      display: percent1(atRisk),
-      target: t.atRisk,
-      delta: atRisk - t.atRisk,
-      deltaDisplay: `${signed(percent1(atRisk - t.atRisk), atRisk - t.atRisk)} vs 30% baseline`,
-      deltaGood: atRisk <= t.atRisk,
-    },
+    kpi('average-gpa', 'Average GPA', means.gpa ?? 0, t.gpa, (n) => n.toFixed(2), '3.0 target', 'above'),
+    kpi('avg-completion-rate', 'Avg Completion Rate', means.completion ?? 0, t.completion, percent1, '85% target', 'above'),
+    kpi('avg-engagement-score', 'Avg Engagement Score', means.engagement ?? 0, t.engagement, (n) => n.toFixed(1), '70 target', 'above'),
+    kpi('at-risk-students', 'At-Risk Students', means.atRiskShare ?? 0, t.atRisk, percent1, '30% baseline', 'below'),
   ];
+}
+
+/** One card: the value and its delta in the same format, good on the `good` side of the target (or on it). */
+function kpi(id: string, label: string, value: number, target: number, format: (n: number) => string, against: string, good: 'above' | 'below'): Kpi {
+  const delta = value - target;
+  return { id, label, value, display: format(value), target, delta, deltaDisplay: `${signed(format(delta), delta)} vs ${against}`, deltaGood: good === 'above' ? value >= target : value <= target };
 }
 
 /** One summary statistic of one field, or undefined when the field or value is absent. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, INSTALL_CHROMIUM, keepOnLoopback } from '../test/helpers/browser.js';
 import { startListening } from './processes.js';
 import type { BenchRow } from './report.js';
 
@@ -17,8 +18,6 @@ import type { BenchRow } from './report.js';
 export const APP_PAGE_BENCH = {
   students: 100_000,
   warmLoads: 5,
-  chromiumPath: '/usr/bin/chromium',
-  chromiumArgs: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   serverStartTimeoutMs: 60_000,
   renderTimeoutMs: 60_000,
   /** Six charts drawn within this (ms) from navigation start, median of warm loads. */
@@ -87,8 +86,8 @@ export async function benchAppPage(rows: BenchRow[], log: (line: string) => void
   const s = APP_PAGE_BENCH;
   const figure = `StudentSuccess page: six charts drawn, ${s.students.toLocaleString('en-US')} rows (median of ${s.warmLoads} warm loads)`;
   const judgement = { kind: 'at-most', floor: s.floorMs, aim: s.aimMs } as const;
-  if (!existsSync(s.chromiumPath)) {
-    rows.push({ part: '5', figure, unit: 'ms', judgement, note: `no Chromium at ${s.chromiumPath}: apt-get update && apt-get install -y chromium` });
+  if (!existsSync(CHROMIUM_PATH)) {
+    rows.push({ part: '5', figure, unit: 'ms', judgement, note: `no Chromium at ${CHROMIUM_PATH}: ${INSTALL_CHROMIUM}` });
     return;
   }
   log(`5. app page: hed-app serve over ${s.students.toLocaleString('en-US')} generated rows, Chromium until six charts are drawn`);
@@ -97,16 +96,10 @@ export async function benchAppPage(rows: BenchRow[], log: (line: string) => void
   try {
     await writeBenchWarehouse(warehouse, s.students);
     const app = await startListening(process.execPath, ['bin/hed-app.js', 'serve', '--port', '0', '--warehouse', warehouse, '--insights-db', join(dir, 'insights.db')], s.serverStartTimeoutMs);
-    const browser = await chromium.launch({ executablePath: s.chromiumPath, args: [...s.chromiumArgs] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const offLoopback: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1') return route.continue();
-        offLoopback.push(url.href);
-        return route.abort();
-      });
+      const offLoopback = await keepOnLoopback(context);
       const times: { toChartsMs: number; embedMs: number; metricsApiMs: number }[] = [];
       for (let load = 0; load <= s.warmLoads; load++) {
         const page = await context.newPage();

@@ -41,6 +41,17 @@ export interface TesterRun {
   problems: string[];
 }
 
+/** Whether a run of this size is judged on its whole seconds (mostly process start) rather than on records/s. */
+const startupDominated = (students: number) => students <= TESTER_BENCH.startupDominatedUpTo;
+
+/** The row of one dataset size before anything is measured: its figure, unit and judgement. */
+function testerRowFrame(students: number): BenchRow {
+  const figure = `hed-tester debug, lab connector, ${students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
+  return startupDominated(students)
+    ? { part: '4', figure: `${figure}, whole run`, unit: 's', judgement: { kind: 'at-most', floor: TESTER_BENCH.startupSecondsFloor, aim: TESTER_BENCH.startupSecondsAim } }
+    : { part: '4', figure, unit: 'rec/s', judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim } };
+}
+
 /**
  * The bench row of one dataset size: records/s against the connector alone for a large
  * run; for a small one (mostly process start) the whole run's seconds, with the ratio noted.
@@ -49,31 +60,18 @@ export interface TesterRun {
  * testerRow({ students: 100_000, testerMs: 15_000, aloneMs: 7_000, upserts: 100_000, operations: 101_002, problems: [] })
  */
 export function testerRow(run: TesterRun): BenchRow {
-  const figure = `hed-tester debug, lab connector, ${run.students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
   const ratio = run.upserts / run.testerMs / (run.students / run.aloneMs);
   const timing = `${(run.testerMs / 1000).toFixed(1)} s vs ${(run.aloneMs / 1000).toFixed(1)} s (${run.operations} operations yielded), process start included`;
-  if (run.students <= TESTER_BENCH.startupDominatedUpTo) {
+  const frame = { ...testerRowFrame(run.students), baselineLabel: 'update() alone' };
+  if (startupDominated(run.students)) {
     return {
-      part: '4',
-      figure: `${figure}, whole run`,
+      ...frame,
       value: run.testerMs / 1000,
       baseline: run.aloneMs / 1000,
-      baselineLabel: 'update() alone',
-      unit: 's',
-      judgement: { kind: 'at-most', floor: TESTER_BENCH.startupSecondsFloor, aim: TESTER_BENCH.startupSecondsAim },
       note: [`${timing}; ${ratio.toFixed(2)} of the connector alone's records/s, most of it starting Node, DuckDB and Python`, ...run.problems].join('; '),
     };
   }
-  return {
-    part: '4',
-    figure,
-    value: run.upserts / (run.testerMs / 1000),
-    baseline: run.students / (run.aloneMs / 1000),
-    baselineLabel: 'update() alone',
-    unit: 'rec/s',
-    judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim },
-    note: [timing, ...run.problems].join('; '),
-  };
+  return { ...frame, value: run.upserts / (run.testerMs / 1000), baseline: run.students / (run.aloneMs / 1000), note: [timing, ...run.problems].join('; ') };
 }
 
 // The connector alone: imports connector.py like the SDK CLI does and drains update().
@@ -114,8 +112,7 @@ export async function benchTester(rows: BenchRow[], log: (line: string) => void)
   const check = await runChild(python, ['-c', 'import fivetran_connector_sdk'], 60_000);
   for (const students of TESTER_BENCH.students) {
     if (check.code !== 0) {
-      const row = testerRow({ students, testerMs: 1, aloneMs: 1, upserts: 0, operations: 0, problems: [] });
-      rows.push({ part: row.part, figure: row.figure, unit: row.unit, judgement: row.judgement, note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
+      rows.push({ ...testerRowFrame(students), note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
       continue;
     }
     log(`4. hed-tester: lab connector over ${students.toLocaleString('en-US')} records, then the same update() alone in Python`);

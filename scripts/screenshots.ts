@@ -16,7 +16,7 @@ import { buildApp } from '../app/server.js';
 import { runDebug } from '../connector/runner.js';
 import { buildApp as buildMock } from '../server/app.js';
 import { serverConfig } from '../server/config.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, INSTALL_CHROMIUM } from '../test/helpers/browser.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, INSTALL_CHROMIUM, keepOnLoopback } from '../test/helpers/browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SETTINGS = { students: 600, viewport: { width: 1280, height: 900 }, pngMaxBytes: 400 * 1024, waitMs: 30_000 } as const;
@@ -66,13 +66,7 @@ async function main(): Promise<void> {
     app = await buildApp(resolveAppConfig({ warehouse: 'files/warehouse.db', insightsDb: 'files/insights.db', port: '0', host: '127.0.0.1' }, {}));
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const context = await browser.newContext({ viewport: SETTINGS.viewport, deviceScaleFactor: 1 });
-    const offLoopback: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      offLoopback.push(url.href);
-      return route.abort();
-    });
+    const offLoopback = await keepOnLoopback(context);
     const page = await context.newPage();
     await page.goto(`${base}/#metrics`);
     await page.waitForSelector('#charts[data-rendered="6"]', { timeout: SETTINGS.waitMs });

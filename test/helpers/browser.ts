@@ -5,7 +5,7 @@
  * without having run the browser tests.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { Test } from 'tap';
 
 /** Where Debian puts Chromium. */
@@ -42,4 +42,20 @@ export async function launchBrowser(t: Test, path: string = CHROMIUM_PATH, env: 
   const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS });
   t.teardown(() => browser.close());
   return browser;
+}
+
+/**
+ * Lets `context` reach 127.0.0.1 only: any other request is aborted and its address added
+ * to the returned list (the screenshots and the page bench report it).
+ * @example const offLoopback = await keepOnLoopback(context);
+ */
+export async function keepOnLoopback(context: BrowserContext): Promise<string[]> {
+  const offLoopback: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    offLoopback.push(url.href);
+    return route.abort();
+  });
+  return offLoopback;
 }

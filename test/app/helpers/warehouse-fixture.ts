@@ -143,5 +143,4 @@ export function scratchDir(): { dir: string; remove: () => void } {
 /** The live (not soft-deleted) rows: what the app must see. */
 export const liveRows = (rows: FixtureRow[]) => rows.filter((r) => !r._fivetran_deleted);
 
-/** The arithmetic mean. */
-export const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+export { mean } from '../../helpers/stats.js';

@@ -2,24 +2,11 @@ import t from 'tap';
 import { join } from 'node:path';
 import { computeDataSummary, formatDataSummary } from '../../../app/insights/summary.js';
 import { withWarehouse } from '../../../app/warehouse.js';
+import { pearson } from '../../helpers/stats.js';
 import { liveRows, makeRows, mean, scratchDir, writeWarehouse } from '../helpers/warehouse-fixture.js';
 
 const rows = makeRows(40, 5);
 const live = liveRows(rows);
-
-function pearson(xs: number[], ys: number[]): number {
-  const mx = mean(xs);
-  const my = mean(ys);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i]! - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 t.test('the data summary: averages, extremes, top categories and strongest correlations of all live rows', async (t) => {
   const scratch = scratchDir();
