@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from '../connector/progress.js';
 import type { ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation } from '../warehouse/index.js';
-import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesOfSchemaResponse, type ConnectorClient, type WireSchemaResponse, type WireTable } from './protocol.js';
+import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesFromWire, wireTablesOf, type ConnectorClient, type WireSchemaResponse } from './protocol.js';
 import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
 
@@ -234,9 +234,9 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
 
   try {
     const schema = await callSchema(client, configuration, TESTER_DEFAULTS.schemaTimeoutMs);
-    const wireTables: WireTable[] = schema.without_schema?.tables ?? (schema.with_schema?.schemas ?? []).flatMap((s) => s.tables ?? []);
+    const wireTables = wireTablesOf(schema);
     decimals = decimalParamsOf(wireTables);
-    await declare(tablesOfSchemaResponse(schema));
+    await declare(tablesFromWire(wireTables));
   } catch (error) {
     if (aborted()) return finish('interrupted');
     const exit = await settleExit(launched);

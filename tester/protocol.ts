@@ -141,11 +141,14 @@ export function tablesFromWire(tables: readonly WireTable[]): TableDeclaration[]
   });
 }
 
+/** The wire tables a SchemaResponse or a SchemaChange carries (with or without schemas); [] when none. */
+export function wireTablesOf(message: Pick<WireSchemaResponse, 'without_schema' | 'with_schema'>): WireTable[] {
+  return message.without_schema?.tables ?? (message.with_schema?.schemas ?? []).flatMap((schema) => schema.tables ?? []);
+}
+
 /** Tables of a SchemaResponse; [] when the connector has no schema(). */
 export function tablesOfSchemaResponse(response: WireSchemaResponse): TableDeclaration[] {
-  if (response.without_schema !== undefined) return tablesFromWire(response.without_schema.tables ?? []);
-  if (response.with_schema !== undefined) return tablesFromWire((response.with_schema.schemas ?? []).flatMap((schema) => schema.tables ?? []));
-  return [];
+  return tablesFromWire(wireTablesOf(response));
 }
 
 /** Decimal precision and scale declared per table and column (DECIMAL columns only). */
@@ -161,6 +164,9 @@ export function decimalParamsOf(tables: readonly WireTable[]): Map<string, { pre
   }
   return params;
 }
+
+/** Checks a literal as a TypedValue where it is written (module level: valueFromWire runs per value). */
+const typed = <T extends TypedValue>(v: T): T => v;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -183,7 +189,6 @@ function timestampParts(ts: WireTimestamp): { date: string; time: string; fracti
  * valueFromWire({ inner: 'long', long: '1' }) // { kind: 'typed', type: 'BIGINT', value: 1 }
  */
 export function valueFromWire(value: WireValue, decimal?: { precision: number; scale: number }): TypedValue | null {
-  const typed = <T extends TypedValue>(v: T): T => v;
   switch (value.inner) {
     case 'bool':
       return typed({ kind: 'typed', type: 'BOOLEAN', value: value.bool === true });
@@ -278,10 +283,6 @@ export function operationOfRecord(record: WireRecord, decimals: ReadonlyMap<stri
   return { op, table, data };
 }
 
-function schemaChangeTables(change: NonNullable<WireUpdateResponse['schema_change']>): WireTable[] {
-  return change.without_schema?.tables ?? (change.with_schema?.schemas ?? []).flatMap((schema) => schema.tables ?? []);
-}
-
 /**
  * What an UpdateResponse of either protocol means: operations, a checkpoint, a log line
  * or a schema change (table declarations).
@@ -304,7 +305,7 @@ export function eventsOfUpdateResponse(response: WireUpdateResponse, decimals: R
   const checkpoint = v1?.checkpoint ?? response.checkpoint;
   if (checkpoint !== undefined) return [{ kind: 'checkpoint', stateJson: checkpoint.state_json ?? '{}' }];
   const change = v1?.schema_change ?? response.schema_change;
-  if (change !== undefined) return [{ kind: 'tables', tables: tablesFromWire(schemaChangeTables(change)) }];
+  if (change !== undefined) return [{ kind: 'tables', tables: tablesFromWire(wireTablesOf(change)) }];
   if (response.truncate !== undefined) return [{ kind: 'operation', operation: { op: 'truncate', table: response.truncate.table_name ?? '' } }];
   if (response.warning !== undefined) return [{ kind: 'log', level: 'WARNING', message: response.warning.message ?? '' }];
   if (response.task !== undefined) return [{ kind: 'log', level: 'WARNING', message: `The connector asked for a task: ${response.task.message ?? ''}` }];
