@@ -2,10 +2,10 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { codeForStatus, describeStatus, ERROR_CATALOG, ERROR_CODES, errorBody, errorBodyProblems } from '../../api/errors.js';
 
-t.test('the README errors table lists every code of the catalog with its status, and no other', async (t) => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.split('\n### Errors\n')[1]?.split('\n### ')[0] ?? '';
-  t.ok(section.length > 0, 'README has a "### Errors" section');
+t.test("the mock API page's errors table lists every code of the catalog with its status, and no other", async (t) => {
+  const readme = readFileSync(new URL('../../docs/mock-api.md', import.meta.url), 'utf8');
+  const section = readme.split('\n## Errors\n')[1]?.split('\n## ')[0] ?? '';
+  t.ok(section.length > 0, 'docs/mock-api.md has a "## Errors" section');
   const rows = [...section.matchAll(/^\| (\d{3}) \| `([a-z_]+)` \|/gm)].map((m) => [m[2], Number(m[1])]);
   t.same(Object.fromEntries(rows), Object.fromEntries(ERROR_CODES.map((c) => [c, ERROR_CATALOG[c].status])));
   t.equal(rows.length, ERROR_CODES.length, 'each code once');

@@ -12,11 +12,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = (command: string, args: string[], cwd: string, timeoutMs: number) =>
   spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, npm_config_update_notifier: 'false' } });
 
-/** The README's example between its markers. */
+/** The example in docs/contracts.md between its markers. */
 function readmeExample(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(join(ROOT, 'docs', 'contracts.md'), 'utf8');
   const block = /<!-- pack-example:start -->\n```js\n([\s\S]*?)```\n<!-- pack-example:end -->/.exec(readme)?.[1];
-  if (block === undefined) throw new Error('README.md has no pack-example block under "## Contracts".');
+  if (block === undefined) throw new Error('docs/contracts.md has no pack-example block.');
   return block;
 }
 
