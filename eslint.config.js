@@ -28,6 +28,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  { files: ['output/**/*.ts'], rules: forbid('server', 'connector', 'warehouse', 'tester', 'app', 'contracts', 'bench') },
   { files: ['api/**/*.ts'], rules: forbid('server', 'connector', 'warehouse', 'tester', 'app', 'contracts', 'bench') },
   { files: ['connector/**/*.ts'], rules: forbid('server', 'tester', 'app', 'contracts', 'bench') },
   { files: ['warehouse/**/*.ts'], rules: forbid('server', 'connector', 'tester', 'app', 'contracts', 'bench') },

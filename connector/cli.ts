@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
-import type { Output } from './progress.js';
+import type { Output } from '../output/progress.js';
 
 /** Exit codes of hed-connector. */
 export const EXIT = { ok: 0, syncFailed: 1, badConfiguration: 2 } as const;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { HedClient } from './client.js';
 import { parseConfiguration } from './configuration.js';
 import { schema, syncOperations, type ConnectorState, type Operation, type SyncEvent } from './connector.js';
-import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from './progress.js';
+import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from '../output/progress.js';
 import { openDestination, WAREHOUSE_FILE, type Destination, type WarehouseOperation, type WarehouseValue } from '../warehouse/index.js';
 
 export { STATE_FILE, WAREHOUSE_FILE } from '../warehouse/index.js';

@@ -5,12 +5,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { Output } from '../connector/progress.js';
+import type { Output } from '../output/progress.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { killLaunchedConnectors } from './python.js';
+import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand } from './scenarios/commands.js';
 
-/** Exit codes of hed-tester. */
+/** Exit codes of hed-tester: 2 is bad usage, bad configuration, or an SDK it cannot run. */
 export const EXIT = { ok: 0, syncFailed: 1, usage: 2 } as const;
 
 /** The streams the CLI talks to; process.* by default, replaceable in tests. */
@@ -96,8 +97,8 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
   program
     .command('debug')
     .description(
-      'Run the project\'s connector.py with the Connector SDK in Python, call Schema and Update over its gRPC protocol, and write DIR/files/warehouse.db (schema tester) and DIR/files/state.json. ' +
-        'Exit 0 when the sync succeeds, 1 when it fails, 2 for bad usage or configuration.',
+      'Run the project\'s connector.py with the Connector SDK installed in Python (1.x and 2.x over their gRPC protocol, 3.x with its own in-process engine) and write DIR/files/warehouse.db (schema tester) and DIR/files/state.json. ' +
+        'Exit 0 when the sync succeeds, 1 when it fails, 2 for bad usage or configuration, or an SDK it cannot run.',
     )
     .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
     .addOption(new Option('--configuration <file>', 'configuration.json with string values (default: DIR/configuration.json when present)'))
@@ -118,6 +119,11 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
         });
         result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
       } catch (error) {
+        if (error instanceof SdkUnavailableError) {
+          io.stderr.write(`hed-tester: ${error.message}\n`);
+          result.exitCode = EXIT.usage;
+          return;
+        }
         if (!(error instanceof TesterConfigurationError)) throw error;
         io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
         result.exitCode = EXIT.usage;

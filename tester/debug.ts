@@ -1,14 +1,19 @@
-// hed-tester debug: plays the Fivetran connector tester for a Connector SDK project.
-// Python runs the project's connector.py with the SDK's own gRPC server; this side calls
-// Schema then Update and commits what streams back into the warehouse, a checkpoint at a time.
+// hed-tester debug: plays the Fivetran connector tester for a Connector SDK project. The sync
+// reads as its phases: the configuration, the SDK and its runner (chosen once), then the
+// runner's sync reported in the tester's lines. What differs between SDK generations lives
+// behind the SyncRunner seam (tester/sync-runner.ts, tester/runners/).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { addCommitCounts, createProgress, reportSyncEnd, type Output, type SyncCounts } from '../connector/progress.js';
-import type { ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation } from '../warehouse/index.js';
-import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesFromWire, wireTablesOf, type ConnectorClient, type WireSchemaResponse } from './protocol.js';
-import { createGroupCommitter } from './group-commit.js';
-import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
+import { createProgress, reportSyncEnd, type Output, type Progress, type SyncCounts } from '../output/progress.js';
+import type { ConnectorStateJson } from '../warehouse/index.js';
+import { resolvePython } from './python.js';
+import { engineRunner } from './runners/engine.js';
+import { grpcV1Runner } from './runners/grpc-v1.js';
+import { grpcV2Runner } from './runners/grpc-v2.js';
+import { detectSdk, startedLine, type InstalledSdk } from './sdk.js';
+import { noCounts, type SyncRunEvents, type SyncRunner } from './sync-runner.js';
+
+export { updateFailureReason } from './runners/grpc.js';
 
 /** Defaults of hed-tester debug, in one block. */
 export const TESTER_DEFAULTS = {
@@ -16,12 +21,8 @@ export const TESTER_DEFAULTS = {
   silenceTimeoutMs: 300_000,
   /** connector.py must import and the SDK's server listen within this. */
   startupTimeoutMs: 60_000,
-  /** Schema() must answer within this. */
-  schemaTimeoutMs: 120_000,
   outputDirName: 'files',
   configurationFile: 'configuration.json',
-  /** Operations waiting for a commit before reading from the connector pauses. */
-  maxQueuedOperations: 50_000,
 } as const;
 
 /** Inputs of runTesterDebug. */
@@ -47,6 +48,8 @@ export interface TesterDebugOptions {
   signal?: AbortSignal;
   /** Environment for resolving Python and for the connector (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The runner to use, chosen beforehand (the scenario matrix chooses once for all its runs); default: from the SDK in the Python. */
+  runner?: SyncRunner;
   /** Called after each checkpoint is committed (tests and the scenario matrix watch progress here). */
   onCheckpoint?(state: ConnectorStateJson, counts: SyncCounts): void | Promise<void>;
 }
@@ -110,38 +113,60 @@ export function loadConfiguration(options: Pick<TesterDebugOptions, 'projectDir'
   return checkConfiguration(parsed, path);
 }
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
- * The reason for a failed Update stream: the connector's own error (1.7.0 sends its
- * traceback in the status details) cut to its last lines, or what happened to the process.
+ * The runner for an SDK: one per generation. The only place that looks at which one it is.
+ *
+ * @example
+ * runnerFor({ python: '.venv/bin/python', version: '1.7.0', kind: 'grpc-v1' }).kind // 'grpc-v1'
  */
-export function updateFailureReason(error: { code?: number; details?: string; message?: string }, exitCode: string | undefined, tail: readonly string[], phase: 'schema()' | 'update()' = 'update()'): string {
-  const details = (error.details ?? error.message ?? '').trim();
-  if (exitCode !== undefined && exitCode !== 'null') {
-    return `the connector's Python process ended (exit code ${exitCode}) during ${phase}${tailText(tail)}`;
+export function runnerFor(sdk: InstalledSdk): SyncRunner {
+  switch (sdk.kind) {
+    case 'grpc-v1':
+      return grpcV1Runner(sdk);
+    case 'grpc-v2':
+      return grpcV2Runner(sdk);
+    case 'engine':
+      return engineRunner(sdk);
   }
-  const lines = details.split('\n').filter((line) => line.trim() !== '');
-  const first = lines[0]?.replace(/^Exception iterating responses: /, '') ?? 'the connector failed';
-  const last = lines.slice(1).slice(-6);
-  return last.length === 0 ? `${phase} failed: ${first}` : `${phase} failed: ${first}\n${last.map((line) => `  ${line.trimEnd()}`).join('\n')}`;
-}
-
-function callSchema(client: ConnectorClient, configuration: Record<string, string>, timeoutMs: number): Promise<WireSchemaResponse> {
-  return new Promise((resolvePromise, reject) => {
-    client.Schema({ configuration }, { deadline: Date.now() + timeoutMs }, (error, response) => {
-      if (error !== null) reject(error);
-      else resolvePromise(response ?? {});
-    });
-  });
 }
 
 /**
- * Runs `hed-tester debug` for a project: Previous state, Schema, Update streamed into
- * DIR/files/warehouse.db (one transaction per checkpoint), the SYNC PROGRESS table and
- * `Sync SUCCEEDED` or `Sync FAILED: <reason>`. The Python process is stopped whatever
- * happens. Throws TesterConfigurationError before starting anything when the
- * configuration is unusable.
+ * The SDK in the Python the options name, and its runner. Rejects with SdkUnavailableError
+ * (one sentence: the installed version, what is supported) when it cannot be run.
+ *
+ * @example
+ * const runner = await chooseSyncRunner({ python: '.venv-sdk3/bin/python' }); // runner.kind === 'engine'
+ */
+export async function chooseSyncRunner(options: Pick<TesterDebugOptions, 'python' | 'env'>): Promise<SyncRunner> {
+  const env = options.env ?? process.env;
+  return runnerFor(await detectSdk(resolvePython(options.python, env), env));
+}
+
+/** The tester's lines for what a runner reports; the connector's lines wait for `Previous state`. */
+function reportEvents(progress: Progress, runner: SyncRunner, options: TesterDebugOptions): SyncRunEvents {
+  return {
+    previousState(state, warning) {
+      if (warning !== undefined) progress.log('WARNING', warning);
+      progress.log('INFO', `Previous state: ${state === undefined ? '(unreadable)' : JSON.stringify(state)}`);
+      progress.log('INFO', startedLine(runner.sdk));
+    },
+    connectorLine: (line) => progress.raw(line),
+    log: (level, message) => progress.log(level, message),
+    tableCreated: (table) => progress.log('INFO', `[SchemaChange]: tester.${table}`),
+    async checkpoint(state, counts) {
+      progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
+      await options.onCheckpoint?.(state, counts);
+      if (options.out.isTTY === true) progress.status(`${counts.upserts} upserts · ${counts.checkpoints} checkpoints`);
+    },
+  };
+}
+
+/**
+ * Runs `hed-tester debug` for a project: Previous state, the line naming the SDK and its
+ * runner, the sync written to DIR/files/warehouse.db and state.json, the SYNC PROGRESS
+ * table and `Sync SUCCEEDED` or `Sync FAILED: <reason>`. The connector's process is stopped
+ * whatever happens. Throws TesterConfigurationError (unusable configuration) or
+ * SdkUnavailableError (no SDK it can run) before starting anything: exit 2 in the CLI.
  *
  * @example
  * const result = await runTesterDebug({ projectDir: '.', out: process.stdout });
@@ -152,178 +177,25 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   const projectDir = resolve(options.projectDir);
   const configuration = loadConfiguration(options);
   const progress = createProgress(options.out, () => Date.now());
-  const counts: SyncCounts = { upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: 0, checkpoints: 0 };
-  let state: Record<string, unknown> = {};
-  let destination: Destination | undefined;
-  let launched: LaunchedConnector | undefined;
-  let client: ConnectorClient | undefined; // eslint-disable-line prefer-const -- set once the connector listens; finish() closes it
-
-  const finish = async (reason?: string): Promise<TesterDebugResult> => {
-    client?.close();
-    await launched?.stop();
-    await destination?.close().catch(() => undefined);
-    return reportSyncEnd(progress, counts, reason) ? { ok: true, counts, state } : { ok: false, reason, counts, state };
-  };
-
   if (!existsSync(join(projectDir, 'connector.py'))) {
     progress.log('INFO', 'Previous state: (not read)');
-    return finish(`there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`);
+    const reason = `there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`;
+    reportSyncEnd(progress, noCounts(), reason);
+    return { ok: false, reason, counts: noCounts(), state: {} };
   }
-  const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
-  // Python and the SDK start while DuckDB loads and the warehouse opens; the state goes in the
-  // Update request (the SDK reads request.state_json when its own state is empty). The
-  // connector's lines wait until the Previous state line is out.
-  const held: string[] = [];
-  let holding = true;
-  const stopLaunch = new AbortController();
-  const onAbort = () => stopLaunch.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const launching = launchConnector({
-    python: resolvePython(options.python, env),
-    projectDir,
-    configuration,
-    state: {},
-    env,
-    startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
-    onLine: (line) => (holding ? held.push(line) : progress.raw(line)),
-    signal: stopLaunch.signal,
-  });
-  launching.catch(() => undefined);
-  const release = () => {
-    holding = false;
-    for (const line of held.splice(0)) progress.raw(line);
-  };
-  try {
-    const { openDestination } = await import('../warehouse/index.js');
-    destination = await openDestination(outputDir);
-    const start = await destination.startState();
-    if (start.warning !== undefined) progress.log('WARNING', start.warning);
-    state = options.state ?? start.state;
-  } catch (error) {
-    progress.log('INFO', 'Previous state: (unreadable)');
-    stopLaunch.abort();
-    launched = await launching.catch(() => undefined);
-    options.signal?.removeEventListener('abort', onAbort);
-    return finish(errorMessage(error));
-  }
-  progress.log('INFO', `Previous state: ${JSON.stringify(state)}`);
-  release();
-
-  const aborted = () => options.signal?.aborted === true;
-  try {
-    launched = await launching;
-  } catch (error) {
-    release();
-    return finish(error instanceof LaunchError ? error.reason : errorMessage(error));
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-  }
-  progress.log('INFO', `Connector started with fivetran_connector_sdk ${launched.sdkVersion} (protocol ${launched.protocol}) on 127.0.0.1:${launched.port}; writing to ${destination.path}`);
-  client = connectConnector(launched.port, launched.protocol);
-
-  const known = new Set<string>();
-  let decimals = new Map<string, { precision: number; scale: number }>();
-  const declare = async (tables: TableDeclaration[]) => {
-    const fresh = tables.filter((table) => !known.has(table.table));
-    if (fresh.length === 0) return;
-    for (const table of fresh) known.add(table.table);
-    const made = await destination!.declare(fresh);
-    counts.schemaChanges += made.schemaChanges;
-    for (const table of made.created) progress.log('INFO', `[SchemaChange]: tester.${table}`);
-  };
-
-  try {
-    const schema = await callSchema(client, configuration, TESTER_DEFAULTS.schemaTimeoutMs);
-    const wireTables = wireTablesOf(schema);
-    decimals = decimalParamsOf(wireTables);
-    await declare(tablesFromWire(wireTables));
-  } catch (error) {
-    if (aborted()) return finish('interrupted');
-    const exit = await settleExit(launched);
-    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail(), 'schema()'));
-  }
-
-  const batch: WarehouseOperation[] = [];
-  const committer = createGroupCommitter({
-    commit: (operations, nextState) => destination!.commit(operations, nextState, new Date()),
-    async committed(states, written) {
-      addCommitCounts(counts, written);
-      for (const committedState of states) {
-        state = committedState;
-        counts.checkpoints++;
-        progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
-        await options.onCheckpoint?.(state, { ...counts });
-      }
-      if (options.out.isTTY === true) progress.status(`${counts.upserts} upserts · ${counts.checkpoints} checkpoints`);
+  const runner = options.runner ?? (await chooseSyncRunner(options));
+  const outcome = await runner.run(
+    {
+      projectDir,
+      configuration,
+      ...(options.state === undefined ? {} : { state: options.state }),
+      outputDir: options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName),
+      env,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      silenceTimeoutMs: options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs,
+      startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
     },
-  });
-
-  const silenceMs = options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs;
-  const call = client.Update({ configuration, state_json: JSON.stringify(state) });
-  let silent = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      silent = true;
-      call.cancel();
-    }, silenceMs);
-  };
-  const cancelUpdate = () => call.cancel();
-  options.signal?.addEventListener('abort', cancelUpdate, { once: true });
-  try {
-    arm();
-    for await (const response of call) {
-      clearTimeout(timer);
-      for (const event of eventsOfUpdateResponse(response, decimals)) {
-        if (event.kind === 'operation') {
-          if (!known.has(event.operation.table)) await declare([{ table: event.operation.table, primaryKey: [] }]);
-          batch.push(event.operation);
-        } else if (event.kind === 'checkpoint') {
-          committer.checkpoint(batch.splice(0), parseCheckpoint(event.stateJson));
-          if (committer.failure() !== undefined) throw committer.failure();
-          // Bound what waits in memory when the disk is slower than the connector.
-          if (committer.queued() > TESTER_DEFAULTS.maxQueuedOperations) await committer.idle();
-        } else if (event.kind === 'tables') {
-          await declare(event.tables);
-        } else {
-          progress.log(event.level, event.message);
-        }
-      }
-      arm();
-    }
-    clearTimeout(timer);
-    await committer.drain();
-    // Operations after the last checkpoint: committed with the state unchanged.
-    if (batch.length > 0) addCommitCounts(counts, await destination.commit(batch.splice(0), state, new Date()));
-  } catch (error) {
-    clearTimeout(timer);
-    // What the connector checkpointed before the failure is kept.
-    const commitFailure = await committer.drain().then(
-      () => undefined,
-      (failure: unknown) => failure,
-    );
-    if (commitFailure !== undefined) return finish(errorMessage(commitFailure));
-    const pending = batch.length;
-    if (pending > 0) progress.log('WARNING', `${pending} operations after the last checkpoint were not written; the next sync starts from the last checkpoint.`);
-    if (aborted()) return finish('interrupted; every checkpoint before this point is kept, run the same command to resume');
-    if (silent) return finish(`the connector sent nothing for ${Math.round(silenceMs / 1000)} s (a request without a timeout, or a loop?); stopped it${tailText(launched.tail())}`);
-    if ((error as grpc.ServiceError).code === undefined) return finish(errorMessage(error));
-    const exit = await settleExit(launched);
-    return finish(updateFailureReason(error as grpc.ServiceError, exit, launched.tail()));
-  } finally {
-    options.signal?.removeEventListener('abort', cancelUpdate);
-  }
-  return finish();
-}
-
-/** The exit code when the Python process ended on its own within a moment, else undefined. */
-async function settleExit(launched: LaunchedConnector): Promise<string | undefined> {
-  return Promise.race([launched.exited, new Promise<undefined>((done) => setTimeout(() => done(undefined), 300))]);
-}
-
-function parseCheckpoint(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The connector checkpointed ${text}, not a JSON object; pass a dict to op.checkpoint(state=...).`);
-  return value as Record<string, unknown>;
+    reportEvents(progress, runner, options),
+  );
+  return reportSyncEnd(progress, outcome.counts, outcome.reason) ? { ok: true, counts: outcome.counts, state: outcome.state } : { ok: false, reason: outcome.reason ?? 'the sync failed', counts: outcome.counts, state: outcome.state };
 }

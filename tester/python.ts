@@ -5,8 +5,6 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
 
-/** The SDK version the lab pins, in the install sentence. */
-export const LAB_SDK_REQUIREMENT = 'fivetran-connector-sdk==1.7.0';
 
 /**
  * The Python to run: `--python`, else `$VIRTUAL_ENV/bin/python`, else `python3`.
@@ -22,9 +20,17 @@ export function resolvePython(flag: string | undefined, env: Readonly<Record<str
   return 'python3';
 }
 
-/** The sentence that says how to install the SDK into the Python in use. */
-export function installSdkSentence(python: string): string {
-  return `Install it into that Python: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (or pass --python with a Python that has it).`;
+/**
+ * The sentence that says how to (re)install the SDK into the Python in use: the version
+ * installed there when one is, never another one.
+ *
+ * @example
+ * installSdkSentence('/x/python', '3.0.0') // 'Reinstall it into that Python: /x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0 (or pass --python with a Python that has it).'
+ */
+export function installSdkSentence(python: string, installed?: string): string {
+  return installed === undefined
+    ? `Install it into that Python: ${python} -m pip install fivetran-connector-sdk (or pass --python with a Python that has it).`
+    : `Reinstall it into that Python: ${python} -m pip install --force-reinstall fivetran-connector-sdk==${installed} (or pass --python with a Python that has it).`;
 }
 
 /** Why a launch failed; `reason` is the text after `Sync FAILED: `. */
@@ -59,6 +65,8 @@ export interface LaunchOptions {
   startupTimeoutMs: number;
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  /** The SDK version the probe read, for the reinstall sentence. */
+  sdkVersion?: string;
 }
 
 const READY = /^HED_TESTER_READY port=(\d+) protocol=(v1|v2) sdk=(\S+)/;
@@ -89,26 +97,36 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * connector.py failing at import, or no server within the startup timeout. The process
  * runs in its own group, with stdin held open: it ends by itself when the tester dies.
  */
-export function launchConnector(options: LaunchOptions): Promise<LaunchedConnector> {
-  const script = join(testerAssetDir(), 'python', 'launch.py');
-  const child = spawn(options.python, [script, options.projectDir], {
-    cwd: options.projectDir,
+/** A Python process of ours: its own group, stdin held open, ended by stop() whatever happens. */
+export interface PythonProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (or signal name) once the process has ended; 'spawn-error' when it never ran. */
+  exited: Promise<string>;
+  /** Why the spawn failed, once it has. */
+  spawnError(): NodeJS.ErrnoException | undefined;
+  /** Keeps a line for tail() (escape codes removed). */
+  remember(line: string): void;
+  tail(): string[];
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `python script args…` in its own process group with stdin held open (it ends by
+ * itself when the tester dies) and the given extra pipes (fd 3 onward).
+ *
+ * @example
+ * const p = startPython('.venv/bin/python', ['engine.py', dir], { cwd: dir, env: process.env, extraPipes: 1 });
+ */
+export function startPython(python: string, args: string[], options: { cwd: string; env: Readonly<Record<string, string | undefined>>; extraPipes?: number }): PythonProcess {
+  const child = spawn(python, args, {
+    cwd: options.cwd,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: {
-      ...options.env,
-      PYTHONUNBUFFERED: '1',
-      PYTHONDONTWRITEBYTECODE: '1',
-      HED_TESTER_INPUT: JSON.stringify({ configuration: options.configuration, state: options.state }),
-    },
+    stdio: ['pipe', 'pipe', 'pipe', ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const)],
+    env: { ...options.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
   live.add(child);
+  child.stdin!.on('error', () => undefined);
   const tail: string[] = [];
-  const remember = (line: string) => {
-    // eslint-disable-next-line no-control-regex
-    tail.push(line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd());
-    if (tail.length > TAIL_LINES) tail.shift();
-  };
   let spawnError: NodeJS.ErrnoException | undefined;
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -135,7 +153,34 @@ export function launchConnector(options: LaunchOptions): Promise<LaunchedConnect
       }
     }
   };
+  return {
+    child,
+    exited,
+    spawnError: () => spawnError,
+    remember(line) {
+      // eslint-disable-next-line no-control-regex
+      tail.push(line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd());
+      if (tail.length > TAIL_LINES) tail.shift();
+    },
+    tail: () => [...tail],
+    stop,
+  };
+}
 
+/**
+ * Starts tester/python/launch.py for the project and resolves once the SDK's server
+ * listens. Rejects with a LaunchError saying what to do: no such Python, no SDK in it,
+ * connector.py failing at import, or no server within the startup timeout. The process
+ * runs in its own group, with stdin held open: it ends by itself when the tester dies.
+ */
+export function launchConnector(options: LaunchOptions): Promise<LaunchedConnector> {
+  const script = join(testerAssetDir(), 'python', 'launch.py');
+  const started = startPython(options.python, [script, options.projectDir], {
+    cwd: options.projectDir,
+    env: { ...options.env, HED_TESTER_INPUT: JSON.stringify({ configuration: options.configuration, state: options.state }) },
+  });
+  const { child, exited, stop, remember } = started;
+  const tail = started.tail;
   return new Promise<LaunchedConnector>((resolve, reject) => {
     let settled = false;
     let noSdk: string | undefined;
@@ -149,7 +194,7 @@ export function launchConnector(options: LaunchOptions): Promise<LaunchedConnect
     };
     const timer = setTimeout(() => {
       const seconds = Math.round(options.startupTimeoutMs / 1000);
-      fail(`the connector's gRPC server did not start within ${seconds} s (connector.py may loop or block at import time)${tailText(tail)}`);
+      fail(`the connector's gRPC server did not start within ${seconds} s (connector.py may loop or block at import time)${tailText(tail())}`);
     }, options.startupTimeoutMs);
     const onAbort = () => fail('interrupted before the connector started');
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -160,7 +205,7 @@ export function launchConnector(options: LaunchOptions): Promise<LaunchedConnect
         settled = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ port: Number(ready[1]), protocol: ready[2] as ProtocolVersion, sdkVersion: ready[3]!, exited, tail: () => [...tail], stop });
+        resolve({ port: Number(ready[1]), protocol: ready[2] as ProtocolVersion, sdkVersion: ready[3]!, exited, tail, stop });
         return;
       }
       if (line.startsWith('HED_TESTER_NO_SDK ')) {
@@ -182,18 +227,19 @@ export function launchConnector(options: LaunchOptions): Promise<LaunchedConnect
 
     void exited.then((code) => {
       if (settled) return;
+      const spawnError = started.spawnError();
       if (spawnError !== undefined) {
         fail(
           spawnError.code === 'ENOENT'
-            ? `cannot run Python at ${options.python} (not found). Install Python 3.9+ or pass --python with the path of one that has ${LAB_SDK_REQUIREMENT}.`
+            ? `cannot run Python at ${options.python} (not found). Install Python 3.9+ or pass --python with the path of one that has fivetran-connector-sdk.`
             : `cannot run Python at ${options.python} (${spawnError.message}). Pass --python with a working Python.`,
         );
       } else if (noSdk !== undefined) {
-        fail(`fivetran_connector_sdk does not import in ${options.python} (${noSdk}). ${installSdkSentence(options.python)}`);
+        fail(`fivetran_connector_sdk${options.sdkVersion === undefined ? '' : ` ${options.sdkVersion}`} does not import in ${options.python} (${noSdk}). ${installSdkSentence(options.python, options.sdkVersion)}`);
       } else if (noConnector !== undefined) {
         fail(noConnector);
       } else {
-        fail(`the connector exited (code ${code}) before its gRPC server started${tailText(tail)}`);
+        fail(`the connector exited (code ${code}) before its gRPC server started${tailText(tail())}`);
       }
     });
   });

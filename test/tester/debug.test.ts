@@ -24,7 +24,7 @@ t.test('the lab connector: 600 upserts and 8 checkpoints, the warehouse equals t
   t.ok(first.ok, first.reason ?? 'ok');
   t.equal(first.counts.upserts, 600);
   t.equal(first.counts.checkpoints, 8);
-  t.match(out.text(), /INFO Previous state: \{\}\n/);
+  t.match(out.text(), /INFO Previous state: \{\}\n.* INFO Connector started with fivetran_connector_sdk 1\.7\.0 \(gRPC v1\)\n/);
   t.match(out.text(), /INFO \[SchemaChange\]: tester\.hed_records\n/);
   t.match(out.text(), /Starting sync from cursor None/, "the connector's own log lines pass through");
   t.equal(out.text().match(/ INFO Checkpoint: \{"next_cursor":"[^"]+"\}\n/g)?.length, 8);
@@ -155,7 +155,7 @@ t.test('a checkpoint that is not a JSON object: Sync FAILED saying what to pass'
   t.match(out.text(), /\[SchemaChange\]: tester\.items/, 'a table first seen in update() is created');
 });
 
-t.test('a Python without the SDK: Sync FAILED saying how to install it', async (t) => {
+t.test('a Python without the SDK: exit-2 error (SdkUnavailableError) naming what is supported, before anything runs', async (t) => {
   // A fake python that hides every site-packages: the SDK cannot import.
   const dir = mkdtempSync(join(tmpdir(), 'hed-tester-nosdk-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -170,19 +170,18 @@ t.test('a Python without the SDK: Sync FAILED saying how to install it', async (
   const project = projectFrom('lab');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const out = captureOutput();
-  const result = await runTesterDebug({ projectDir: project, python: fake, out });
-  t.notOk(result.ok);
-  t.match(result.reason, /fivetran_connector_sdk does not import in .*python \(ModuleNotFoundError/);
-  t.match(result.reason, /-m pip install fivetran-connector-sdk==1\.7\.0/);
-  t.match(out.text(), /Sync FAILED: fivetran_connector_sdk does not import/);
+  await t.rejects(runTesterDebug({ projectDir: project, python: fake, out }), {
+    name: 'SdkUnavailableError',
+    code: 'no_sdk',
+    message: /^fivetran-connector-sdk is not installed in .*python; hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*-m pip install fivetran-connector-sdk /,
+  });
+  t.equal(out.text(), '', 'no sync was started');
 });
 
-t.test('a Python that does not exist: Sync FAILED naming --python', async (t) => {
+t.test('a Python that does not exist: exit-2 error naming --python', async (t) => {
   const project = projectFrom('lab');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
-  const result = await runTesterDebug({ projectDir: project, python: join(project, 'no-such-python'), out: captureOutput() });
-  t.notOk(result.ok);
-  t.match(result.reason, /cannot run Python at .*no-such-python \(not found\).*--python/);
+  await t.rejects(runTesterDebug({ projectDir: project, python: join(project, 'no-such-python'), out: captureOutput() }), { name: 'SdkUnavailableError', message: /cannot run Python at .*no-such-python \(not found\).*--python/ });
 });
 
 t.test('$VIRTUAL_ENV picks the Python when --python is not given', needsPython(), async (t) => {
@@ -239,7 +238,7 @@ t.test('the newest 2.x SDK speaks protocol v2: the same lab sync, Python bools a
   const out = captureOutput();
   const result = await runTesterDebug({ projectDir: project, python: sdk2 as string, out });
   t.ok(result.ok, result.reason ?? 'ok');
-  t.match(out.text(), /fivetran_connector_sdk 2\.\d+\.\d+ \(protocol v2\)/);
+  t.match(out.text(), /INFO Previous state: \{\}\n.* INFO Connector started with fivetran_connector_sdk 2\.\d+\.\d+ \(gRPC v2\)\n/);
   const contents = await warehouseContents(join(project, 'files'), 'hed_records');
   t.equal(contents.columns.at_risk_flag, 'BOOLEAN');
   t.equal(contents.rows.length, (await sourceRecords(mock.url)).length);

@@ -11,7 +11,9 @@ t.test('the Python: --python (paths from the current folder), else $VIRTUAL_ENV,
   t.equal(resolvePython(undefined, { VIRTUAL_ENV: '/opt/venv' }), '/opt/venv/bin/python');
   t.equal(resolvePython('', { VIRTUAL_ENV: '' }), 'python3');
   t.equal(resolvePython(undefined, {}), 'python3');
-  t.match(installSdkSentence('/x/python'), '/x/python -m pip install fivetran-connector-sdk==1.7.0');
+  t.match(installSdkSentence('/x/python'), '/x/python -m pip install fivetran-connector-sdk (');
+  t.match(installSdkSentence('/x/python', '3.0.0'), '/x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0');
+  t.notMatch(installSdkSentence('/x/python', '3.0.0'), '1.7.0');
   t.equal(tailText([]), '');
   t.equal(tailText(['', '  ']), '');
   t.equal(tailText(['a', 'b', 'c'], 2), '. Last lines from the connector:\n  b\n  c');

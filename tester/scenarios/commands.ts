@@ -2,12 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { Output } from '../../connector/progress.js';
+import type { Output } from '../../output/progress.js';
 import { listScenarios, loadScenario, ScenarioError } from '../../server/faults/scenarios.js';
 import { CheckError, checkWarehouse, formatCheck } from '../check.js';
-import { loadConfiguration, TesterConfigurationError } from '../debug.js';
+import { chooseSyncRunner, loadConfiguration, TesterConfigurationError } from '../debug.js';
+import { SdkUnavailableError, startedLine } from '../sdk.js';
+import type { SyncRunner as SdkRunner } from '../sync-runner.js';
 import { allPassed, formatReport, reportJson, reportJunit } from './report.js';
-import { MATRIX_DEFAULTS, runMatrix } from './runner.js';
+import { errorReport, MATRIX_DEFAULTS, runMatrix } from './runner.js';
 import { builtinRunner, pythonRunner } from './sync-runners.js';
 
 /** What the subcommands need from the CLI. */
@@ -55,7 +57,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
     .description(
       'Run the project\'s connector (or the built-in one with --builtin) against each fault scenario, every one on a fresh mock on 127.0.0.1 with a fresh warehouse: ' +
         'a full sync (rerun after a failure), then an incremental sync after 5 updates and 3 creations. Each scenario gets pass, fail (lost, duplicated, unexpected, differing rows) ' +
-        'or timeout, and warnings for what a naive connector does wrong. Exit 0 only when every scenario passes.',
+        'or timeout, and warnings for what a naive connector does wrong. Exit 0 only when every scenario passes; 2 (every verdict error) when the SDK cannot be run.',
     )
     .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
     .addOption(new Option('--configuration <file>', 'configuration.json (default: DIR/configuration.json when present); base_url is replaced by each scenario\'s mock'))
@@ -95,9 +97,29 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
       }
       configuration = { api_key: 'hed-demo-key', ...configuration };
       const connector = flags.builtin ? 'the built-in connector' : resolve(flags.projectDir);
-      const run = flags.builtin
+      const writeFiles = (report: Parameters<typeof reportJson>[0]) => {
+        if (flags.json !== undefined) writeFileSync(flags.json, reportJson(report));
+        if (flags.junit !== undefined) writeFileSync(flags.junit, reportJunit(report));
+      };
+      // The SDK and its runner are chosen once for every run of the matrix.
+      let sdkRunner: SdkRunner | undefined;
+      if (!flags.builtin) {
+        try {
+          sdkRunner = await chooseSyncRunner({ env: io.env, ...(flags.python === undefined ? {} : { python: flags.python }) });
+        } catch (error) {
+          if (!(error instanceof SdkUnavailableError)) throw error;
+          const report = errorReport(connector, flags.scenario, error.message);
+          io.stderr.write(`hed-tester: ${error.message}\n`);
+          io.stdout.write(formatReport(report));
+          writeFiles(report);
+          result.exitCode = 2;
+          return;
+        }
+        io.stdout.write(`${startedLine(sdkRunner.sdk)}\n`);
+      }
+      const run = flags.builtin || sdkRunner === undefined
         ? builtinRunner()
-        : pythonRunner({ projectDir: flags.projectDir, env: io.env, ...(flags.python === undefined ? {} : { python: flags.python }) });
+        : pythonRunner({ projectDir: flags.projectDir, env: io.env, runner: sdkRunner, ...(flags.python === undefined ? {} : { python: flags.python }) });
       const report = await runMatrix({
         connector,
         run,
@@ -114,8 +136,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         },
       });
       io.stdout.write(`\n${formatReport(report)}`);
-      if (flags.json !== undefined) writeFileSync(flags.json, reportJson(report));
-      if (flags.junit !== undefined) writeFileSync(flags.junit, reportJunit(report));
+      writeFiles(report);
       result.exitCode = allPassed(report) ? 0 : 1;
     });
 }

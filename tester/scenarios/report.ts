@@ -96,14 +96,14 @@ function failureText(r: ScenarioResult): string {
 
 /**
  * JUnit XML: one testsuite (the connector) with a testcase per scenario; `fail` is a
- * <failure>, `timeout` an <error>; warnings go to the suite's <system-out>. Valid against
+ * <failure>, `timeout` and `error` (the connector could not be run) an <error>; warnings go to the suite's <system-out>. Valid against
  * Ant's JUnit XSD, the common one CI servers read: testsuite name/tests/failures/errors/
  * time/timestamp/hostname, then properties, testcase (name/classname/time, at most one
  * failure or error), system-out, system-err.
  */
 export function reportJunit(report: MatrixReport): string {
   const failures = report.results.filter((r) => r.verdict === 'fail').length;
-  const errors = report.results.filter((r) => r.verdict === 'timeout').length;
+  const errors = report.results.filter((r) => r.verdict === 'timeout' || r.verdict === 'error').length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
@@ -114,6 +114,7 @@ export function reportJunit(report: MatrixReport): string {
     out.push(`  <testcase name="${escapeXml(r.scenario)}" classname="hed-tester.scenarios" time="${seconds(r.durationMs)}">`);
     if (r.verdict === 'fail') out.push(`    <failure message="${escapeXml(r.reason ?? 'the warehouse differs from the source')}" type="fail">${escapeXml(failureText(r))}</failure>`);
     if (r.verdict === 'timeout') out.push(`    <error message="${escapeXml(r.reason ?? 'a run exceeded the time limit')}" type="timeout">${escapeXml(failureText(r))}</error>`);
+    if (r.verdict === 'error') out.push(`    <error message="${escapeXml(r.reason ?? 'the connector could not be run')}" type="error">${escapeXml(failureText(r))}</error>`);
     out.push('  </testcase>');
   }
   const warnings = report.results.flatMap((r) => r.warnings.map((w) => `${r.scenario}: WARNING ${w.kind}: ${w.message} Advice: ${w.advice}`));

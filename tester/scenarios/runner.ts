@@ -255,6 +255,22 @@ async function closeMock(app: FastifyInstance): Promise<void> {
 }
 
 /**
+ * The report of a matrix whose connector cannot be run at all (no SDK, an unsupported one):
+ * every scenario's verdict is `error` with the one sentence that says why; nothing is started.
+ *
+ * @example
+ * errorReport('the project', ['flaky'], 'fivetran-connector-sdk 4.0.0 is installed in python3, and hed-tester runs 1.x, 2.x and 3.x only.')
+ */
+export function errorReport(connector: string, scenarios: readonly string[] | undefined, reason: string): MatrixReport {
+  const names = scenarios && scenarios.length > 0 ? scenarios : listScenarios();
+  const results: ScenarioResult[] = names.map((name) => {
+    const scenario = loadScenario(name);
+    return { scenario: scenario.name, description: scenario.description, verdict: 'error', reason, runs: [], warnings: [], requests: 0, durationMs: 0 };
+  });
+  return { connector, startedAt: new Date().toISOString(), durationMs: 0, results };
+}
+
+/**
  * Runs the connector against every scenario (or those named) and returns the report.
  *
  * @example

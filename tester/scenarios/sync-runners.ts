@@ -1,8 +1,9 @@
 // The two kinds of connector the matrix runs: a Connector SDK project through hed-tester's
 // gRPC tester, and the kit's built-in TypeScript connector in-process.
 import { runDebug } from '../../connector/runner.js';
-import type { Output } from '../../connector/progress.js';
+import type { Output } from '../../output/progress.js';
 import { runTesterDebug } from '../debug.js';
+import type { SyncRunner as SdkRunner } from '../sync-runner.js';
 import type { SyncRunner } from './runner.js';
 
 /** Output that keeps the last lines of a run (the matrix prints a table, not the log). */
@@ -22,6 +23,8 @@ export function tailOutput(keep = 40): Output & { lines: string[] } {
 /** Options of pythonRunner. */
 export interface PythonRunnerOptions {
   projectDir: string;
+  /** The SDK's runner, chosen once for the whole matrix (see chooseSyncRunner). */
+  runner?: SdkRunner;
   python?: string;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -43,6 +46,7 @@ export function pythonRunner(options: PythonRunnerOptions): SyncRunner {
       signal,
       silenceTimeoutMs: timeoutMs,
       ...(options.python === undefined ? {} : { python: options.python }),
+      ...(options.runner === undefined ? {} : { runner: options.runner }),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
     return result.reason === undefined ? { ok: result.ok } : { ok: result.ok, reason: result.reason };

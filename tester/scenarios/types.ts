@@ -1,8 +1,8 @@
 import type { Comparison } from './compare.js';
 import type { ScenarioWarning } from './warnings.js';
 
-/** A scenario's verdict: rows equal to the source, not equal, or a run that never ended. */
-export type Verdict = 'pass' | 'fail' | 'timeout';
+/** A scenario's verdict: rows equal to the source, not equal, a run that never ended, or a connector that could not be run at all (no SDK, an unsupported SDK). */
+export type Verdict = 'pass' | 'fail' | 'timeout' | 'error';
 
 /** One run of the connector inside a scenario. */
 export interface RunSummary {

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { addCommitCounts, createProgress, formatSyncProgress } from '../../connector/progress.js';
-import { captureOutput } from './helpers.js';
+import { addCommitCounts, createProgress, formatSyncProgress } from '../../output/progress.js';
+import { captureOutput } from '../connector/helpers.js';
 
 const NOW = Date.parse('2026-05-05T10:00:00Z');
 

@@ -1,3 +1,5 @@
+// Terminal output shared by hed-connector and hed-tester (the tester-style log lines, the live
+// status line, the SYNC PROGRESS table and the Sync SUCCEEDED/FAILED end): one owner, imported by both.
 /** Where the runner writes: a stream with an optional TTY flag (process.stdout fits). */
 export interface Output {
   write(text: string): unknown;
