@@ -17,7 +17,7 @@ const forbid = (...folders) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', '.venv*/**', 'files/**', 'app/public/vendor/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', '.venv*/**', 'files/**', 'app/public/vendor/**', '.bundle-cache/**', '.hed-lab-kit-*.staging/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
