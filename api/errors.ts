@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   invalid_request: { status: 400, when: 'The request cannot be read (a malformed URL escape, a bad request line, a body or parameter that does not match its schema).' },
   unauthorized: { status: 401, when: 'x-api-key (or api_key) is missing or not one of the configured keys, an auth_expiry fault fired, or an admin call lacks its x-admin-token.' },
   forbidden: { status: 403, when: 'An admin call came from another machine while no --admin-token is set.' },
+  host_not_allowed: { status: 403, when: 'The Host header names a host this server does not serve (a guard against DNS rebinding); use 127.0.0.1, localhost, the bound address or a name given with --allow-host.' },
+  cross_site_request: { status: 403, when: 'A browser page on another site sent a request that changes state (its Origin or Sec-Fetch-Site says cross-site); curl, connectors and the SDK send no Origin.' },
   not_found: { status: 404, when: 'No such path, or no such fault rule.' },
   method_not_allowed: { status: 405, when: 'The path exists with other methods; the Allow header lists them.' },
   request_timeout: { status: 408, when: 'The request did not arrive completely in time.' },

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import { exposureWarning, shownUrls, type Interfaces } from '../api/serving.js';
 import { APP_DEFAULTS, ConfigError, resolveAppConfig, type AppFlags } from './config.js';
 import { buildApp } from './server.js';
 import { warehouseStatus } from './warehouse.js';
@@ -32,8 +33,23 @@ export async function serve(flags: AppFlags, env: Record<string, string | undefi
   const status = await warehouseStatus(config.warehouse);
   const data = status.ready ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}` : `no data yet in ${config.warehouse}: the page says how to make it`;
   const insights = config.llmProvider === 'openai' ? `insights by ${config.llmModel} at ${config.llmBaseUrl}` : 'offline insights';
-  io.stdout.write(`StudentSuccess app listening on ${address} (${data}; ${insights}; history in ${config.insightsDb}). Open it in a browser; Ctrl-C stops it.\n`);
+  io.stdout.write(listeningLines(address, config.host, `${data}; ${insights}; history in ${config.insightsDb}`));
   return app;
+}
+
+/**
+ * What `serve` prints once it listens: one line with the real address (for 0.0.0.0 this
+ * machine's addresses, since http://0.0.0.0 is not a place a browser can go), and for a
+ * bind beyond loopback one warning line saying who can now read the records.
+ *
+ * @example listeningLines('http://0.0.0.0:8501', '0.0.0.0', '600 rows', { eth0: [{ address: '10.0.0.5', family: 'IPv4', internal: false, ... }] })
+ * // 'StudentSuccess app listening on http://10.0.0.5:8501 (every interface; ...)\nWarning: ...\n'
+ */
+export function listeningLines(address: string, bindHost: string, what: string, interfaces?: Interfaces): string {
+  const [url, ...also] = shownUrls(address, interfaces);
+  const where = also.length > 0 ? ` (every interface; on this machine also ${also.join(', ')})` : '';
+  const warning = exposureWarning(bindHost, 'the app', 'the student records, their CSV download and report generation', [url!, ...also]);
+  return `StudentSuccess app listening on ${url}${where} (${what}). Open it in a browser; Ctrl-C stops it.\n${warning ? `${warning}\n` : ''}`;
 }
 
 /** The hed-app program. `onServe` receives the running app. */
@@ -50,6 +66,7 @@ export function createProgram(io: AppIo, onServe: (app: FastifyInstance) => void
     .addOption(new Option('--insights-db <path>', `SQLite file that keeps the Insights History (default: ${APP_DEFAULTS.insightsDb})`))
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (default: ${APP_DEFAULTS.port})`))
     .addOption(new Option('--host <host>', `address to bind (default: ${APP_DEFAULTS.host})`))
+    .addOption(new Option('--allow-host <name>', 'also answer requests addressed to this host name, repeatable (default: loopback and the bound address)').argParser((value: string, previous: string[] = []) => [...previous, value]))
     .addOption(new Option('--llm-provider <provider>', `default insights provider: offline or openai (default: ${APP_DEFAULTS.llmProvider})`))
     .addOption(new Option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1 for a local Ollama; the key comes from HED_LLM_API_KEY'))
     .addOption(new Option('--llm-model <name>', `model name for the openai provider (default: ${APP_DEFAULTS.llmModel})`))

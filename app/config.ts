@@ -13,6 +13,8 @@ export interface AppConfig {
   insightsDb: string;
   port: number;
   host: string;
+  /** Host names served besides loopback and the bound address (--allow-host); see api/serving.ts. */
+  allowHosts: string[];
   llmProvider: ProviderId;
   llmBaseUrl?: string;
   llmModel: string;
@@ -28,6 +30,7 @@ export interface AppFlags {
   insightsDb?: string;
   port?: string;
   host?: string;
+  allowHost?: string[];
   llmProvider?: string;
   llmBaseUrl?: string;
   llmModel?: string;
@@ -87,6 +90,10 @@ export function resolveAppConfig(flags: AppFlags, env: Record<string, string | u
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new ConfigError('--llm-base-url', `"${flags.llmBaseUrl}" is not an http(s) URL; give the OpenAI-compatible base, e.g. http://127.0.0.1:11434/v1.`);
     }
+    // A secret in the URL would be printed at start, shown in the page and saved in reports.
+    if (url.username !== '' || url.password !== '') {
+      throw new ConfigError('--llm-base-url', `the URL carries credentials (user:secret@${url.host}); give the URL without them and put the key in the environment variable HED_LLM_API_KEY, which is sent as a Bearer token and never shown.`);
+    }
   }
   if (provider === 'openai' && flags.llmBaseUrl === undefined) {
     throw new ConfigError('--llm-base-url', 'the openai provider needs --llm-base-url (for a local Ollama: http://127.0.0.1:11434/v1).');
@@ -97,12 +104,16 @@ export function resolveAppConfig(flags: AppFlags, env: Record<string, string | u
   }
   if (flags.llmModel !== undefined && flags.llmModel.trim() === '') throw new ConfigError('--llm-model', 'the model name is empty.');
   if (flags.host !== undefined && flags.host.trim() === '') throw new ConfigError('--host', 'the address is empty; use 127.0.0.1.');
+  const allowHosts = (flags.allowHost ?? []).map((h) => h.trim());
+  const badHost = allowHosts.find((h) => !/^[A-Za-z0-9.:_[\]-]{1,253}$/.test(h));
+  if (badHost !== undefined) throw new ConfigError('--allow-host', `"${badHost}" is not a host name or address; give a name such as lab-laptop.local or an address such as 10.0.0.5, without scheme or port.`);
   const apiKey = env.HED_LLM_API_KEY;
   return {
     warehouse: flags.warehouse ?? APP_DEFAULTS.warehouse,
     insightsDb: flags.insightsDb ?? APP_DEFAULTS.insightsDb,
     port,
     host: flags.host ?? APP_DEFAULTS.host,
+    allowHosts,
     llmProvider: provider,
     ...(flags.llmBaseUrl !== undefined ? { llmBaseUrl: flags.llmBaseUrl } : {}),
     llmModel: flags.llmModel ?? APP_DEFAULTS.llmModel,

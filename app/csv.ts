@@ -1,9 +1,26 @@
-/** CSV per RFC 4180, pure: fields with a comma, quote, CR or LF are quoted and quotes doubled; lines end in CRLF. */
+/**
+ * CSV per RFC 4180, pure: fields with a comma, quote, CR or LF are quoted and quotes doubled;
+ * lines end in CRLF. Text that a spreadsheet would run as a formula is neutralised the way
+ * OWASP's "CSV Injection" page says: a cell starting with `=`, `+`, `-`, `@`, a tab or a CR
+ * gets a leading single quote and is quoted. Numbers stay numbers.
+ */
 
-/** One CSV field. `null` is empty; objects are their JSON. */
+/** What starts a formula in Excel, LibreOffice and Google Sheets. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A plain number as DuckDB writes one (a BIGINT or DECIMAL comes as text): safe as it is. */
+const PLAIN_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * One CSV field. `null` is empty; objects are their JSON; formula-like text is neutralised.
+ * @example csvField('=HYPERLINK("http://x")') // '"\'=HYPERLINK(""http://x"")"'
+ * @example csvField(-1.5) // '-1.5'
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) return `"'${text.replaceAll('"', '""')}"`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

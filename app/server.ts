@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { allowedHosts, BODY_DEPTH_MAX, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage } from '../api/serving.js';
 import { createAnswerCache, fileVersion } from './answer-cache.js';
 import { buildCharts, type Chart } from './charts.js';
 import type { AppConfig } from './config.js';
@@ -15,7 +16,7 @@ import { AppError } from './errors.js';
 import { FOCUS_AREAS, findFocusArea } from './insights/focus-areas.js';
 import { generateReport, listProviders, reportSteps, resolveProvider, type InsightsDeps } from './insights/generate.js';
 import { openHistory, type History } from './insights/history.js';
-import { createJobs, type Jobs } from './insights/jobs.js';
+import { createJobs, JobsBusyError, type Jobs } from './insights/jobs.js';
 import type { OpenAiSettings } from './insights/openai.js';
 import { buildKpis, distributionRemarks, type Kpi } from './metrics.js';
 import { allRows, filterOptions, metricsAggregates, rowsPage, type SummaryTable } from './queries.js';
@@ -55,18 +56,7 @@ export function llmSettings(config: AppConfig): OpenAiSettings | undefined {
   return { baseUrl: config.llmBaseUrl, model: config.llmModel, timeoutMs: config.llmTimeoutS * 1000, ...(config.llmApiKey ? { apiKey: config.llmApiKey } : {}) };
 }
 
-/** Whether a host name or address is the loopback interface. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
-
-/** The host name of a Host header (`[::1]:8501` → `[::1]`, `localhost:8501` → `localhost`). */
-export function hostnameOf(hostHeader: string | undefined): string {
-  if (!hostHeader) return '';
-  const bracketed = /^\[[^\]]*\]/.exec(hostHeader);
-  return bracketed ? bracketed[0] : hostHeader.replace(/:\d*$/, '');
-}
+export { hostnameOf, isLoopbackHost } from '../api/serving.js';
 
 /** A file name safe in a content-disposition header. */
 export function downloadName(text: string): string {
@@ -94,17 +84,25 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   app.addHook('onClose', async () => {
     if (!deps.history) history.close();
   });
-  // A web page elsewhere must not read student records through DNS rebinding: a server
-  // bound to a loopback address answers only requests addressed to a loopback name.
-  if (isLoopbackHost(config.host)) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!isLoopbackHost(hostnameOf(request.headers.host))) {
-        return reply.code(403).send({ error: 'forbidden', message: `This app answers only requests addressed to 127.0.0.1 or localhost, not "${request.headers.host ?? ''}". Open http://127.0.0.1:<port>/ instead, or start it with --host 0.0.0.0 to serve other machines.` });
-      }
-    });
-  }
+  // A web page elsewhere must not read student records through DNS rebinding, nor start
+  // or delete reports from the user's browser: api/serving.ts's rule, as the mock applies it.
+  const allowed = allowedHosts(config.host, config.allowHosts);
+  app.addHook('onRequest', async (request, reply) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const refusal = guardRequest({ method: request.method, url: request.url, host: header('host'), origin: header('origin'), secFetchSite: header('sec-fetch-site') }, allowed, 'app');
+    if (refusal) return reply.code(403).send({ error: refusal.code, message: refusal.message });
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body === null || typeof request.body !== 'object') return;
+    const depth = jsonDepth(request.body);
+    if (depth > BODY_DEPTH_MAX) throw new AppError('bad_request', 400, tooDeepMessage(depth));
+  });
+  // As HTTP headers, not a <meta> tag: only a header can forbid framing (frame-ancestors).
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
@@ -193,7 +191,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     const body = (request.body ?? {}) as { focus?: unknown; provider?: unknown };
     const focus = findFocusArea(body.focus);
     const provider = resolveProvider(body.provider, llm, config.llmProvider);
-    const job = jobs.start(reportSteps(provider, llm), (step) => generateReport(insights, focus, provider, step));
+    let job;
+    try {
+      job = jobs.start(reportSteps(provider, llm), (step) => generateReport(insights, focus, provider, step));
+    } catch (error) {
+      if (!(error instanceof JobsBusyError)) throw error;
+      return reply.code(429).header('retry-after', String(error.retryAfterS)).send({ error: 'too_many_reports', message: error.message });
+    }
     return reply.code(202).send({ jobId: job.id });
   });
   app.get('/api/insights/jobs/:id', async (request) => {
@@ -202,6 +206,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     return job;
   });
   app.get('/api/history', async () => history.list());
+  app.delete('/api/history/:id', async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    if (!history.remove(id)) throw new AppError('not_found', 404, `There is no report ${id} in the history (it may be deleted already). GET /api/history lists them.`);
+    return reply.code(204).send();
+  });
   app.get('/api/history/:file', async (request, reply) => {
     const file = (request.params as { file: string }).file;
     const markdown = file.endsWith('.md');

@@ -59,6 +59,8 @@ export function packageDir(pkg: string, from: string = import.meta.url): string 
 
 /** The path of a vendored browser build, or undefined for a name that is not one. */
 export function vendorPath(name: string): string | undefined {
+  // Own properties only: "constructor" or "__proto__" are names, not files.
+  if (!Object.hasOwn(VENDOR_FILES, name)) return undefined;
   const entry = (VENDOR_FILES as Record<string, { pkg: string; file: string }>)[name];
   return entry ? join(packageDir(entry.pkg), entry.file) : undefined;
 }

@@ -27,6 +27,12 @@ export interface OpenWarehouse {
   close(): void;
 }
 
+/**
+ * What one open warehouse may take: DuckDB's defaults are 80% of RAM and a thread per
+ * core for every instance, and the app opens one per request and per report job.
+ */
+export const WAREHOUSE_LIMITS = { memory_limit: '512MB', threads: '2' } as const;
+
 /** Translates a DuckDB open/query failure into a sentence. */
 export function warehouseError(path: string, error: unknown): AppError {
   const message = error instanceof Error ? error.message : String(error);
@@ -44,7 +50,7 @@ export async function openWarehouse(path: string): Promise<OpenWarehouse> {
   let instance: DuckDBInstance;
   let connection: DuckDBConnection;
   try {
-    instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', ...WAREHOUSE_LIMITS });
     connection = await instance.connect();
   } catch (error) {
     throw warehouseError(path, error);

@@ -8,6 +8,7 @@ import { createStore, type RecordStore } from './store.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
+import { registerRequestGuard } from './plugins/request-guard.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
 import { hedDataRoutes } from './routes/hed-data.js';
 import { adminRoutes } from './routes/admin.js';
@@ -74,6 +75,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.decorate('cursors', cursors);
   app.decorate('pages', withPageCache(createPageEngine({ rows: store, cursors, paging: config.paging })));
   app.decorate('acceptedKeys', new Set(config.apiKeys));
+  registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault
   // Before the routes, so its hooks see them.
   registerFaults(app, { scenario: deps.scenario, clock: deps.faultClock });
   if (!deps.store) app.addHook('onClose', async () => store.close());

@@ -4,6 +4,8 @@ import { PAGING_MODES, type PagingMode } from './paging/paging.js';
 export interface ServerConfig {
   port: number;
   host: string;
+  /** Host names served besides loopback and the bound address (--allow-host); see api/serving.ts. */
+  allowHosts: string[];
   seed: number;
   students: number;
   apiKeys: string[];
@@ -21,6 +23,7 @@ export interface ServerConfig {
 export const SERVER_DEFAULTS: ServerConfig = {
   port: 8080,
   host: '127.0.0.1',
+  allowHosts: [],
   seed: 42,
   students: 600,
   apiKeys: ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'], // the kit's own key and the lab's published one
@@ -43,6 +46,7 @@ export class ConfigError extends Error {
 export interface ServerFlags {
   port?: string;
   host?: string;
+  allowHost?: string[];
   seed?: string;
   students?: string;
   apiKey?: string[];
@@ -85,6 +89,11 @@ export function resolveServerConfig(flags: ServerFlags, env: Record<string, stri
   }
   const host = pick(flags.host, 'HED_HOST') ?? SERVER_DEFAULTS.host;
   if (host.trim() === '') throw new ConfigError('--host / HED_HOST must not be empty.');
+  const allowHosts = (flags.allowHost?.length ? flags.allowHost : env.HED_ALLOW_HOSTS ? env.HED_ALLOW_HOSTS.split(',') : []).map((h) => h.trim());
+  const badHost = allowHosts.find((h) => !/^[A-Za-z0-9.:_[\]-]{1,253}$/.test(h));
+  if (badHost !== undefined) {
+    throw new ConfigError(`--allow-host / HED_ALLOW_HOSTS: "${badHost}" is not a host name or address; give a name such as lab-laptop.local or an address such as 10.0.0.5, without scheme or port.`);
+  }
   const adminToken = pick(flags.adminToken, 'HED_ADMIN_TOKEN');
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
     throw new ConfigError('--admin-token / HED_ADMIN_TOKEN must be 8-256 printable characters without spaces.');
@@ -93,6 +102,7 @@ export function resolveServerConfig(flags: ServerFlags, env: Record<string, stri
   return {
     port: integer(pick(flags.port, 'HED_PORT'), '--port / HED_PORT', 0, 65_535, SERVER_DEFAULTS.port),
     host,
+    allowHosts,
     seed: integer(pick(flags.seed, 'HED_SEED'), '--seed / HED_SEED', 0, 2 ** 32 - 1, SERVER_DEFAULTS.seed),
     students: integer(pick(flags.students, 'HED_STUDENTS'), '--students / HED_STUDENTS', 1, STUDENTS_MAX, SERVER_DEFAULTS.students),
     apiKeys,

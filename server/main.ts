@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { exposureWarning, shownUrls } from '../api/serving.js';
 import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
 
@@ -68,24 +68,7 @@ export function startErrorLine(err: unknown, config: { host: string; db?: string
   return undefined;
 }
 
-/**
- * The URLs to print for an address the server listens on: for every interface
- * (0.0.0.0 or ::) the machine's first reachable IPv4 address and loopback, since
- * http://0.0.0.0 is not a place a browser can go.
- *
- * @example
- * shownUrls('http://0.0.0.0:8080', { eth0: [{ family: 'IPv4', address: '10.0.0.5', internal: false, ... }] })
- * // ['http://10.0.0.5:8080', 'http://127.0.0.1:8080']
- */
-export function shownUrls(address: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string[] {
-  const url = new URL(address);
-  if (url.hostname !== '0.0.0.0' && url.hostname !== '[::]') return [address];
-  const external = Object.values(interfaces)
-    .flat()
-    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
-  const loopback = `http://127.0.0.1:${url.port}`;
-  return external ? [`http://${external.address}:${url.port}`, loopback] : [loopback];
-}
+export { shownUrls } from '../api/serving.js';
 
 /**
  * Starts the mock: config from flags and environment, the scenario loaded, build, listen,
@@ -117,6 +100,9 @@ export async function serve(flags: ServerFlags, env: Record<string, string | und
     `HED mock listening on ${url}${where} (seed ${config.seed}, ${app.store.count()} records, ${config.paging} paging, ` +
       `ready in ${Math.round(performance.now() - started)} ms). GET ${url}/hed_data with x-api-key; docs at ${url}/docs\n`,
   );
+  const admin = config.adminToken !== undefined ? 'and the admin API (with the admin token)' : 'while the admin API stays loopback-only';
+  const warning = exposureWarning(config.host, 'the mock', `GET /hed_data (with an API key), /hed_api_spec and /docs ${admin}`, [url!, ...also]);
+  if (warning) out.write(`${warning}\n`);
   return app;
 }
 
@@ -152,6 +138,7 @@ export function createProgram(): Command {
     .description('Serve GET /hed_data, the admin API and the docs until Ctrl-C.')
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one [env HED_PORT] (default: ${SERVER_DEFAULTS.port})`))
     .addOption(new Option('--host <host>', `address to bind [env HED_HOST] (default: ${SERVER_DEFAULTS.host})`))
+    .addOption(new Option('--allow-host <name>', 'also answer requests addressed to this host name, repeatable [env HED_ALLOW_HOSTS, comma list] (default: loopback and the bound address)').argParser(collect))
     .addOption(new Option('--seed <n>', `dataset and fault seed [env HED_SEED] (default: ${SERVER_DEFAULTS.seed})`))
     .addOption(new Option('--students <n>', `students in the dataset, 1 to 1000000 [env HED_STUDENTS] (default: ${SERVER_DEFAULTS.students})`))
     .addOption(new Option('--api-key <key>', 'accepted API key, repeatable [env HED_API_KEYS, comma list] (default: hed-demo-key)').argParser(collect))

@@ -20,9 +20,18 @@ export interface Report {
   markdown: string;
 }
 
+/**
+ * Reports kept at most (a report is a few kilobytes of Markdown: the cap keeps the file
+ * under ~10 MB); saving one more deletes the oldest.
+ */
+export const HISTORY_KEPT_MAX = 1000;
+
 /** The history store. */
 export interface History {
+  /** Saves a report, then deletes the oldest beyond the cap. */
   add(report: Report): void;
+  /** Deletes one report; false when there was none with this id. */
+  remove(id: string): boolean;
   /** Newest first. */
   list(): Report[];
   get(id: string): Report | undefined;
@@ -33,7 +42,8 @@ export interface History {
  * Opens (or creates) the history database.
  * @example const history = openHistory('files/insights.db'); history.list()
  */
-export function openHistory(path: string): History {
+export function openHistory(path: string, options: { keptMax?: number } = {}): History {
+  const keptMax = options.keptMax ?? HISTORY_KEPT_MAX;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -52,8 +62,15 @@ export function openHistory(path: string): History {
   const insert = db.prepare('INSERT INTO reports (id, created_at, focus, focus_label, provider, model, title, markdown) VALUES (@id, @createdAt, @focus, @focusLabel, @provider, @model, @title, @markdown)');
   const list = db.prepare(`SELECT ${columns} FROM reports ORDER BY created_at DESC, seq DESC`);
   const get = db.prepare(`SELECT ${columns} FROM reports WHERE id = ?`);
+  const remove = db.prepare('DELETE FROM reports WHERE id = ?');
+  const trim = db.prepare('DELETE FROM reports WHERE seq NOT IN (SELECT seq FROM reports ORDER BY created_at DESC, seq DESC LIMIT ?)');
+  const addAndTrim = db.transaction((report: Report) => {
+    insert.run(report);
+    trim.run(keptMax);
+  });
   return {
-    add: (report) => void insert.run(report),
+    add: (report) => addAndTrim(report),
+    remove: (id) => remove.run(id).changes > 0,
     list: () => list.all() as Report[],
     get: (id) => get.get(id) as Report | undefined,
     close: () => db.close(),

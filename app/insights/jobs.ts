@@ -1,6 +1,8 @@
 /**
  * In-memory report jobs with real progress steps. A job runs its work, which announces
- * each step as it starts; the page polls the job. Clock and ids are injectable.
+ * each step as it starts; the page polls the job. At most `atOnce` jobs run; up to
+ * `queuedMax` more wait their turn (status `queued`); beyond that `start` throws
+ * JobsBusyError, which the route answers 429 with Retry-After. Clock and ids are injectable.
  */
 import { randomUUID } from 'node:crypto';
 import type { Report } from './history.js';
@@ -15,7 +17,7 @@ export interface JobStep {
 /** A job as `GET /api/insights/jobs/:id` shows it. */
 export interface Job {
   id: string;
-  status: 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done' | 'failed';
   steps: JobStep[];
   startedAt: string;
   finishedAt?: string;
@@ -28,7 +30,7 @@ export type StepFn = (index: number) => void;
 
 /** The job board. */
 export interface Jobs {
-  /** Starts `work` now and returns the job at once. */
+  /** Starts `work` now, or queues it when `atOnce` jobs run, and returns the job at once; throws JobsBusyError when the queue is full. */
   start(labels: string[], work: (step: StepFn) => Promise<Report>): Job;
   get(id: string): Job | undefined;
   /** Resolves when the job has finished (for tests and shutdown). */
@@ -39,23 +41,49 @@ export interface Jobs {
 export const JOBS_KEPT_MAX = 200;
 
 /**
+ * Report jobs running at once, and waiting at most. Each running job holds one DuckDB
+ * instance (app/warehouse.ts limits its memory and threads), so this bounds what reports
+ * can take from the machine that serves the page.
+ */
+export const JOB_LIMITS = { atOnce: 2, queuedMax: 8, retryAfterS: 5 } as const;
+
+/** Every slot and queue place is taken: answer 429 with Retry-After. */
+export class JobsBusyError extends Error {
+  constructor(readonly retryAfterS: number) {
+    super(`${JOB_LIMITS.atOnce} reports are being made and ${JOB_LIMITS.queuedMax} wait their turn, so no other can be queued now. Try again in ${retryAfterS} seconds.`);
+    this.name = 'JobsBusyError';
+  }
+}
+
+/**
  * Creates a job board.
  * @example const jobs = createJobs({ now: () => new Date(0) })
  */
-export function createJobs(options: { now?: () => Date; newId?: () => string } = {}): Jobs {
+export function createJobs(options: { now?: () => Date; newId?: () => string; atOnce?: number; queuedMax?: number } = {}): Jobs {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
+  const atOnce = options.atOnce ?? JOB_LIMITS.atOnce;
+  const queuedMax = options.queuedMax ?? JOB_LIMITS.queuedMax;
   const jobs = new Map<string, Job>();
   const running = new Map<string, Promise<void>>();
+  /** Jobs waiting for a slot, oldest first; a slot is handed over when a running job ends. */
+  const waiting: (() => void)[] = [];
+  let active = 0;
+  const release = () => {
+    const handOver = waiting.shift();
+    if (handOver) handOver();
+    else active--;
+  };
   const forget = () => {
     for (const [id, job] of jobs) {
       if (jobs.size <= JOBS_KEPT_MAX) break;
-      if (job.status !== 'running') jobs.delete(id);
+      if (job.status === 'done' || job.status === 'failed') jobs.delete(id);
     }
   };
   return {
     start(labels, work) {
-      const job: Job = { id: newId(), status: 'running', steps: labels.map((label) => ({ label, state: 'pending' })), startedAt: now().toISOString() };
+      if (active >= atOnce && waiting.length >= queuedMax) throw new JobsBusyError(JOB_LIMITS.retryAfterS);
+      const job: Job = { id: newId(), status: 'queued', steps: labels.map((label) => ({ label, state: 'pending' })), startedAt: now().toISOString() };
       jobs.set(job.id, job);
       forget();
       const step: StepFn = (index) => {
@@ -64,10 +92,22 @@ export function createJobs(options: { now?: () => Date; newId?: () => string } =
           else if (i === index) s.state = 'running';
         });
       };
-      const done = work(step).then(
-        (report) => {
+      const run = async (): Promise<Report> => {
+        job.status = 'running';
+        return work(step);
+      };
+      // A free slot starts the work synchronously (its first step is announced before start returns).
+      let report: Promise<Report>;
+      if (active < atOnce) {
+        active++;
+        report = run();
+      } else {
+        report = new Promise<void>((resolve) => waiting.push(resolve)).then(run);
+      }
+      const done = report.then(
+        (made) => {
           job.steps.forEach((s) => (s.state = 'done'));
-          job.report = report;
+          job.report = made;
           job.status = 'done';
           job.finishedAt = now().toISOString();
         },
@@ -81,7 +121,7 @@ export function createJobs(options: { now?: () => Date; newId?: () => string } =
           job.status = 'failed';
           job.finishedAt = now().toISOString();
         },
-      );
+      ).finally(release);
       running.set(job.id, done);
       void done.finally(() => running.delete(job.id));
       return job;

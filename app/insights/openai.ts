@@ -67,7 +67,27 @@ export function buildPrompt(focus: FocusArea, dataSummaryText: string): ChatMess
   ];
 }
 
-const excerpt = (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text).replace(/\s+/g, ' ').trim();
+/**
+ * The report text with anything that looks like a credential replaced: the configured key
+ * itself, a `Bearer …` value, and `sk-…`-style keys. A server that echoes the request's
+ * Authorization header into its answer must not put the key on the page or in history.
+ *
+ * @example redactSecrets('echo: Bearer sk-abc123', 'sk-abc123') // 'echo: Bearer [redacted]'
+ */
+export function redactSecrets(text: string, apiKey?: string): string {
+  let out = apiKey ? text.split(apiKey).join('[redacted]') : text;
+  out = out.replace(/\b(Bearer|Basic)\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
+  return out.replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}/g, '[redacted]');
+}
+
+/** Our sentence for an HTTP error status of the model server. */
+const STATUS_HINTS = (status: number, model: string): string => {
+  if (status === 401 || status === 403) return 'Set HED_LLM_API_KEY to a key the server accepts, then restart the app.';
+  if (status === 404) return `Check --llm-base-url and that the model "${model}" exists there.`;
+  if (status === 429) return 'It is rate limiting this key; wait a minute and try again, or use the offline provider.';
+  if (status >= 500) return 'The server failed on its side; try again, check its own log, or use the offline provider.';
+  return 'Check --llm-base-url and --llm-model, or use the offline provider.';
+};
 
 /**
  * Asks the model and returns its Markdown. Never resolves with an empty answer.
@@ -94,22 +114,22 @@ export async function askChatModel(settings: OpenAiSettings, messages: ChatMessa
     const code = e.cause?.code ?? e.message;
     throw new ProviderError(`Could not reach the model server at ${url} (${code}). Start it (for Ollama: \`ollama serve\`), check --llm-base-url, or use the offline provider.`);
   }
+  // The upstream body is never quoted: it can echo the request (and its Authorization header).
   if (!response.ok) {
-    const hint = response.status === 401 || response.status === 403 ? ' Set HED_LLM_API_KEY to a key the server accepts.' : response.status === 404 ? ` Check --llm-base-url and that the model "${settings.model}" exists there.` : '';
-    throw new ProviderError(`The model server at ${url} answered HTTP ${response.status}${text ? `: ${excerpt(text)}` : ''}.${hint}`);
+    throw new ProviderError(`The model server at ${url} answered HTTP ${response.status}. ${STATUS_HINTS(response.status, settings.model)}`);
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ProviderError(`The model server at ${url} answered something that is not JSON (${excerpt(text) || 'an empty body'}). Check that --llm-base-url points at an OpenAI-compatible /v1 endpoint.`);
+    throw new ProviderError(`The model server at ${url} answered HTTP ${response.status} with ${text.trim() === '' ? 'an empty body' : 'a body that is not JSON'}. Check that --llm-base-url points at an OpenAI-compatible /v1 endpoint.`);
   }
   const content = (body as { choices?: { message?: { content?: unknown } }[] } | null)?.choices?.[0]?.message?.content;
   if (typeof content !== 'string' || content.trim() === '') {
     throw new ProviderError(`The model server at ${url} answered without any report text (no choices[0].message.content). Try again or choose another model.`);
   }
   // Reasoning models (deepseek-r1, qwq) put their scratch work in <think> blocks first.
-  const report = content.replace(/<think>[\s\S]*?<\/think>/g, '').trim();
+  const report = redactSecrets(content.replace(/<think>[\s\S]*?<\/think>/g, ''), settings.apiKey).trim();
   if (report === '') throw new ProviderError(`The model server at ${url} answered only its reasoning, with no report text. Try again or choose another model.`);
   return report;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../../app/cli.js';
+import { rawRequest } from '../helpers/raw-request.js';
 
 function io() {
   const out = { stdout: '', stderr: '' };
@@ -68,4 +69,31 @@ t.test('the built bin stops cleanly on SIGTERM', { skip: built ? false : 'run `n
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   child.kill('SIGTERM');
   t.equal(await exit, 0);
+});
+
+t.test('listening lines: the real addresses for 0.0.0.0, and one warning line for any bind beyond loopback', async (t) => {
+  const { listeningLines } = await import('../../app/cli.js');
+  const eth = { address: '10.0.0.5', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: null } as const;
+  const lo = { ...eth, address: '127.0.0.1', internal: true };
+  const open = listeningLines('http://0.0.0.0:8501', '0.0.0.0', '600 rows', { lo: [lo], eth0: [eth] });
+  const lines = open.trimEnd().split('\n');
+  t.equal(lines.length, 2);
+  t.match(lines[0], /^StudentSuccess app listening on http:\/\/10\.0\.0\.5:8501 \(every interface; on this machine also http:\/\/127\.0\.0\.1:8501\) \(600 rows\)/);
+  t.notMatch(lines[0], /0\.0\.0\.0/);
+  t.match(lines[1], /^Warning: the app is bound to 0\.0\.0\.0, so every machine that can reach this one can now use the student records, their CSV download and report generation at http:\/\/10\.0\.0\.5:8501; bind --host 127\.0\.0\.1 to keep it on this machine/);
+  const local = listeningLines('http://127.0.0.1:8501', '127.0.0.1', '600 rows');
+  t.equal(local.trimEnd().split('\n').length, 1, 'no warning on loopback');
+});
+
+t.test('serve --host 0.0.0.0: the printed address answers, a foreign Host does not', async (t) => {
+  const { out, io: streams } = io();
+  let app: FastifyInstance | undefined;
+  const code = await runCli(['node', 'hed-app', 'serve', '--host', '0.0.0.0', '--port', '0', '--warehouse', '/nonexistent/none.db', '--insights-db', ':memory:'], streams, (a) => (app = a));
+  t.equal(code, undefined, out.stderr);
+  t.teardown(() => app?.close());
+  const url = /listening on (http:\/\/\S+)/.exec(out.stdout)?.[1] ?? '';
+  t.notMatch(url, /0\.0\.0\.0/);
+  t.match(out.stdout, /\nWarning: the app is bound to 0\.0\.0\.0/);
+  t.equal((await fetch(`${url}/api/status`)).status, 200, 'the printed URL answers');
+  t.equal((await rawRequest(`${url}/api/status`, { host: 'rebound.example' })).status, 403, 'a foreign Host name is refused');
 });

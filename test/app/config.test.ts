@@ -39,3 +39,20 @@ t.test('the page folder: next to the source, or the checkout one when running fr
   t.equal(defaultPublicDir(pathToFileURL(join(root, 'src', 'config.js')).href), join(root, 'src', 'public'));
   t.equal(defaultPublicDir(pathToFileURL(join(root, 'dist', 'app', 'config.js')).href), join(root, 'app', 'public'));
 });
+
+t.test('credentials in --llm-base-url are refused at start, pointing at HED_LLM_API_KEY, without echoing the secret', async (t) => {
+  for (const url of ['http://user:s3cret-value@127.0.0.1:11434/v1', 'https://:s3cret-value@llm.example/v1', 'http://s3cret-value@127.0.0.1/v1']) {
+    const error = (() => {
+      try {
+        resolveAppConfig({ llmProvider: 'openai', llmBaseUrl: url }, {});
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    t.match(error, { name: 'ConfigError', message: /^bad --llm-base-url: the URL carries credentials.*HED_LLM_API_KEY/ }, url);
+    t.notMatch(error?.message, /s3cret/, `${url}: the secret is not repeated`);
+  }
+  t.equal(resolveAppConfig({ llmProvider: 'openai', llmBaseUrl: 'http://127.0.0.1:11434/v1' }, { HED_LLM_API_KEY: 'k' }).llmApiKey, 'k');
+  t.throws(() => resolveAppConfig({ allowHost: ['http://x.example/'] }, {}), { message: /^bad --allow-host: "http:\/\/x\.example\/" is not a host name/ });
+});

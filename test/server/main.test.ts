@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { dbPathProblem, serve, shownUrls, startErrorLine } from '../../server/main.js';
 import { MOCK_BIN } from '../helpers/mock-process.js';
+import { rawRequest } from '../helpers/raw-request.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'hed-main-'));
 const sink = () => {
@@ -51,6 +52,11 @@ t.test('serve: --host 0.0.0.0 prints a URL that answers; bad settings are Config
   t.match(text(), /listening on http:\/\/[\d.]+:\d+ \(every interface/);
   t.notMatch(url, /0\.0\.0\.0/, 'not 0.0.0.0, where no client can go');
   t.equal((await fetch(`${url}/healthz`)).status, 200, 'the printed URL answers');
+  t.equal(text().trim().split('\n').length, 2, 'the start line and one warning line');
+  t.match(text(), /\nWarning: the mock is bound to 0\.0\.0\.0, so every machine that can reach this one can now use GET \/hed_data \(with an API key\), \/hed_api_spec and \/docs while the admin API stays loopback-only( at http:\/\/[\d.]+:\d+)?; bind --host 127\.0\.0\.1/);
+  const foreign = await rawRequest(`${url}/hed_data`, { host: 'rebound.example', headers: { 'x-api-key': 'hed-demo-key' } });
+  t.equal(foreign.status, 403, 'bound to every interface, a foreign Host name is still refused');
+  t.equal(JSON.parse(foreign.body).error, 'host_not_allowed');
   t.equal(Object.isFrozen(app.config), true, 'config is read-only after start');
 
   const dir = scratch();

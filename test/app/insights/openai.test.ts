@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FOCUS_AREAS } from '../../../app/insights/focus-areas.js';
-import { askChatModel, buildPrompt, chatCompletionsUrl, ProviderError } from '../../../app/insights/openai.js';
+import { askChatModel, buildPrompt, chatCompletionsUrl, ProviderError, redactSecrets } from '../../../app/insights/openai.js';
 
 async function standIn(t: { teardown: (f: () => void) => void }, handler: (req: IncomingMessage, body: string, res: ServerResponse) => void) {
   const seen: { headers: IncomingMessage['headers']; body: string; url: string }[] = [];
@@ -56,7 +56,7 @@ t.test('every failure is a ProviderError with a sentence that says what to do', 
   const nonsense = await standIn(t, (_q, _b, res) => res.end(JSON.stringify({ result: 'x'.repeat(400) })));
   await t.rejects(askChatModel({ baseUrl: nonsense.base, model: 'm', timeoutMs: 5000 }, []), { message: /without any report text/ });
   const empty = await standIn(t, (_q, _b, res) => res.end(''));
-  await t.rejects(askChatModel({ baseUrl: empty.base, model: 'm', timeoutMs: 5000 }, []), { message: /not JSON \(an empty body\)/ });
+  await t.rejects(askChatModel({ baseUrl: empty.base, model: 'm', timeoutMs: 5000 }, []), { message: /answered HTTP 200 with an empty body\. Check that --llm-base-url/ });
   const closed = await standIn(t, () => undefined);
   const gone = createServer();
   await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
@@ -88,7 +88,33 @@ t.test('an aborted request reads as a timeout; an error without a code shows its
   }) as typeof fetch;
   await t.rejects(askChatModel(settings, [], plain), { message: /\(socket hang up\)\. Start it/ });
   const long = (async () => new Response('x'.repeat(500), { status: 502 })) as typeof fetch;
-  await t.rejects(askChatModel(settings, [], long), { message: /answered HTTP 502: x{160}…\.$/ });
+  await t.rejects(askChatModel(settings, [], long), { message: /^The model server at \S+ answered HTTP 502\. The server failed on its side; try again/ });
   const bare = (async () => new Response('', { status: 503 })) as typeof fetch;
-  await t.rejects(askChatModel(settings, [], bare), { message: /answered HTTP 503\.$/ });
+  await t.rejects(askChatModel(settings, [], bare), { message: /answered HTTP 503\. The server failed/ });
+});
+
+t.test('an error answer is never quoted: a server that echoes the Authorization header does not show the key', async (t) => {
+  const key = 'sk-live-0123456789abcdefSECRET';
+  const echo = await standIn(t, (req, body, res) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `bad request ${req.headers.authorization} ${body.slice(0, 50)}`, type: 'invalid_request_error' } }));
+  });
+  const error = await askChatModel({ baseUrl: echo.base, model: 'm', apiKey: key, timeoutMs: 5000 }, [{ role: 'user', content: 'hi' }]).catch((e: Error) => e);
+  t.ok(error instanceof ProviderError);
+  t.match((error as Error).message, /answered HTTP 400\. Check --llm-base-url and --llm-model/);
+  t.notMatch((error as Error).message, /SECRET|Bearer|bad request|invalid_request_error/, 'nothing of the upstream body');
+  const html = (async () => new Response(`<html>proxy says ${key}</html>`, { status: 200 })) as typeof fetch;
+  const notJson = await askChatModel({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: key, timeoutMs: 1000 }, [], html).catch((e: Error) => e);
+  t.match((notJson as Error).message, /answered HTTP 200 with a body that is not JSON/);
+  t.notMatch((notJson as Error).message, /SECRET|proxy says/);
+});
+
+t.test('a report that echoes the key or a key-like string shows [redacted] instead', async (t) => {
+  const key = 'local-key-with-no-prefix-1234';
+  const echo = await standIn(t, (req, _b, res) => res.end(JSON.stringify({ choices: [{ message: { content: `## Report\nYou sent ${req.headers.authorization}; raw ${key}; other sk-proj-ABCDEFGHIJKLMNOPQRSTUV.` } }] })));
+  const report = await askChatModel({ baseUrl: echo.base, model: 'm', apiKey: key, timeoutMs: 5000 }, []);
+  t.notMatch(report, key);
+  t.notMatch(report, /sk-proj/);
+  t.equal(report, '## Report\nYou sent Bearer [redacted]; raw [redacted]; other [redacted].');
+  t.equal(redactSecrets('Bearer abc', undefined), 'Bearer abc', 'too short to be a key: left as written');
 });
