@@ -6,7 +6,9 @@
  * process, the mock in its own; loopback only.
  */
 import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import type { BenchRow } from './report.js';
 import { startListening } from './processes.js';
 
@@ -122,6 +124,18 @@ export async function attendeeSync(baseUrl: string, apiKey: string, pageSize: nu
   }
 }
 
+/** CPU seconds (user + system) a live process has used, from /proc; undefined elsewhere. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // After the command name come state (field 3) ... utime (field 14) and stime (15), in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Part 6: the room, as bench rows. */
 export async function benchRoom(rows: BenchRow[], log: (line: string) => void, settings = ROOM_SETTINGS): Promise<void> {
   const { attendees, students, pageSize } = settings;
@@ -135,9 +149,12 @@ export async function benchRoom(rows: BenchRow[], log: (line: string) => void, s
     // A first sync warms the mock up (JIT, the dataset's pages); the second, alone, is the baseline.
     await attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal);
     const alone = summarizeRoom([await attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal)], students);
+    const cpuBefore = cpuSeconds(mock.child.pid);
     const started = performance.now();
     const syncs = await Promise.all(Array.from({ length: attendees }, () => attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal)));
     const wallS = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSeconds(mock.child.pid);
+    const mockCpu = cpuBefore === undefined || cpuAfter === undefined ? '' : `; the mock used ${(cpuAfter - cpuBefore).toFixed(2)} s of CPU for them`;
     const room = summarizeRoom(syncs, students);
     const firstError = syncs.find((s) => s.error !== undefined)?.error;
     const label = `${attendees} lab syncs at once`;
@@ -151,7 +168,7 @@ export async function benchRoom(rows: BenchRow[], log: (line: string) => void, s
       baselineLabel: 'one attendee alone',
       unit: 'ms',
       judgement: { kind: 'at-most', floor: settings.p99FloorMs, aim: settings.p99AimMs },
-      note: `${room.pages.toLocaleString('en-US')} pages; p50 ${room.p50Ms.toFixed(1)} ms, max ${room.maxMs.toFixed(1)} ms; the whole room synced in ${wallS.toFixed(2)} s`,
+      note: `${room.pages.toLocaleString('en-US')} pages; p50 ${room.p50Ms.toFixed(1)} ms, max ${room.maxMs.toFixed(1)} ms; the whole room synced in ${wallS.toFixed(2)} s${mockCpu}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     });
   } finally {
     clearTimeout(timer);
