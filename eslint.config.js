@@ -30,6 +30,8 @@ export default tseslint.config(
   },
   { files: ['output/**/*.ts'], rules: forbid('server', 'connector', 'warehouse', 'tester', 'app', 'contracts', 'bench') },
   { files: ['api/**/*.ts'], rules: forbid('server', 'connector', 'warehouse', 'tester', 'app', 'contracts', 'bench') },
+  // A vertical is data: it may import api/ and nothing that reads it.
+  { files: ['verticals/**/*.ts'], rules: forbid('server', 'connector', 'warehouse', 'tester', 'app', 'contracts', 'bench') },
   { files: ['connector/**/*.ts'], rules: forbid('server', 'tester', 'app', 'contracts', 'bench') },
   { files: ['warehouse/**/*.ts'], rules: forbid('server', 'connector', 'tester', 'app', 'contracts', 'bench') },
   { files: ['server/**/*.ts'], rules: forbid('connector', 'warehouse', 'tester', 'app', 'bench') },

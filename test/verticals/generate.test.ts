@@ -1,0 +1,111 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { ALL_VERTICALS, VERTICALS, formatTime, generateRecordJson, generateRecords, verticalChecksum, type VerticalDefinition, type VerticalRecord } from '../../verticals/index.js';
+import { decimalWriter } from '../../verticals/generate.js';
+import { createVerticalRandom } from '../../verticals/random.js';
+import { pearson } from '../helpers/stats.js';
+
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/vertical-checksums.json', import.meta.url), 'utf8')) as { seed: number; records: number; sha256: Record<string, string> };
+const generic = ALL_VERTICALS.filter((v) => v.prefix !== 'hed');
+
+t.test('each vertical at seed 42 matches its committed checksum', async (t) => {
+  t.same(Object.keys(fixture.sha256), generic.map((v) => v.prefix), 'a checksum for every vertical built by the seam');
+  for (const v of generic) t.equal(verticalChecksum(v, fixture.seed, fixture.records), fixture.sha256[v.prefix], `${v.prefix}: fixtures/vertical-checksums.json`);
+});
+
+t.test('the same seed gives the same records; another seed or vertical gives others', async (t) => {
+  for (const v of [VERTICALS.agr, VERTICALS.tlc, VERTICALS.met]) {
+    t.equal(verticalChecksum(v, 7, 200), verticalChecksum(v, 7, 200), `${v.prefix}: seed 7 twice`);
+    t.not(verticalChecksum(v, 7, 200), verticalChecksum(v, 8, 200), `${v.prefix}: seeds 7 and 8 differ`);
+  }
+  // CPG and RDP share a record shape; their streams differ by prefix.
+  const cpg = [...generateRecords(VERTICALS.cpg, 42, 1)][0]!;
+  const rdp = [...generateRecords(VERTICALS.rdp, 42, 1)][0]!;
+  t.not(cpg.record_id, rdp.record_id, 'cpg and rdp draw from their own streams');
+});
+
+t.test('record i is the same whatever the count, so a larger dataset starts with the default one', async (t) => {
+  for (const v of generic) {
+    const ten = [...generateRecordJson(v, 42, 10)];
+    const more = [...generateRecordJson(v, 42, 600)].slice(0, 10);
+    t.same(ten, more, v.prefix);
+  }
+});
+
+/** A field's values as numbers: decimals and integers as they are, booleans 0/1, ordered enums by position. */
+function numericSeries(v: VerticalDefinition, name: string, records: VerticalRecord[]): number[] {
+  const gen = v.fields.find((f) => f.name === name)!.gen;
+  return records.map((r) => {
+    const value = r[name];
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (gen.kind === 'enum' && typeof value === 'string') return gen.values.indexOf(value);
+    if (gen.kind === 'date') return Date.parse(String(value).slice(0, 10));
+    return Number(value);
+  });
+}
+
+const followsOf = (v: VerticalDefinition, name: string) => {
+  const gen = v.fields.find((f) => f.name === name)!.gen;
+  return 'follows' in gen && gen.follows !== undefined ? gen.follows : 0;
+};
+
+t.test("the fields a vertical's app relates to its risk score move with it, in the declared direction", async (t) => {
+  for (const v of generic) {
+    const records = [...generateRecords(v, 42, 600)];
+    const risk = numericSeries(v, v.risk.field, records);
+    const riskSign = Math.sign(followsOf(v, v.risk.field));
+    t.not(riskSign, 0, `${v.prefix}: the risk field ${v.risk.field} follows the hidden risk`);
+    const related = v.fields.filter((f) => f.name !== v.risk.field && Math.abs(followsOf(v, f.name)) >= 0.4);
+    t.ok(related.length >= 1, `${v.prefix}: at least one field moves with ${v.risk.field}`);
+    for (const field of related) {
+      const r = pearson(risk, numericSeries(v, field.name, records));
+      const expected = Math.sign(followsOf(v, field.name)) * riskSign;
+      t.ok(r * expected > 0.2, `${v.prefix}: ${field.name} vs ${v.risk.field}: r = ${r.toFixed(2)}, expected sign ${expected}`);
+    }
+    // Fields without `follows` are independent of the risk score.
+    for (const field of v.fields.filter((f) => (f.type === 'number' || f.type === 'integer') && followsOf(v, f.name) === 0 && f.gen.kind !== 'epoch' && !('zeroUnless' in f.gen))) {
+      const r = pearson(risk, numericSeries(v, field.name, records));
+      t.ok(Math.abs(r) < 0.15, `${v.prefix}: ${field.name} is independent of ${v.risk.field} (r = ${r.toFixed(2)})`);
+    }
+  }
+});
+
+t.test('decimals are written as Python writes floats: String(number), with .0 when whole', async (t) => {
+  const r = createVerticalRandom(1, 'decimals');
+  for (const decimals of [0, 1, 2, 3, 6, 9, 10]) {
+    const write = decimalWriter(decimals);
+    const scale = 10 ** decimals;
+    const bad: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const k = Math.floor((r.float() - 0.3) * 1000 * scale) + 0;
+      const value = k / scale;
+      const expected = Number.isInteger(value) ? `${value}.0` : String(value);
+      if (write(k) !== expected) bad.push(`${k}: ${write(k)} != ${expected}`);
+    }
+    t.same(bad.slice(0, 3), [], `${decimals} decimals`);
+  }
+  t.equal(decimalWriter(2)(133871), '1338.71');
+  t.equal(decimalWriter(10)(-2_900_000_000), '-0.29');
+  t.equal(decimalWriter(1)(0), '0.0');
+});
+
+t.test("times are written in each of the lab's formats", async (t) => {
+  const seconds = Date.UTC(2024, 10, 17, 4, 46, 0) / 1000;
+  t.equal(formatTime(seconds, 'date'), '2024-11-17');
+  t.equal(formatTime(seconds, 'datetime'), '2024-11-17 04:46:00');
+  t.equal(formatTime(seconds, 'iso'), '2024-11-17T04:46:00');
+  t.equal(formatTime(seconds, 'datetime-millis'), '2024-11-17 04:46:00.000');
+  t.equal(formatTime(seconds, 'loose-datetime'), '2024-11-17 4:46:00');
+});
+
+t.test('the random streams are seeded by seed and name, uniform in [0, 1)', async (t) => {
+  const draws = (seed: number, name: string) => Array.from({ length: 5 }, ((r) => () => r.float())(createVerticalRandom(seed, name)));
+  t.same(draws(42, 'agr'), draws(42, 'agr'));
+  t.not(draws(42, 'agr').join(), draws(42, 'cds').join());
+  t.not(draws(42, 'agr').join(), draws(43, 'agr').join());
+  const r = createVerticalRandom(9, 'uniform');
+  const xs = Array.from({ length: 50_000 }, () => r.float());
+  t.ok(xs.every((x) => x >= 0 && x < 1));
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  t.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean.toFixed(4)}`);
+});

@@ -1,0 +1,68 @@
+import { FOCUS_AREAS, LAB_SAMPLE_EPOCH, LAST_UPDATED_EPOCH, RECORD_ID, verticalBasics, type VerticalDefinition } from './definition.js';
+import { choice, compose, date, decimal, indexed, integer, sequence } from './fields.js';
+
+const SEVERITY = ['Normal', 'Abnormal', 'Critical', 'Life-Threatening'];
+
+/** CDS: clinical decision support (MedMind). */
+export const cds: VerticalDefinition = {
+  ...verticalBasics('cds'),
+  domain: 'Healthcare',
+  fields: [
+    choice('allergies', ['None', 'Mild', 'Moderate', 'Severe', 'Life-Threatening'], { follows: 0.3 }),
+    sequence('clinical_trial_id', 'Trial_', 6),
+    decimal('cost_of_care', 1000, 100000, 2, { follows: 0.4, unit: '$' }),
+    choice('current_medications', ['None', 'Atorvastatin', 'Metformin', 'Lisinopril', 'Amlodipine', 'Albuterol', 'Omeprazole', 'Levothyroxine']),
+    choice('diagnosis', ['Asthma', 'Diabetes', 'Hypertension', 'Heart Disease', 'COPD', 'Pneumonia', 'Cancer', 'Stroke']),
+    choice('family_medical_history', ['None', 'Stroke', 'Heart Disease', 'Diabetes', 'Cancer', 'Hypertension']),
+    choice('genetic_data', ['None', 'BRCA1 Positive', 'APOE4 Carrier', 'Factor V Leiden', 'Lynch Syndrome']),
+    choice('lab_results', SEVERITY, { follows: 0.5 }),
+    LAST_UPDATED_EPOCH,
+    integer('length_of_stay', 1, 60, { follows: 0.5, unit: 'days' }),
+    choice('medical_conditions', ['None', 'Heart Disease', 'Diabetes', 'Hypertension', 'Asthma', 'Obesity']),
+    decimal('medical_error_rate', 0, 1, 2, { follows: 0.3 }),
+    choice('medical_history', ['None', 'Heart Disease', 'Diabetes', 'Hypertension', 'Asthma', 'Cancer']),
+    sequence('medical_publication_id', 'Publication_', 6),
+    choice('medication_adherence', ['Adherent', 'Partially Adherent', 'Non-Adherent'], { follows: 0.5 }),
+    decimal('medication_cost', 50, 15000, 2, { follows: 0.3, unit: '$' }),
+    choice('medication_recommendation', ['Ibuprofen', 'Metformin', 'Lisinopril', 'Atorvastatin', 'Amoxicillin', 'Insulin']),
+    choice('medication_side_effects', ['None', 'Mild', 'Moderate', 'Severe'], { follows: 0.3 }),
+    sequence('patient_id', 'Patient_', 6),
+    decimal('patient_outcome_score', 0, 1, 2, { follows: -0.7 }),
+    choice('patient_satisfaction', ['Satisfied', 'Neutral', 'Unsatisfied'], { follows: 0.4 }),
+    date('publication_date', 'date', '2023-01-01', '2024-12-31'),
+    indexed('publication_title', 'Publication {n}', 1),
+    decimal('readmission_risk', 0, 1, 2, { follows: 0.85 }),
+    RECORD_ID,
+    decimal('total_cost_savings', 0, 50000, 2, { follows: -0.3, unit: '$' }),
+    choice('treatment_outcome', ['Successful', 'Partial Success', 'Ongoing', 'Unsuccessful'], { follows: 0.6 }),
+    choice('treatment_plan', ['Surgery', 'Medication', 'Physical Therapy', 'Lifestyle Changes', 'Chemotherapy', 'Observation']),
+    choice('treatment_recommendation', ['Lifestyle Changes', 'Surgery', 'Medication Adjustment', 'Physical Therapy', 'Specialist Referral']),
+    compose('trial_name', 'Trial ', { int: [1, 20] }),
+    choice('trial_status', ['Enrolling', 'Active', 'Completed', 'Suspended', 'Not Started']),
+    choice('vital_signs', SEVERITY, { follows: 0.5 }),
+  ],
+  risk: { field: 'readmission_risk', label: 'readmission risk' },
+  startEpoch: LAB_SAMPLE_EPOCH,
+  app: {
+    name: 'MedMind',
+    title: 'MedMind – AI-driven Clinical Decision Support',
+    industry: 'Healthcare',
+    kpis: [
+      { label: 'Avg Patient Outcome Score', formula: { op: 'mean', field: 'patient_outcome_score' }, format: { style: 'number', decimals: 2 }, target: { value: 0.5, better: 'higher', note: 'vs midpoint' } },
+      { label: 'Avg Medical Error Rate', formula: { op: 'mean', field: 'medical_error_rate' }, format: { style: 'number', decimals: 2 }, target: { value: 0.5, better: 'lower', note: 'vs midpoint' } },
+      { label: 'Avg Readmission Risk', formula: { op: 'mean', field: 'readmission_risk' }, format: { style: 'number', decimals: 2 }, target: { value: 0.5, better: 'lower', note: 'vs midpoint' } },
+      { label: 'Total Cost Savings', formula: { op: 'sum', field: 'total_cost_savings' }, format: { style: 'currency', decimals: 2 } },
+    ],
+    charts: [
+      { kind: 'histogram', title: 'Patient Outcome Distribution', field: 'patient_outcome_score' },
+      { kind: 'counts', title: 'Treatment Outcome Distribution', field: 'treatment_outcome', mark: 'bar' },
+      { kind: 'counts', title: 'Patient Satisfaction', field: 'patient_satisfaction', mark: 'bar' },
+      { kind: 'counts', title: 'Top Diagnoses', field: 'diagnosis', mark: 'bar' },
+      { kind: 'counts', title: 'Treatment Plan Distribution', field: 'treatment_plan', mark: 'bar' },
+    ],
+    summary: ['readmission_risk', 'medical_error_rate', 'patient_outcome_score', 'cost_of_care', 'length_of_stay', 'medication_cost', 'total_cost_savings'],
+    categories: ['diagnosis', 'treatment_plan', 'treatment_outcome', 'patient_satisfaction', 'trial_status', 'medication_adherence', 'lab_results', 'vital_signs'],
+    focusAreas: FOCUS_AREAS,
+    subject: 'patient outcomes, readmissions and the cost of care',
+  },
+};

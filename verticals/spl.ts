@@ -1,0 +1,58 @@
+import { FOCUS_AREAS, LAB_SAMPLE_EPOCH, LAST_UPDATED_EPOCH, RECORD_ID, verticalBasics, type VerticalDefinition } from './definition.js';
+import { compose, date, decimal, flag, integer, integerChoice } from './fields.js';
+
+/** SPL: supply chain demand forecasting (DemandCraft). */
+export const spl: VerticalDefinition = {
+  ...verticalBasics('spl'),
+  domain: 'Supply Chain Demand Forecasting',
+  fields: [
+    decimal('actual_sales_units', 0, 10000, 2, { unit: 'units' }),
+    decimal('adjusted_demand_forecast', 100, 10000, 2, { unit: 'units' }),
+    decimal('baseline_demand_forecast', 100, 10000, 2, { unit: 'units' }),
+    decimal('category_growth_rate', -10, 20, 2, { unit: '%' }),
+    decimal('competitor_price_index', 70, 130, 1),
+    decimal('consumer_confidence_index', 60, 140, 1),
+    decimal('current_inventory_level', 0, 20000, 2, { follows: -0.4, unit: 'units' }),
+    decimal('economic_indicator_gdp', -3, 5, 2, { follows: -0.4, unit: '%' }),
+    decimal('forecast_accuracy_mape', 2, 50, 2, { follows: 0.85, unit: '%' }),
+    date('forecast_date', 'datetime-millis', '2024-06-01', '2024-12-31'),
+    integerChoice('forecast_horizon_days', [7, 14, 30, 60, 90]),
+    LAST_UPDATED_EPOCH,
+    compose('location_code', 'DC-', { pick: ['CA', 'CO', 'GA', 'IL', 'NY', 'TX'] }, '-', { pick: ['104', '219', '377', '508', '719', '862'] }),
+    decimal('market_share_percent', 1, 40, 2, { follows: -0.3, unit: '%' }),
+    integer('pos_transaction_count', 100, 5000),
+    compose('product_sku', { pick: ['GROC', 'BEV', 'HOME', 'PERS', 'ELEC', 'FROZ'] }, '-', { int: [10000, 99999] }),
+    decimal('promotion_discount_percent', 5, 40, 1, { zeroUnless: 'promotional_activity_flag', unit: '%' }),
+    flag('promotional_activity_flag', 0.35),
+    RECORD_ID,
+    decimal('sales_rep_adjustment', -500, 500, 1),
+    decimal('seasonal_index', 0.5, 1.6, 3),
+    flag('stockout_indicator', 0.1, 0.7),
+  ],
+  risk: { field: 'forecast_accuracy_mape', label: 'forecast error' },
+  startEpoch: LAB_SAMPLE_EPOCH,
+  app: {
+    name: 'DemandCraft',
+    title: 'DemandCraft – Generative Demand Forecasting Intelligence',
+    industry: 'Supply Chain Demand Forecasting',
+    kpis: [
+      { label: 'Avg Forecast Accuracy (MAPE)', formula: { op: 'mean', field: 'forecast_accuracy_mape', scale: 0.01 }, format: { style: 'percent', decimals: 1 }, target: { value: 0.15, better: 'lower', note: 'vs target' } },
+      { label: 'Avg Inventory Level', formula: { op: 'mean', field: 'current_inventory_level' }, format: { style: 'number', decimals: 0, suffix: ' units' }, target: { value: 10000, better: 'higher', note: 'vs baseline' } },
+      { label: 'Avg Market Share', formula: { op: 'mean', field: 'market_share_percent' }, format: { style: 'number', decimals: 1, suffix: '%' }, target: { value: 25, better: 'higher', note: 'vs target' } },
+      { label: 'Promotional Coverage', formula: { op: 'share', field: 'promotional_activity_flag', equals: true }, format: { style: 'percent', decimals: 1 } },
+    ],
+    charts: [
+      { kind: 'histogram', title: 'Forecast Accuracy Distribution (MAPE)', field: 'forecast_accuracy_mape' },
+      { kind: 'boxplot', title: 'Inventory Levels by Location', category: 'location_code', value: 'current_inventory_level' },
+      { kind: 'scatter', title: 'Forecast vs Actual Sales', x: 'baseline_demand_forecast', y: 'actual_sales_units' },
+      { kind: 'histogram', title: 'Promotional Discount Distribution', field: 'promotion_discount_percent' },
+      { kind: 'scatter', title: 'Economic Indicators vs Forecast Accuracy', x: 'economic_indicator_gdp', y: 'forecast_accuracy_mape' },
+      { kind: 'trend', title: 'Seasonal Index Trends', date: 'forecast_date', value: 'seasonal_index' },
+      { kind: 'mean-by', title: 'Seasonal Index by Product', category: 'product_sku', value: 'seasonal_index' },
+    ],
+    summary: ['forecast_accuracy_mape', 'current_inventory_level', 'baseline_demand_forecast', 'actual_sales_units'],
+    categories: ['product_sku', 'location_code'],
+    focusAreas: FOCUS_AREAS,
+    subject: 'demand forecasts, inventory and promotions',
+  },
+};

@@ -1,0 +1,58 @@
+import { FOCUS_AREAS, LAB_SAMPLE_EPOCH, LAST_UPDATED_EPOCH, RECORD_ID, verticalBasics, type VerticalDefinition } from './definition.js';
+import { choice, compose, date, decimal, flag, integer } from './fields.js';
+
+/** TLC: telco churn prevention (ChurnGuard). */
+export const tlc: VerticalDefinition = {
+  ...verticalBasics('tlc'),
+  domain: 'Telco Churn Prevention',
+  fields: [
+    date('account_created_date', 'datetime', '2019-01-01', '2024-06-30'),
+    compose('account_name', { pick: ['SmartLink', 'NetWave', 'BrightPath', 'CloudNine', 'FiberOne', 'Skyline', 'BlueRiver', 'Apex', 'Summit', 'Urban'] }, ' ', { pick: ['LLC', 'Inc', 'Corp', 'Group', 'Partners'] }),
+    decimal('churn_risk_probability', 0, 1, 3, { follows: 0.85 }),
+    compose('customer_id', 'CUST_', { int: [100000, 999999] }),
+    choice('customer_tier', ['Enterprise', 'Premium', 'Standard', 'Basic'], { follows: 0.3 }),
+    decimal('data_consumption_gb', 0.5, 100, 2, { unit: 'GB' }),
+    decimal('engagement_score', 0, 100, 1, { follows: -0.6 }),
+    date('last_interaction_date', 'datetime', '2024-05-01', '2024-08-31'),
+    LAST_UPDATED_EPOCH,
+    date('last_updated_timestamp', 'datetime', '2024-08-01', '2024-08-31', { stepSeconds: 3600 }),
+    integer('monthly_usage_minutes', 0, 10000, { follows: -0.3, unit: 'min' }),
+    decimal('network_performance_rating', 1, 10, 2, { follows: -0.4 }),
+    choice('payment_status', ['Current', 'Late', 'Overdue', 'Suspended'], { weights: [60, 20, 12, 8], follows: 0.5 }),
+    RECORD_ID,
+    flag('retention_campaign_active', 0.3, 0.5),
+    decimal('service_quality_score', 1, 10, 2, { follows: -0.6 }),
+    integer('social_mentions_count', 0, 50),
+    decimal('social_sentiment_score', -1, 1, 2, { follows: -0.5 }),
+    integer('support_tickets_count', 0, 20, { follows: 0.5 }),
+    decimal('total_contract_value', 100, 10000, 2, { unit: '$' }),
+    choice('usage_trend_30d', ['Increasing', 'Stable', 'Decreasing'], { follows: 0.5 }),
+  ],
+  risk: { field: 'churn_risk_probability', label: 'churn risk' },
+  startEpoch: LAB_SAMPLE_EPOCH,
+  app: {
+    name: 'ChurnGuard',
+    title: 'ChurnGuard – AI-driven Customer Retention',
+    industry: 'Customer Retention',
+    kpis: [
+      { label: 'Avg Churn Risk Probability', formula: { op: 'mean', field: 'churn_risk_probability' }, format: { style: 'percent', decimals: 1 }, target: { value: 0.25, better: 'lower', note: 'vs target' } },
+      { label: 'Avg Customer Engagement', formula: { op: 'mean', field: 'engagement_score' }, format: { style: 'number', decimals: 1 }, target: { value: 75, better: 'higher', note: 'vs target' } },
+      { label: 'Avg Service Quality', formula: { op: 'mean', field: 'service_quality_score' }, format: { style: 'number', decimals: 2, suffix: '/10' }, target: { value: 8, better: 'higher', note: 'vs target' } },
+      { label: 'Active Retention Campaigns', formula: { op: 'share', field: 'retention_campaign_active', equals: true }, format: { style: 'percent', decimals: 1 } },
+    ],
+    charts: [
+      { kind: 'histogram', title: 'Customer Churn Risk Distribution', field: 'churn_risk_probability' },
+      { kind: 'boxplot', title: 'Customer Engagement by Tier', category: 'customer_tier', value: 'engagement_score' },
+      { kind: 'scatter', title: 'Service Quality vs Churn Risk', x: 'service_quality_score', y: 'churn_risk_probability', color: 'customer_tier' },
+      { kind: 'counts', title: 'Customer Payment Status Distribution', field: 'payment_status', mark: 'bar' },
+      { kind: 'scatter', title: 'Social Sentiment vs Mentions', x: 'social_sentiment_score', y: 'social_mentions_count', color: 'churn_risk_probability' },
+      { kind: 'mean-by', title: 'Contract Value by Usage Trend', category: 'usage_trend_30d', value: 'total_contract_value' },
+      { kind: 'scatter', title: 'Support Tickets vs Churn Risk', x: 'support_tickets_count', y: 'churn_risk_probability', color: 'service_quality_score' },
+      { kind: 'scatter', title: 'Usage Patterns by Customer Tier', x: 'monthly_usage_minutes', y: 'data_consumption_gb', color: 'customer_tier' },
+    ],
+    summary: ['churn_risk_probability', 'engagement_score', 'service_quality_score', 'social_sentiment_score'],
+    categories: ['customer_tier', 'usage_trend_30d', 'payment_status'],
+    focusAreas: FOCUS_AREAS,
+    subject: 'customer churn, engagement and service quality',
+  },
+};
