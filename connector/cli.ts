@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
+import { planReset, describeReset } from '../warehouse/reset-plan.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
 import type { Output } from '../output/progress.js';
 
@@ -36,14 +37,13 @@ export function readConfigurationFile(path: string): unknown {
   }
 }
 
-// reset deletes only directories that hold nothing but what debug writes.
-const OWN_FILE = new RegExp(`^(${WAREHOUSE_FILE.replace('.', '\\.')}(\\.wal|-wal|-shm|-journal)?|${STATE_FILE.replace('.', '\\.')}(\\.tmp-[0-9]+)?)$`);
-
 /**
- * Deletes DIR after checking it holds only hed-connector's files. Returns the exit code.
- * Without --force it asks on a terminal and refuses elsewhere.
+ * Deletes what a sync wrote in DIR (warehouse.db, state.json) and DIR itself once nothing
+ * else is left; keeps the app's Insights History (DIR/insights.db) unless `includeInsights`.
+ * Refuses when DIR holds other files (--output may point anywhere). Without --force it asks
+ * on a terminal, naming what it deletes, and refuses elsewhere. Returns the exit code.
  */
-export async function resetOutput(dir: string, force: boolean, io: CliIo): Promise<number> {
+export async function resetOutput(dir: string, force: boolean, io: CliIo, includeInsights = false): Promise<number> {
   const path = resolve(dir);
   if (!existsSync(path)) {
     io.stdout.write(`Nothing to reset: ${dir} does not exist.\n`);
@@ -53,29 +53,39 @@ export async function resetOutput(dir: string, force: boolean, io: CliIo): Promi
     io.stderr.write(`hed-connector reset: ${dir} is not a directory; refusing to delete it.\n`);
     return EXIT.syncFailed;
   }
-  const foreign = readdirSync(path).filter((name) => !OWN_FILE.test(name));
-  if (foreign.length > 0) {
+  const plan = planReset(readdirSync(path), { includeInsights, syncFilesOnly: true });
+  if (plan.foreign.length > 0) {
     io.stderr.write(
-      `hed-connector reset: ${dir} holds files hed-connector did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); ` +
+      `hed-connector reset: ${dir} holds files hed-connector did not write (${plan.foreign.slice(0, 5).join(', ')}${plan.foreign.length > 5 ? ', ...' : ''}); ` +
         'refusing to delete it. Check --output, or delete the directory yourself.\n',
     );
     return EXIT.syncFailed;
   }
+  if (plan.remove.length === 0 && plan.keep.length > 0) {
+    io.stdout.write(`Nothing to reset: ${dir} holds only your Insights History (${plan.keep.join(', ')}), which reset keeps; pass --include-insights to delete it too.\n`);
+    return EXIT.ok;
+  }
+  const what = plan.remove.length === 0 ? `delete the empty directory ${dir}` : describeReset(plan, dir);
   if (!force) {
     if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
-      io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation. Run it in a terminal to be asked, or pass --force.\n`);
+      io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation; reset would ${what}. Run it in a terminal to be asked, or pass --force.\n`);
       return EXIT.syncFailed;
     }
     const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
-    const answer = await prompt.question(`Delete ${dir} (warehouse.db and state.json)? The next sync starts from scratch. [y/N] `);
+    const answer = await prompt.question(`This will ${what}. The next sync starts from scratch. Continue? [y/N] `);
     prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stdout.write('Reset cancelled; nothing deleted.\n');
       return EXIT.ok;
     }
   }
-  rmSync(path, { recursive: true, force: true });
-  io.stdout.write(`Deleted ${dir}. The next sync is a full sync.\n`);
+  for (const name of plan.remove) rmSync(join(path, name), { recursive: true, force: true });
+  if (plan.keep.length === 0) {
+    rmSync(path, { recursive: true, force: true });
+    io.stdout.write(`Deleted ${dir}. The next sync is a full sync.\n`);
+  } else {
+    io.stdout.write(`Deleted ${plan.remove.join(', ')} in ${dir}; kept your Insights History (${plan.keep.join(', ')}). The next sync is a full sync.\n`);
+  }
   return EXIT.ok;
 }
 
@@ -110,11 +120,15 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
     });
   program
     .command('reset')
-    .description('Delete DIR (warehouse.db and state.json) so the next sync starts from scratch. Asks first on a terminal.')
-    .addOption(new Option('--output <dir>', 'directory to delete').default(CONNECTOR_DEFAULTS.outputDir))
-    .option('--force', 'delete without asking (needed when not on a terminal)', false)
-    .action(async (flags: { output: string; force: boolean }) => {
-      result.exitCode = await resetOutput(flags.output, flags.force, io);
+    .description(
+      'Delete DIR/warehouse.db and DIR/state.json so the next sync starts from scratch; keeps the app\'s Insights History (DIR/insights.db) unless --include-insights. ' +
+        'Asks first on a terminal, naming what it deletes.',
+    )
+    .addOption(new Option('--output <dir>', 'directory to reset').default(CONNECTOR_DEFAULTS.outputDir))
+    .option('--force', 'delete without asking (needed when not on a terminal); still keeps the Insights History', false)
+    .option('--include-insights', 'also delete the Insights History (insights.db, the app\'s saved reports)', false)
+    .action(async (flags: { output: string; force: boolean; includeInsights: boolean }) => {
+      result.exitCode = await resetOutput(flags.output, flags.force, io, flags.includeInsights);
     });
   return program;
 }

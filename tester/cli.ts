@@ -1,11 +1,12 @@
 // hed-tester: the Fivetran connector tester for Connector SDK projects, offline.
 // The program is one readable list of commander subcommands; each action only translates.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../output/progress.js';
+import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
@@ -43,18 +44,27 @@ function parseSeconds(text: string): number {
 }
 
 /**
- * Deletes DIR/files as `fivetran reset` does. Without --force it asks on a terminal and
- * refuses elsewhere. Returns the exit code.
+ * Deletes what a sync wrote in DIR/files (warehouse.db, state.json and anything else the
+ * tester or the SDK left there) as `fivetran reset` does, but keeps the app's Insights
+ * History (files/insights.db) unless `includeInsights`. Without --force it asks on a
+ * terminal, naming every file it deletes and the history it keeps, and refuses elsewhere.
+ * Returns the exit code.
  */
-export async function resetProject(projectDir: string, force: boolean, io: TesterIo): Promise<number> {
+export async function resetProject(projectDir: string, force: boolean, io: TesterIo, includeInsights = false): Promise<number> {
   const files = join(resolve(projectDir), TESTER_DEFAULTS.outputDirName);
   if (!existsSync(files)) {
     io.stdout.write(`Nothing to reset: ${files} does not exist.\n`);
     return EXIT.ok;
   }
+  const plan = planReset(readdirSync(files), { includeInsights, syncFilesOnly: false });
+  if (plan.remove.length === 0 && plan.keep.length > 0) {
+    io.stdout.write(`Nothing to reset: ${files} holds only your Insights History (${plan.keep.join(', ')}), which reset keeps; pass --include-insights to delete it too.\n`);
+    return EXIT.ok;
+  }
+  const what = plan.remove.length === 0 ? `delete the empty folder ${files}` : describeReset(plan, files);
   if (!force) {
     if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
-      io.stderr.write(`hed-tester reset: not deleting ${files} without confirmation. Run it in a terminal to be asked, or pass --force.\n`);
+      io.stderr.write(`hed-tester reset: not deleting anything in ${files} without confirmation; reset would ${what}. Run it in a terminal to be asked, or pass --force.\n`);
       return EXIT.syncFailed;
     }
     const output = new Writable({
@@ -64,15 +74,18 @@ export async function resetProject(projectDir: string, force: boolean, io: Teste
       },
     });
     const prompt = createInterface({ input: io.stdin, output });
-    const answer = await prompt.question('This will delete your current state and `warehouse.db` files. Do you want to continue? (Y/N): ');
+    const answer = await prompt.question(`This will ${what}. Do you want to continue? (Y/N): `);
     prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stdout.write('Reset canceled; nothing deleted.\n');
       return EXIT.ok;
     }
   }
-  rmSync(files, { recursive: true, force: true });
-  io.stdout.write(`Reset successful: deleted ${files}. The next debug run is a full sync.\n`);
+  for (const name of plan.remove) rmSync(join(files, name), { recursive: true, force: true });
+  if (plan.keep.length === 0) rmSync(files, { recursive: true, force: true });
+  const kept = plan.keep.length === 0 ? '' : ` Kept your Insights History (${plan.keep.join(', ')}).`;
+  const deleted = plan.remove.length === 0 ? 'the empty folder' : plan.remove.join(', ');
+  io.stdout.write(`Reset successful: deleted ${deleted} in ${files}.${kept} The next debug run is a full sync.\n`);
   return EXIT.ok;
 }
 
@@ -131,11 +144,15 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
     });
   program
     .command('reset')
-    .description('Delete DIR/files (warehouse.db and state.json) like `fivetran reset`, so the next debug run is a full sync. Asks first on a terminal.')
+    .description(
+      'Delete what the last sync wrote in DIR/files (warehouse.db, state.json) like `fivetran reset`, so the next debug run is a full sync. ' +
+        'Keeps the app\'s Insights History (DIR/files/insights.db) unless --include-insights. Asks first on a terminal, naming what it deletes.',
+    )
     .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
-    .option('--force', 'delete without asking (needed when not on a terminal)', false)
-    .action(async (flags: { projectDir: string; force: boolean }) => {
-      result.exitCode = await resetProject(flags.projectDir, flags.force, io);
+    .option('--force', 'delete without asking (needed when not on a terminal); still keeps the Insights History', false)
+    .option('--include-insights', 'also delete the Insights History (files/insights.db, the app\'s saved reports)', false)
+    .action(async (flags: { projectDir: string; force: boolean; includeInsights: boolean }) => {
+      result.exitCode = await resetProject(flags.projectDir, flags.force, io, flags.includeInsights);
     });
   addScenariosCommand(program, io, result, signal);
   addCheckCommand(program, io, result);

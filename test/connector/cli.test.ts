@@ -122,6 +122,26 @@ t.test('reset refuses a directory holding files it did not write', { skip }, asy
   t.equal((await run(['reset', '--output', join(dir, 'empty'), '--force'])).status, 0, 'an empty directory is fine');
 });
 
+t.test('reset keeps the Insights History (insights.db) and names what it deletes', async (t) => {
+  const dir = t.testdir({ out: { 'warehouse.db': 'x', 'state.json': '{}', 'insights.db': 'x' } });
+  const out = join(dir, 'out');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let printed = '';
+  let complaint = '';
+  stdout.on('data', (chunk) => (printed += chunk));
+  stderr.on('data', (chunk) => (complaint += chunk));
+  const io: CliIo = { stdout, stderr, stdin: new PassThrough() };
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], io), 1, 'off a terminal it asks for --force');
+  t.match(complaint, /reset would delete .*out\/state\.json, .*out\/warehouse\.db \(the synced data and the saved state\) and keep .*out\/insights\.db \(your Insights History\)/);
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out, '--force'], io), 0);
+  t.match(printed, /kept your Insights History \(insights\.db\)/);
+  t.ok(existsSync(join(out, 'insights.db')), 'the history survives');
+  t.notOk(existsSync(join(out, 'warehouse.db')));
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out, '--force', '--include-insights'], io), 0);
+  t.notOk(existsSync(out), 'deleted by name, the history goes and so does the folder');
+});
+
 t.test('--help works on every command; an unknown command or flag exits 2', { skip }, async (t) => {
   const top = await run(['--help']);
   t.equal(top.status, 0);
@@ -181,7 +201,7 @@ t.test('reset on a terminal asks first and deletes only on yes', async (t) => {
   writeFileSync(join(out, 'state.json'), '{}');
   const no = memoryIo(true, 'n\n');
   t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], no.io), 0);
-  t.match(no.stdout(), /Delete .*out .*\[y\/N\] /);
+  t.match(no.stdout(), /This will delete .*out\/state\.json \(the synced data and the saved state\)\. The next sync starts from scratch\. Continue\? \[y\/N\] /);
   t.match(no.stdout(), /Reset cancelled; nothing deleted\./);
   t.ok(existsSync(join(out, 'state.json')));
   const yes = memoryIo(true, 'y\n');

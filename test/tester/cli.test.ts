@@ -127,3 +127,37 @@ t.test('reset deletes DIR/files with --force, asks on a terminal, refuses elsewh
   t.match(streams.out(), /Reset successful/);
   t.notOk(existsSync(files));
 });
+
+t.test('reset keeps the Insights History (files/insights.db), names what it deletes, and deletes the history only by name', async (t) => {
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const files = join(project, 'files');
+  const fill = () => {
+    mkdirSync(files, { recursive: true });
+    for (const name of ['warehouse.db', 'state.json', 'insights.db', 'insights.db-wal']) writeFileSync(join(files, name), 'x');
+  };
+  fill();
+  let streams = io({ tty: true, answer: 'y' });
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
+  t.match(streams.out(), /This will delete .*files\/state\.json, .*files\/warehouse\.db \(the synced data and the saved state\) and keep .*files\/insights\.db, .*insights\.db-wal \(your Insights History\)/);
+  t.match(streams.out(), /Kept your Insights History/);
+  t.ok(existsSync(join(files, 'insights.db')), 'the history survives a confirmed reset');
+  t.ok(existsSync(join(files, 'insights.db-wal')));
+  t.notOk(existsSync(join(files, 'warehouse.db')));
+  t.notOk(existsSync(join(files, 'state.json')));
+
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project, '--force'), streams), EXIT.ok);
+  t.match(streams.out(), /Nothing to reset: .*only your Insights History.*--include-insights/);
+  t.ok(existsSync(join(files, 'insights.db')), '--force keeps the history too');
+
+  fill();
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.syncFailed);
+  t.match(streams.err(), /reset would delete .*warehouse\.db.* and keep .*insights\.db/);
+
+  streams = io({ tty: true, answer: 'y' });
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project, '--include-insights'), streams), EXIT.ok);
+  t.match(streams.out(), /This will delete .*insights\.db.*\(the synced data, the saved state and your Insights History\)/);
+  t.notOk(existsSync(files), 'with --include-insights the whole folder goes');
+});
