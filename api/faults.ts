@@ -153,6 +153,11 @@ export const JournalEntry = Type.Object({
   status: Type.Union([Type.Integer(), Type.String()], { description: 'HTTP status, or the socket fault (reset, empty, truncate, hang) when none was answered.' }),
   faults: Type.Array(AppliedFault),
   duration_ms: Type.Number(),
+  has_more: Type.Optional(Type.Boolean({ description: 'A page of /hed_data answered 200: the has_more it said (a fault may have broken the body it was in).' })),
+  records: Type.Optional(Type.Integer({ description: 'A page of /hed_data answered 200: the records it held.' })),
+  credentials: Type.Optional(
+    Type.Array(Type.String(), { description: 'Where the request carried something that looks like a key: `header NAME` or `query NAME` (names only, never values).' }),
+  ),
 });
 export type JournalEntry = Static<typeof JournalEntry>;
 

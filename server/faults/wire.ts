@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     faultDecision: FaultDecision | null;
     faultStartMs: number;
+    /** The page a route answered (has_more, records), for the journal; null for anything else. */
+    journalPage: { hasMore: boolean; records: number } | null;
   }
 }
 
@@ -44,6 +46,7 @@ export function registerFaults(app: FastifyInstance, options: FaultOptions = {})
   app.decorate('faultClock', clock);
   app.decorateRequest('faultDecision', null);
   app.decorateRequest('faultStartMs', 0);
+  app.decorateRequest('journalPage', null);
 
   app.addHook('onRequest', async (request) => {
     request.faultStartMs = clock();
@@ -65,5 +68,24 @@ export function recordRequest(app: FastifyInstance, request: FastifyRequest, sta
     status,
     faults: applied,
     duration_ms: Math.max(0, app.faultClock() - request.faultStartMs),
+    ...(status === 200 && request.journalPage !== null ? { has_more: request.journalPage.hasMore, records: request.journalPage.records } : {}),
+    ...credentialsOf(request),
   });
+}
+
+/** Header and query names that look like a credential (a key, token, auth); the journal keeps names only. */
+const CREDENTIAL_NAME = /key|token|secret|auth|password/i;
+
+/**
+ * Where a request carried something that looks like a key, as `header NAME` / `query NAME`:
+ * the tester's diagnosis tells a key in the wrong header or parameter from a wrong key.
+ *
+ * @example
+ * credentialsOf(request) // { credentials: ['header api-key'] } for a request with the header api-key
+ */
+export function credentialsOf(request: Pick<FastifyRequest, 'headers' | 'query'>): { credentials?: string[] } {
+  const found = Object.keys(request.headers).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `header ${name}`);
+  const query = request.query;
+  if (query !== null && typeof query === 'object') found.push(...Object.keys(query).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `query ${name}`));
+  return found.length === 0 ? {} : { credentials: found.sort() };
 }

@@ -62,6 +62,10 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     // The page's ready bytes: Fastify sends a Buffer as is, without the serializer.
-    async (request, reply) => (reply as FastifyReply).type(JSON_TYPE).send(app.pages.pageAfter(request.position, request.query.page_size ?? PAGE_SIZE_DEFAULT).body),
+    async (request, reply) => {
+      const page = app.pages.pageAfter(request.position, request.query.page_size ?? PAGE_SIZE_DEFAULT);
+      request.journalPage = { hasMore: page.hasMore, records: page.records };
+      return (reply as FastifyReply).type(JSON_TYPE).send(page.body);
+    },
   );
 };

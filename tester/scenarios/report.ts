@@ -58,6 +58,7 @@ export function formatReport(report: MatrixReport): string {
   const notes: string[] = [];
   for (const r of report.results) {
     if (r.reason !== undefined) notes.push(`${r.scenario}: ${r.verdict.toUpperCase()}: ${firstLine(r.reason)}`);
+    for (const cause of r.causes ?? []) notes.push(`${r.scenario}: CAUSE ${cause.kind}: ${cause.message}\n${' '.repeat(r.scenario.length + 2)}fix: ${cause.advice}`);
     for (const example of r.comparison?.examples ?? []) if (r.verdict !== 'pass') notes.push(`${r.scenario}:   e.g. ${example}`);
     for (const w of r.warnings) notes.push(`${r.scenario}: WARNING ${w.kind}: ${w.message}\n${' '.repeat(r.scenario.length + 2)}advice: ${w.advice}`);
   }
@@ -85,9 +86,17 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** The JUnit message: the reason, then the first cause the journal shows. */
+function failureMessage(r: ScenarioResult, fallback: string): string {
+  const cause = r.causes?.[0];
+  const reason = r.reason ?? fallback;
+  return cause === undefined ? reason : `${reason} Cause: ${cause.message}`;
+}
+
 function failureText(r: ScenarioResult): string {
   const lines: string[] = [];
   if (r.reason !== undefined) lines.push(r.reason);
+  for (const cause of r.causes ?? []) lines.push(`cause ${cause.kind}: ${cause.message} Fix: ${cause.advice}`);
   const c = r.comparison;
   if (c !== undefined) lines.push(`rows ${c.actual}/${c.expected}, lost ${c.lost}, duplicated ${c.duplicated}, unexpected ${c.unexpected}, differing ${c.differing}`, ...c.examples);
   for (const run of r.runs) lines.push(`${run.round} run: ${run.ok ? 'succeeded' : `failed: ${run.reason ?? 'no reason given'}`}`);
@@ -112,9 +121,9 @@ export function reportJunit(report: MatrixReport): string {
   out.push('  <properties/>');
   for (const r of report.results) {
     out.push(`  <testcase name="${escapeXml(r.scenario)}" classname="hed-tester.scenarios" time="${seconds(r.durationMs)}">`);
-    if (r.verdict === 'fail') out.push(`    <failure message="${escapeXml(r.reason ?? 'the warehouse differs from the source')}" type="fail">${escapeXml(failureText(r))}</failure>`);
-    if (r.verdict === 'timeout') out.push(`    <error message="${escapeXml(r.reason ?? 'a run exceeded the time limit')}" type="timeout">${escapeXml(failureText(r))}</error>`);
-    if (r.verdict === 'error') out.push(`    <error message="${escapeXml(r.reason ?? 'the connector could not be run')}" type="error">${escapeXml(failureText(r))}</error>`);
+    if (r.verdict === 'fail') out.push(`    <failure message="${escapeXml(failureMessage(r, 'the warehouse differs from the source'))}" type="fail">${escapeXml(failureText(r))}</failure>`);
+    if (r.verdict === 'timeout') out.push(`    <error message="${escapeXml(failureMessage(r, 'a run exceeded the time limit'))}" type="timeout">${escapeXml(failureText(r))}</error>`);
+    if (r.verdict === 'error') out.push(`    <error message="${escapeXml(failureMessage(r, 'the connector could not be run'))}" type="error">${escapeXml(failureText(r))}</error>`);
     out.push('  </testcase>');
   }
   const warnings = report.results.flatMap((r) => r.warnings.map((w) => `${r.scenario}: WARNING ${w.kind}: ${w.message} Advice: ${w.advice}`));

@@ -2,7 +2,7 @@
 // fresh warehouse; a full round with reruns after failed syncs, then an incremental round
 // after {"update": 5, "create": 3}. The decisions (compareRows, the warnings, the verdict)
 // are pure functions; this file only drives the mock and the connector.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,10 +10,11 @@ import type { FaultList, Journal, JournalEntry, FaultRuleInput } from '../../api
 import { buildApp } from '../../server/app.js';
 import { SERVER_DEFAULTS, serverConfig } from '../../server/config.js';
 import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
-import { readWarehouse, WAREHOUSE_FILE } from '../../warehouse/index.js';
+import { openDestination, readWarehouse, WAREHOUSE_FILE } from '../../warehouse/index.js';
+import { diagnoseRuns, isFailedRequest, type RunTrace } from '../diagnose.js';
 import { compareRows, isEqual, type Comparison } from './compare.js';
 import type { MatrixReport, RunSummary, ScenarioResult, Verdict } from './types.js';
-import { hangWarnings, isFailedStatus, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type ScenarioWarning } from './warnings.js';
+import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type RunRetries, type ScenarioWarning } from './warnings.js';
 
 /** Defaults of the matrix, in one block. */
 export const MATRIX_DEFAULTS = {
@@ -113,6 +114,26 @@ async function pendingHangs(app: FastifyInstance): Promise<number> {
   return fired - journal.requests.filter((e) => e.status === 'hang').length;
 }
 
+/** The mock's /hed_data requests since the last clear, oldest first. */
+async function dataRequests(app: FastifyInstance): Promise<JournalEntry[]> {
+  return (await admin<Journal>(app, 'GET', '/requests')).requests.filter((e) => e.url.startsWith('/hed_data'));
+}
+
+/** Tables the scenario's warehouse holds (none when nothing was written). */
+async function warehouseTables(outputDir: string): Promise<string[]> {
+  if (!existsSync(join(outputDir, WAREHOUSE_FILE))) return [];
+  try {
+    const destination = await openDestination(outputDir);
+    try {
+      return await destination.tables();
+    } finally {
+      await destination.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
 async function compareWarehouse(outputDir: string, truth: Record<string, unknown>[]): Promise<Comparison | undefined> {
   try {
     return compareRows(truth, (await readWarehouse(join(outputDir, WAREHOUSE_FILE), MATRIX_DEFAULTS.table)).rows);
@@ -128,7 +149,7 @@ async function compareWarehouse(outputDir: string, truth: Record<string, unknown
  * @example
  * decideVerdict([{ round: 'full', ok: true, timedOut: false, durationMs: 1 }], equalComparison) // { verdict: 'pass' }
  */
-export function decideVerdict(runs: readonly RunSummary[], comparison: Comparison | undefined): { verdict: Verdict; reason?: string } {
+export function decideVerdict(runs: readonly RunSummary[], comparison: Comparison | undefined, tables: readonly string[] = []): { verdict: Verdict; reason?: string } {
   const stopped = runs.find((r) => r.timedOut);
   if (stopped !== undefined) return { verdict: 'timeout', reason: `The ${stopped.round} sync did not end within the time limit and was stopped.` };
   for (const round of ['full', 'incremental'] as const) {
@@ -137,7 +158,11 @@ export function decideVerdict(runs: readonly RunSummary[], comparison: Compariso
       return { verdict: 'fail', reason: `Every ${round} sync failed (${ofRound.length} run${ofRound.length === 1 ? '' : 's'}); the last: ${ofRound.at(-1)?.reason ?? 'no reason given'}.` };
     }
   }
-  if (comparison === undefined) return { verdict: 'fail', reason: 'The connector wrote no hed_records table.' };
+  if (comparison === undefined) {
+    const others = tables.filter((name) => name !== MATRIX_DEFAULTS.table).map((name) => `"${name}"`);
+    const wrote = others.length === 0 ? '' : `; it wrote ${others.join(', ')} instead`;
+    return { verdict: 'fail', reason: `The connector wrote no ${MATRIX_DEFAULTS.table} table${wrote}.` };
+  }
   if (!isEqual(comparison)) return { verdict: 'fail', reason: 'The warehouse differs from the source.' };
   return { verdict: 'pass' };
 }
@@ -159,6 +184,9 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   const outcomes: RunOutcome[] = [];
   const warnings: ScenarioWarning[] = [];
   const journal: JournalEntry[] = [];
+  const traces: RunTrace[] = [];
+  const retries: RunRetries[] = [];
+  let tables: string[] = [];
   let comparison: Comparison | undefined;
   try {
     for (const round of ['full', 'incremental'] as const) {
@@ -168,21 +196,34 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
       let seen = 0;
       for (let attempt = 0; attempt <= reruns; attempt++) {
         let pending = 0;
+        const givenBefore = mock.retryAfters.length;
         // Counted before the connector is stopped: stopping it closes what it still waits on.
         const run = await runOnce(options.run, configuration, outputDir, timeoutS, round, async () => {
           pending = await pendingHangs(mock.app);
         }, options.signal);
         runs.push(run.summary);
+        // This run's own requests and Retry-After answers: warnings and causes judge a run by itself.
+        const requests = await dataRequests(mock.app);
+        const mine = requests.slice(seen);
+        seen = requests.length;
+        retries.push({ given: mock.retryAfters.slice(givenBefore), requests: mine.map((e) => ({ arrivedAtMs: Date.parse(e.time) })) });
         if (run.summary.timedOut) {
           warnings.push(...hangWarnings(pending, timeoutS));
+          traces.push({ ok: false, requests: mine });
           break;
         }
         const truth = await groundTruth(mock.app);
         comparison = await compareWarehouse(outputDir, truth);
-        const requests = (await admin<Journal>(mock.app, 'GET', '/requests')).requests.filter((e) => e.url.startsWith('/hed_data'));
-        const last = requests.length > seen ? requests.at(-1) : undefined;
-        seen = requests.length;
-        outcomes.push({ round, ok: run.summary.ok, lostAfter: comparison?.lost ?? truth.length, endedOnFailedRequest: last !== undefined && isFailedStatus(last.status) });
+        tables = await warehouseTables(outputDir);
+        traces.push({ ok: run.summary.ok, requests: mine, tables, ...(comparison === undefined ? {} : { rowsWritten: comparison.actual }) });
+        const last = mine.at(-1);
+        outcomes.push({
+          round,
+          ok: run.summary.ok,
+          lostAfter: comparison?.lost ?? truth.length,
+          endedOnFailedRequest: last !== undefined && isFailedRequest(last),
+          allUnauthorized: mine.length > 0 && mine.every((e) => e.status === 401),
+        });
         if (run.summary.ok) break;
       }
       journal.push(...(await admin<Journal>(mock.app, 'GET', '/requests')).requests);
@@ -194,12 +235,14 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
     rmSync(outputDir, { recursive: true, force: true });
   }
   warnings.push(...partialSyncWarnings(outcomes));
-  warnings.push(...retryWarnings(mock.retryAfters, journal.filter((e) => e.url.startsWith('/hed_data')).map((e) => ({ arrivedAtMs: Date.parse(e.time) }))));
-  const decided = decideVerdict(runs, comparison);
+  warnings.push(...retryWarnings(retries));
+  const decided = decideVerdict(runs, comparison, tables);
+  const causes = decided.verdict === 'pass' ? [] : diagnoseRuns(traces);
   return {
     scenario: scenario.name,
     description: scenario.description,
     ...decided,
+    ...(causes.length === 0 ? {} : { causes }),
     ...(comparison === undefined ? {} : { comparison }),
     runs,
     warnings,

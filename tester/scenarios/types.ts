@@ -1,4 +1,5 @@
 import type { Comparison } from './compare.js';
+import type { Diagnosis } from '../diagnose.js';
 import type { ScenarioWarning } from './warnings.js';
 
 /** A scenario's verdict: rows equal to the source, not equal, a run that never ended, or a connector that could not be run at all (no SDK, an unsupported SDK). */
@@ -21,6 +22,8 @@ export interface ScenarioResult {
   verdict: Verdict;
   /** Why the verdict is not pass, as a sentence. */
   reason?: string;
+  /** What the mock's journal shows the connector did wrong, with what to fix (non-pass verdicts only). */
+  causes?: Diagnosis[];
   /** The warehouse against the ground truth at the end (absent when no warehouse was written). */
   comparison?: Comparison;
   runs: RunSummary[];

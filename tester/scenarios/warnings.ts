@@ -33,9 +33,9 @@ export interface RequestArrival {
   arrivedAtMs: number;
 }
 
-/** Makes a warning of a kind with its advice. */
-export function warning(kind: WarningKind, message: string): ScenarioWarning {
-  return { kind, message, advice: WARNING_ADVICE[kind] };
+/** Makes a warning of a kind with its advice (or advice that fits the case better). */
+export function warning(kind: WarningKind, message: string, advice: string = WARNING_ADVICE[kind]): ScenarioWarning {
+  return { kind, message, advice };
 }
 
 /**
@@ -52,30 +52,42 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
 }
 
+/** One connector run's Retry-After answers and requests: a retry is judged only within its run. */
+export interface RunRetries {
+  given: readonly RetryAfterGiven[];
+  requests: readonly RequestArrival[];
+}
+
 /**
- * One `retry-too-soon` warning when any request followed a Retry-After answer sooner than
- * it asked (with `toleranceMs` of slack for clocks and scheduling), naming the worst case.
+ * One `retry-too-soon` warning when, within one run, a request followed a Retry-After
+ * answer sooner than it asked (with `toleranceMs` of slack for clocks and scheduling),
+ * naming the worst case. The first request of the next run is the harness starting a
+ * sync (a rerun, the incremental round), not the connector retrying: it is never judged.
  *
  * @example
- * retryWarnings([{ answeredAtMs: 0, seconds: 2 }], [{ arrivedAtMs: 300 }]) // [{ kind: 'retry-too-soon', ... }]
+ * retryWarnings([{ given: [{ answeredAtMs: 0, seconds: 2 }], requests: [{ arrivedAtMs: 300 }] }]) // [{ kind: 'retry-too-soon', ... }]
  */
-export function retryWarnings(given: readonly RetryAfterGiven[], requests: readonly RequestArrival[], toleranceMs = 250): ScenarioWarning[] {
-  const arrivals = requests.map((r) => r.arrivedAtMs).sort((a, b) => a - b);
+export function retryWarnings(runs: readonly RunRetries[], toleranceMs = 250): ScenarioWarning[] {
   let early = 0;
+  let total = 0;
   let worst: { waitedMs: number; seconds: number } | undefined;
-  for (const answer of given) {
-    const next = arrivals.find((t) => t > answer.answeredAtMs);
-    if (next === undefined) continue;
-    const waitedMs = next - answer.answeredAtMs;
-    if (waitedMs + toleranceMs >= answer.seconds * 1000) continue;
-    early += 1;
-    if (worst === undefined || waitedMs / (answer.seconds * 1000) < worst.waitedMs / (worst.seconds * 1000)) worst = { waitedMs, seconds: answer.seconds };
+  for (const run of runs) {
+    const arrivals = run.requests.map((r) => r.arrivedAtMs).sort((a, b) => a - b);
+    for (const answer of run.given) {
+      total += 1;
+      const next = arrivals.find((t) => t > answer.answeredAtMs);
+      if (next === undefined) continue;
+      const waitedMs = next - answer.answeredAtMs;
+      if (waitedMs + toleranceMs >= answer.seconds * 1000) continue;
+      early += 1;
+      if (worst === undefined || waitedMs / (answer.seconds * 1000) < worst.waitedMs / (worst.seconds * 1000)) worst = { waitedMs, seconds: answer.seconds };
+    }
   }
   if (worst === undefined) return [];
   return [
     warning(
       'retry-too-soon',
-      `${early} of ${given.length} Retry-After answer${given.length === 1 ? '' : 's'} ${early === 1 ? 'was' : 'were'} not waited out (next request after ${(worst.waitedMs / 1000).toFixed(1)} s where Retry-After said ${worst.seconds} s).`,
+      `${early} of ${total} Retry-After answer${total === 1 ? '' : 's'} ${early === 1 ? 'was' : 'were'} not waited out (next request after ${(worst.waitedMs / 1000).toFixed(1)} s where Retry-After said ${worst.seconds} s).`,
     ),
   ];
 }
@@ -86,9 +98,14 @@ export interface RunOutcome {
   ok: boolean;
   /** Source records with no row in the warehouse right after the run. */
   lostAfter: number;
-  /** The run's last request failed (an error status or a socket fault): it stopped on an error. */
+  /** The run's last request failed (an error status, a socket fault, or a body a fault broke): it stopped on an error. */
   endedOnFailedRequest: boolean;
+  /** Every request of the run was refused with 401: the key is wrong, and the advice says so. */
+  allUnauthorized?: boolean;
 }
+
+/** The advice for a run whose every request was refused with 401 (see tester/diagnose.ts). */
+export const WRONG_KEY_ADVICE = 'Send a key the API accepts in the header x-api-key (the mock refused every request with 401); a sync that logs the 401 and returns also hides the failure from Fivetran.';
 
 /** Whether a journal status is a failure: 4xx/5xx, or a socket fault (reset, empty, truncate, hang). */
 export function isFailedStatus(status: number | string): boolean {
@@ -106,7 +123,13 @@ export function isFailedStatus(status: number | string): boolean {
 export function partialSyncWarnings(runs: readonly RunOutcome[]): ScenarioWarning[] {
   return runs
     .filter((run) => run.ok && run.lostAfter > 0 && run.endedOnFailedRequest)
-    .map((run) => warning('silent-partial-sync', `${run.round === 'incremental' ? 'An incremental' : 'A full'} sync reported success right after a failed request, with ${run.lostAfter} source record${run.lostAfter === 1 ? '' : 's'} missing from the warehouse.`));
+    .map((run) =>
+      warning(
+        'silent-partial-sync',
+        `${run.round === 'incremental' ? 'An incremental' : 'A full'} sync reported success right after a failed request, with ${run.lostAfter} source record${run.lostAfter === 1 ? '' : 's'} missing from the warehouse.`,
+        run.allUnauthorized === true ? WRONG_KEY_ADVICE : WARNING_ADVICE['silent-partial-sync'],
+      ),
+    );
 }
 
 /**

@@ -232,3 +232,20 @@ t.test('--scenario: a name loads at start; an unknown name fails the start listi
   t.throws(() => startScenario('nope'), { name: 'ConfigError', message: /--scenario.*Valid names: auth-expiry, chaos, connection-reset/ });
   t.equal(startScenario(undefined), undefined, 'no --scenario, no rules');
 });
+
+t.test('the journal notes what a diagnosis needs: has_more and records of each page, and where a key was sent (names only)', async (t) => {
+  const app = await buildTestApp({ students: 7 });
+  t.teardown(() => app.close());
+  const first = await app.inject({ url: '/hed_data?page_size=5', headers: { 'x-api-key': 'hed-demo-key' } });
+  const cursor = first.json<{ next_cursor: string }>().next_cursor;
+  await app.inject({ url: `/hed_data?page_size=5&cursor=${cursor}`, headers: { 'x-api-key': 'hed-demo-key' } });
+  await app.inject({ url: '/hed_data?page_size=5', headers: { 'api-key': 'hed-demo-key' } });
+  await app.inject({ url: '/hed_data?page_size=5&apiKey=hed-demo-key', headers: { authorization: 'Bearer hed-demo-key' } });
+  const entries = (await app.inject({ url: '/__admin/requests' })).json<{ requests: JournalEntry[] }>().requests;
+  t.match(entries[0], { status: 200, has_more: true, records: 5, credentials: ['header x-api-key'] });
+  t.match(entries[1], { status: 200, has_more: false, records: 2 });
+  t.match(entries[2], { status: 401, credentials: ['header api-key'] });
+  t.notOk('has_more' in entries[2]!, 'a refused request has no page');
+  t.same(entries[3]!.credentials, ['header authorization', 'query apiKey']);
+  t.notMatch(JSON.stringify(entries), /hed-demo-key/, 'never a key value');
+});

@@ -76,6 +76,19 @@ t.test('the JUnit file is valid against Ant\'s junit.xsd: a testcase per scenari
   t.same(junitSchemaProblems(reportJunit({ ...report, results: [report.results[0]!] })), [], 'valid with no warnings too');
 });
 
+t.test('a cause the journal shows goes with a non-pass verdict in the table, the JSON and the JUnit file', async (t) => {
+  const cause = { kind: 'stopped-while-has-more' as const, message: 'The connector stopped after 1 page while the last page said has_more: true.', advice: 'Read the flag as data["has_more"].' };
+  const withCause: MatrixReport = { ...report, results: [{ ...report.results[1]!, causes: [cause] }] };
+  t.match(formatReport(withCause), /truncated: FAIL: The warehouse differs from the source\.\ntruncated: CAUSE stopped-while-has-more: The connector stopped after 1 page .*\n +fix: Read the flag as data\["has_more"\]\./);
+  t.same((JSON.parse(reportJson(withCause)) as { results: { causes: unknown[] }[] }).results[0]!.causes, [cause]);
+  const xml = reportJunit(withCause);
+  t.same(junitSchemaProblems(xml), []);
+  const failure = parseXml(xml).children.find((c) => c.name === 'testcase')!.children[0]!;
+  t.equal(failure.attributes.message, 'The warehouse differs from the source. Cause: The connector stopped after 1 page while the last page said has_more: true.');
+  t.match(failure.text, /cause stopped-while-has-more: .* Fix: Read the flag as data\["has_more"\]\./);
+  t.notMatch(formatReport(report), /CAUSE/, 'no cause, no line');
+});
+
 t.test('the schema check finds what breaks the schema (it can fail)', async (t) => {
   const good = reportJunit(report);
   t.match(junitSchemaProblems(good.replace(' hostname="localhost"', '')), ['testsuite: required attribute hostname is missing']);

@@ -7,27 +7,45 @@ const SMALL = { students: 60, pageSize: 20 };
 /** The built-in connector, tuned to back off in milliseconds so the tests stay short. */
 const FAST_BUILTIN = { api_key: 'hed-demo-key', timeout_ms: '2000', base_delay_ms: '20', max_delay_ms: '200', max_retry_after_ms: '5000' };
 
+/** The slips a naive connector can be given (the lab's step 5 lists the usual ones). */
+interface Slips {
+  /** Reports success whatever happens. */
+  swallow?: boolean;
+  /** On a 429, asks again at once (within the run) instead of failing. */
+  retryAtOnce?: boolean;
+  /** Reads has_more under this name (e.g. hasMore). */
+  hasMoreKey?: string;
+  /** Sends the key in this header. */
+  keyHeader?: string;
+  /** Writes this table instead of hed_records. */
+  table?: string;
+  /** Never sends the cursor back; stops after this many pages. */
+  noCursorPages?: number;
+}
+
 /**
  * A naive connector written for these tests: pages until has_more is false with no retries;
- * `swallow` reports success whatever happens; `timeout` false means its requests wait until
- * the run is stopped.
+ * `swallow` reports success whatever happens; the other slips are the lab's usual ones.
  */
-function naiveRunner(options: { swallow?: boolean } = {}): SyncRunner {
+function naiveRunner(options: Slips = {}): SyncRunner {
+  const table = options.table ?? 'hed_records';
   return async ({ configuration, outputDir, signal }) => {
     const destination = await openDestination(outputDir);
     try {
-      await destination.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
+      await destination.declare([{ table, primaryKey: ['record_id'] }]);
       let state = (await destination.startState()).state;
-      for (;;) {
+      for (let page = 1; ; page++) {
         const url = new URL('/hed_data', configuration.base_url);
         url.searchParams.set('page_size', configuration.page_size ?? '100');
-        if (typeof state.next_cursor === 'string') url.searchParams.set('cursor', state.next_cursor);
-        const response = await fetch(url, { headers: { 'x-api-key': configuration.api_key ?? '' }, signal });
+        if (typeof state.next_cursor === 'string' && options.noCursorPages === undefined) url.searchParams.set('cursor', state.next_cursor);
+        const get = () => fetch(url, { headers: { [options.keyHeader ?? 'x-api-key']: configuration.api_key ?? '' }, signal });
+        let response = await get();
+        if (response.status === 429 && options.retryAtOnce === true) response = await get();
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const body = (await response.json()) as { hed_records: Record<string, string>[]; next_cursor: string; has_more: boolean };
+        const body = (await response.json()) as Record<string, unknown> & { hed_records: Record<string, string>[]; next_cursor: string };
         state = { next_cursor: body.next_cursor };
-        await destination.commit(body.hed_records.map((data) => ({ op: 'upsert' as const, table: 'hed_records', data })), state, new Date());
-        if (!body.has_more) break;
+        await destination.commit(body.hed_records.map((data) => ({ op: 'upsert' as const, table, data })), state, new Date());
+        if (body[options.hasMoreKey ?? 'has_more'] !== true || page === options.noCursorPages) break;
       }
       return { ok: true };
     } catch (error) {
@@ -45,6 +63,7 @@ t.test('decideVerdict: timeout, then a round that never succeeded, then the rows
   t.same(decideVerdict([ok], equal), { verdict: 'pass' });
   t.same(decideVerdict([ok], lost), { verdict: 'fail', reason: 'The warehouse differs from the source.' });
   t.same(decideVerdict([ok], undefined), { verdict: 'fail', reason: 'The connector wrote no hed_records table.' });
+  t.same(decideVerdict([ok], undefined, ['hed_data']), { verdict: 'fail', reason: 'The connector wrote no hed_records table; it wrote "hed_data" instead.' }, 'a wrong table name names the table it did write');
   t.same(decideVerdict([{ ...ok, ok: false, timedOut: true }], equal), { verdict: 'timeout', reason: 'The full sync did not end within the time limit and was stopped.' });
   t.same(decideVerdict([ok, { ...ok, round: 'incremental', ok: false, reason: 'HTTP 503' }], equal), { verdict: 'fail', reason: 'Every incremental sync failed (1 run); the last: HTTP 503.' });
   t.same(decideVerdict([{ ...ok, ok: false }, { ...ok, ok: false }], equal), { verdict: 'fail', reason: 'Every full sync failed (2 runs); the last: no reason given.' });
@@ -72,11 +91,49 @@ t.test('the built-in connector passes retry-after and schema-drift, full and inc
   t.ok(report.results[0]!.requests > 4, 'the requests were counted');
 });
 
-t.test('a connector that stops on errors gets reruns; one that ignores Retry-After is warned', async (t) => {
+t.test('a connector with no retry code gets reruns and no retry warning; one that asks again at once is warned', async (t) => {
   const result = await runScenario('retry-after', { connector: 'naive', run: naiveRunner(), configuration: { api_key: 'hed-demo-key' }, reruns: 3, ...SMALL });
   t.equal(result.verdict, 'pass', 'reruns get it through');
   t.ok(result.runs.filter((r) => r.round === 'full' && !r.ok).length >= 1, 'a full run failed on the 429');
-  t.same(result.warnings.map((w) => w.kind), ['retry-too-soon']);
+  t.same(result.warnings, [], 'a rerun or the incremental round is the harness starting a sync, not the connector retrying');
+  const eager = await runScenario('retry-after', { connector: 'eager', run: naiveRunner({ retryAtOnce: true }), configuration: { api_key: 'hed-demo-key' }, reruns: 3, ...SMALL });
+  t.same(eager.warnings.map((w) => w.kind), ['retry-too-soon'], 'its own request after the 429 is judged');
+});
+
+t.test('a run that stops silently after a malformed body is a silent partial sync', async (t) => {
+  const result = await runScenario('malformed', { connector: 'swallow', run: naiveRunner({ swallow: true }), configuration: { api_key: 'hed-demo-key' }, ...SMALL });
+  t.equal(result.verdict, 'fail');
+  t.same(result.warnings.map((w) => w.kind).slice(0, 1), ['silent-partial-sync'], 'the 200 with broken JSON counts as a failed request');
+  t.match(result.warnings[0]!.advice, /Let errors propagate/);
+});
+
+t.test('the lab\'s usual slips: each non-pass verdict carries the cause the journal shows', async (t) => {
+  const run = (slips: Slips) => runScenario('slow', { connector: 'slip', run: naiveRunner(slips), configuration: { api_key: 'hed-demo-key' }, reruns: 0, ...SMALL });
+  const hasMore = await run({ hasMoreKey: 'hasMore' });
+  t.equal(hasMore.verdict, 'fail');
+  t.same(hasMore.causes?.map((c) => c.kind), ['stopped-while-has-more']);
+  t.match(hasMore.causes?.[0]?.advice, /data\["has_more"\]/);
+
+  const header = await run({ keyHeader: 'api-key', swallow: true });
+  t.same(header.causes?.map((c) => c.kind), ['api-key']);
+  t.match(header.causes?.[0]?.message, /the key went in header api-key, not in the x-api-key header/);
+  t.same(header.warnings.map((w) => w.kind), ['silent-partial-sync', 'silent-partial-sync'], 'the full and the incremental run both reported success');
+  for (const w of header.warnings) {
+    t.notMatch(w.advice, /propagate out of update/, 'all-401 traffic: not "let errors propagate"');
+    t.match(w.advice, /x-api-key/);
+  }
+
+  const table = await run({ table: 'hed_data' });
+  t.equal(table.reason, 'The connector wrote no hed_records table; it wrote "hed_data" instead.');
+  t.same(table.causes?.map((c) => c.kind), ['table-name']);
+
+  const cursor = await run({ noCursorPages: 5 });
+  t.same(cursor.causes?.map((c) => c.kind), ['cursor-not-sent']);
+  t.match(cursor.causes?.[0]?.message, /same page again 4 times \(without a cursor\)/);
+
+  const sound = await run({});
+  t.equal(sound.verdict, 'pass');
+  t.equal(sound.causes, undefined, 'a pass has no cause');
 });
 
 t.test('every run failing is a fail naming the last reason', async (t) => {
