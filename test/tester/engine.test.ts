@@ -3,6 +3,7 @@
 import t from 'tap';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkWarehouse } from '../../tester/check.js';
 import { runTesterDebug } from '../../tester/debug.js';
 import { engineFailureReason } from '../../tester/runners/engine.js';
 import { readStateFile, readWarehouse } from '../../warehouse/index.js';
@@ -51,6 +52,8 @@ t.test('SDK 3.x: the lab connector through the SDK\'s engine — 600 upserts, 8 
   t.equal(types.last_updated, 'TIMESTAMP', 'and types ISO text as TIMESTAMP');
   t.equal(types.current_gpa, 'FLOAT');
   t.same(readStateFile(files), { kind: 'state', state: first.state });
+  const checked = await checkWarehouse({ warehouse: join(files, 'warehouse.db'), baseUrl: mock.url });
+  t.ok(checked.equal, 'hed-tester check accepts the warehouse the SDK\'s own engine wrote (TIMESTAMP, FLOAT, BOOLEAN)');
 
   const againOut = captureOutput();
   const again = await runTesterDebug({ projectDir: project, python, out: againOut });
