@@ -22,6 +22,7 @@ export const ERROR_CATALOG = {
   forbidden: { status: 403, when: 'An admin call came from another machine while no --admin-token is set.' },
   not_found: { status: 404, when: 'No such path, or no such fault rule.' },
   method_not_allowed: { status: 405, when: 'The path exists with other methods; the Allow header lists them.' },
+  conflict: { status: 409, when: 'A fault rule with the id sent already exists; pick another id or delete that rule first.' },
   request_timeout: { status: 408, when: 'The request did not arrive completely in time.' },
   payload_too_large: { status: 413, when: 'A request body is larger than the admin API accepts.' },
   unsupported_media_type: { status: 415, when: 'A request body is not sent as application/json.' },
