@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 
 /** Limits that keep a rule from wedging the lab (an hour-long delay is a typo, not a test). */
 export const FAULT_LIMITS = {
@@ -8,8 +8,12 @@ export const FAULT_LIMITS = {
   overlapMaxRecords: 200,
   rateLimitMaxSeconds: 86_400,
   idPattern: '^[A-Za-z0-9_.-]{1,64}$',
-  /** An IMF-fixdate, as Retry-After carries it: "Wed, 21 Oct 2026 07:28:00 GMT". */
-  httpDatePattern: '^[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$',
+  /**
+   * An IMF-fixdate, as Retry-After carries it: "Wed, 21 Oct 2026 07:28:00 GMT". Day names,
+   * months and ranges spelled out, so every string the pattern allows is a date the server reads.
+   */
+  httpDatePattern:
+    '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (0[1-9]|[12][0-9]|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] GMT$',
   /** A field name drift may add or remove. */
   fieldNamePattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
 } as const;
@@ -40,15 +44,17 @@ export const FaultDelay = Type.Union([
 ]);
 
 /**
- * One fault rule as accepted by `POST /__admin/faults` and in scenario files. Triggers
- * (all optional, all must hold): `page`, `nth`, `every`, `after`, `probability`, `times`.
- * Exactly one action key, or only `delay`; `delay` may also precede any action.
+ * Every field a fault rule may carry, each on its own: what the engine checks first, field
+ * by field, so its messages name the field at fault. The published `FaultRule` adds what
+ * spans fields. Triggers (all optional, all must hold): `page`, `nth`, `every`, `after`,
+ * `probability`, `times`. Exactly one action key, or only `delay`; `delay` may also precede
+ * any action.
  *
  * @example
  * { "status": 503, "times": 3 }                        // fail three times, then succeed
  * { "rate_limit": { "requests": 10, "per_seconds": 1 } } // 429 with a computed Retry-After
  */
-export const FaultRule = Type.Object(
+export const FaultRuleFields = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: FAULT_LIMITS.idPattern, description: 'Stable name; generated (rule-1, rule-2, ...) when absent.' })),
     description: Type.Optional(Type.String({ maxLength: 500 })),
@@ -105,12 +111,55 @@ export const FaultRule = Type.Object(
   },
   { additionalProperties: false, description: 'A fault rule: triggers, then one action.' },
 );
-export type FaultRuleInput = Static<typeof FaultRule>;
+export type FaultRuleInput = Static<typeof FaultRuleFields>;
 /** A rule as stored: the id is always set. */
 export type FaultRule = FaultRuleInput & { id: string };
 
-/** `POST /__admin/faults` takes one rule or a list. */
-export const FaultRuleRequest = Type.Union([FaultRule, Type.Array(FaultRule, { minItems: 1, maxItems: 100 })]);
+type RuleField = keyof typeof FaultRuleFields.properties;
+
+/** The fields of a rule of one kind: the action (required), plus what may go with it. */
+function ruleShape(title: string, required: RuleField | undefined, optional: readonly RuleField[]): TObject {
+  const fields = FaultRuleFields.properties as Record<RuleField, TSchema>;
+  const properties: Record<string, TSchema> = {};
+  for (const name of optional) properties[name] = fields[name];
+  // Type.Optional(schema, false) takes the optional mark off: the action is required.
+  if (required !== undefined) properties[required] = Type.Optional(fields[required], false);
+  return Type.Object(properties, { additionalProperties: false, title });
+}
+
+const COMMON: readonly RuleField[] = ['id', 'description', 'page', 'delay'];
+const TRIGGERS: readonly RuleField[] = ['nth', 'every', 'after', 'probability', 'times'];
+
+/**
+ * One fault rule as accepted by `POST /__admin/faults` and in scenario files, with every
+ * rule that spans fields said in the schema itself, so a rule the schema allows is a rule
+ * the server takes: one shape per action (the action required, exactly one), `retry_after`
+ * and `body` only with `status`, no counting triggers on a `rate_limit` (its quota
+ * decides), or `delay` alone.
+ *
+ * @example
+ * Value.Check(FaultRule, { status: 503, times: 3 })         // true
+ * Value.Check(FaultRule, { status: 503, reset: true })      // false: two actions
+ */
+export const FaultRule = Type.Union(
+  [
+    ruleShape('status rule', 'status', [...COMMON, ...TRIGGERS, 'retry_after', 'body']),
+    ...FAULT_ACTIONS.filter((a) => a !== 'status' && a !== 'rate_limit').map((a) => ruleShape(`${a} rule`, a, [...COMMON, ...TRIGGERS])),
+    ruleShape('rate_limit rule', 'rate_limit', COMMON),
+    ruleShape('delay rule', 'delay', [...COMMON.filter((f) => f !== 'delay'), ...TRIGGERS]),
+  ],
+  { $id: 'FaultRule', description: 'A fault rule: triggers, then one action (or only a delay).' },
+);
+
+/** The most rules one `POST /__admin/faults` adds. */
+export const FAULT_RULES_PER_REQUEST_MAX = 100;
+
+/**
+ * `POST /__admin/faults` takes one rule or a list of 1 to 100, added all or nothing. FaultRule
+ * is referenced, not copied: the server registers it as a shared schema (server/plugins/openapi.ts),
+ * and the document holds it once, under components.
+ */
+export const FaultRuleRequest = Type.Union([Type.Ref(FaultRule), Type.Array(Type.Ref(FaultRule), { minItems: 1, maxItems: FAULT_RULES_PER_REQUEST_MAX })]);
 
 /** A scenario file, fixtures/scenarios/NAME.json. */
 export const Scenario = Type.Object(
@@ -123,8 +172,19 @@ export const Scenario = Type.Object(
 );
 export type Scenario = Static<typeof Scenario>;
 
-/** Body of `PUT /__admin/scenario`. */
-export const ScenarioRequest = Type.Object({ name: Type.String({ minLength: 1, description: 'A name from fixtures/scenarios.' }) }, { additionalProperties: false });
+/**
+ * Body of `PUT /__admin/scenario`: the name is one of the scenario files the server has
+ * (the caller lists them, so the document names exactly the set a request may load).
+ *
+ * @example
+ * scenarioRequest(['flaky', 'hang']) // {"name": {"type": "string", "enum": ["flaky", "hang"]}}
+ */
+export function scenarioRequest(names: readonly string[]) {
+  return Type.Object(
+    { name: Type.Unsafe<string>({ type: 'string', enum: [...names], description: 'A scenario of fixtures/scenarios.' }) },
+    { additionalProperties: false },
+  );
+}
 
 /** A stored rule and how often it has matched and fired since it was added. */
 export const FaultRuleState = Type.Object({

@@ -3,6 +3,7 @@ import { HedRecord } from '../api/record.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
 import { ERROR_CATALOG, ERROR_CODES } from '../api/errors.js';
 import { STANDING_BANDS } from './dataset/standing.js';
+import { adminAccessSentence } from './plugins/openapi.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -67,6 +68,10 @@ ${standings}
 <code>%Y-%m-%d %H:%M:%S</code>; <code>enrollment_date</code> does not zero-pad the hour (<code>2024-08-11 0:00:00</code>).</p>
 <h2>Sample record</h2>
 <pre>${escapeHtml(sampleRecord)}</pre>
+<h2>Admin API</h2>
+<p><code>/__admin/...</code> controls the mock (reset, mutations, fault rules, scenarios, the request journal; see <a href="/docs">/docs</a>).
+${escapeHtml(adminAccessSentence(app.config.adminToken))}
+The OpenAPI document says the same: it declares the <code>x-admin-token</code> scheme only when a token is set.</p>
 <h2>Errors</h2>
 <p>Every error body is <code>{"error": "&lt;code&gt;", "message": "&lt;what to do&gt;"}</code>.</p>
 <table><tr><th>status</th><th>error</th><th>when</th></tr>

@@ -1,7 +1,7 @@
 import { createRandom, type Random } from '../dataset/random.js';
 import type { FaultList, FaultRule } from '../../api/faults.js';
 import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
-import { FaultRuleError, validateRule } from './rules.js';
+import { FaultRuleIdTaken, validateRule } from './rules.js';
 import type { LoadedScenario } from './scenarios.js';
 
 /** Milliseconds since the epoch; tests pass a fake one. */
@@ -53,7 +53,7 @@ export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
     valid.forEach((rule, i) => {
       if (rule.id === undefined) return;
       if (taken.has(rule.id)) {
-        throw new FaultRuleError(`${where(i)}.id`, `${where(i)}.id "${rule.id}" is already in use; pick another id or DELETE /__admin/faults/${rule.id} first.`);
+        throw new FaultRuleIdTaken(`${where(i)}.id`, `${where(i)}.id "${rule.id}" is already in use; pick another id or DELETE /__admin/faults/${rule.id} first.`);
       }
       taken.add(rule.id);
     });

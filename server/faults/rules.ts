@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, type FaultAction, type FaultRuleInput } from '../../api/faults.js';
+import { FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, FaultRuleFields, type FaultAction, type FaultRuleInput } from '../../api/faults.js';
 
 /** A rule that cannot be used: names the field at fault and what is allowed. Answered as 400 invalid_request. */
 export class FaultRuleError extends Error {
@@ -10,6 +10,14 @@ export class FaultRuleError extends Error {
   ) {
     super(message);
     this.name = 'FaultRuleError';
+  }
+}
+
+/** A rule whose id is already taken (by a stored rule or an earlier rule of the same list). Answered as 409 conflict. */
+export class FaultRuleIdTaken extends FaultRuleError {
+  constructor(field: string, message: string) {
+    super(field, message);
+    this.name = 'FaultRuleIdTaken';
   }
 }
 
@@ -62,17 +70,17 @@ function objectShapes(schema: TSchema): TSchema[] {
  * values out of range or of the wrong type, nested objects named down to their key.
  */
 function schemaRefusal(rule: Record<string, unknown>): [string, string] | undefined {
-  const first = Value.Errors(FaultRule, rule).First();
+  const first = Value.Errors(FaultRuleFields, rule).First();
   if (first === undefined) return undefined;
   const field = first.path.split('/')[1] ?? '';
-  if (first.type === ValueErrorType.ObjectAdditionalProperties || !Object.hasOwn(FaultRule.properties, field)) {
+  if (first.type === ValueErrorType.ObjectAdditionalProperties || !Object.hasOwn(FaultRuleFields.properties, field)) {
     return [field, `is not a rule field. Triggers: ${FAULT_TRIGGERS.join(', ')}; actions: ${FAULT_ACTIONS.join(', ')}, delay; also id, description, retry_after, body.`];
   }
   const value = rule[field];
   const example = NESTED_EXAMPLES[field];
   if (isObject(value) && example !== undefined) {
     if (field === 'drift' && ('add' in value) === ('remove' in value)) return [field, `takes exactly one of {"add": "field", "value": any} or {"remove": "field"}.`];
-    const shapes = objectShapes((FaultRule.properties as Record<string, TSchema>)[field]!);
+    const shapes = objectShapes((FaultRuleFields.properties as Record<string, TSchema>)[field]!);
     const shape = shapes.find((s) => Object.keys(value).some((k) => Object.hasOwn(s.properties as object, k))) ?? shapes[0];
     const nested = shape === undefined ? undefined : Value.Errors(shape, value).First();
     if (nested !== undefined) {
@@ -116,7 +124,7 @@ export function validateRule(input: unknown, where = 'rule'): FaultRuleInput {
   const refused = schemaRefusal(rule);
   if (refused) fail(...refused);
 
-  // Then what spans fields, which a schema cannot say readably.
+  // Then what spans fields, with sentences a person can act on (the published FaultRule says the same in schema terms).
   const actions = FAULT_ACTIONS.filter((a) => rule[a] !== undefined);
   if (actions.length > 1) {
     throw new FaultRuleError(at(actions[1]!), `A rule has exactly one action, but ${where} has ${actions.join(' and ')}; split it into ${actions.length} rules (a delay may accompany any action).`);
@@ -132,5 +140,7 @@ export function validateRule(input: unknown, where = 'rule'): FaultRuleInput {
       if (rule[t] !== undefined) fail(t, 'does not apply to a rate_limit rule: the quota itself decides; only page may narrow it.');
     }
   }
+  // The published schema and these sentences must agree (a test draws rules to prove it); a gap is a bug here.
+  if (!Value.Check(FaultRule, rule)) throw new FaultRuleError(where, `${where} does not match the published FaultRule schema; see POST /__admin/faults in /docs for the shapes a rule may take.`);
   return rule as FaultRuleInput;
 }

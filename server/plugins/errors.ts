@@ -40,17 +40,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
     for (const m of [route.method].flat()) entry.methods.add(m);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  /** 405 with Allow for a known path, else 404. */
+  const unrouted = (request: FastifyRequest): ApiError => {
     const path = request.url.split('?')[0] ?? '/';
     const known = routes.find((r) => r.pattern.test(path));
     if (known) {
       const allow = [...known.methods].sort().join(', ');
-      return sendError(reply, new ApiError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow }));
+      return new ApiError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}.`, { allow });
     }
     const trimmed = path.replace(/\/+$/, '');
     const hint = trimmed !== path && routes.some((r) => r.pattern.test(trimmed)) ? ` Did you mean ${trimmed} (no trailing slash)?` : '';
-    return sendError(reply, new ApiError('not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`));
+    return new ApiError('not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`);
+  };
+  // Before the body is read: a method Fastify expects a body for (POST, QUERY, ...) would
+  // otherwise be refused for its missing Content-Type before the not-found handler runs.
+  app.addHook('onRequest', async (request) => {
+    if (request.is404) throw unrouted(request);
   });
+  app.setNotFoundHandler((request, reply) => sendError(reply, unrouted(request)));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error, request);
@@ -80,7 +87,12 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
       return new ApiError('invalid_cursor', 'cursor must be a single next_cursor value exactly as a previous page returned it (letters, digits, - and _); omit it to start from the beginning.');
     }
     const extra = (first?.params as { additionalProperty?: string })?.additionalProperty;
-    const detail = extra ? `unknown field "${extra}"` : `${field || where} ${first?.message ?? 'is invalid'}`;
+    const allowed = (first?.params as { allowedValues?: unknown[] })?.allowedValues;
+    const detail = extra
+      ? `unknown field "${extra}"`
+      : allowed
+        ? `${field || where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+        : `${field || where} ${first?.message ?? 'is invalid'}`;
     return new ApiError('invalid_request', `The ${where} is invalid: ${detail}. See /docs for the expected shape.`);
   }
   const status = error.statusCode ?? 500;

@@ -2,13 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors.js';
 import { errorResponse } from '../../api/errors.js';
-import { FaultList, FaultRuleRequest, Journal, ScenarioRequest } from '../../api/faults.js';
-import { FaultRuleError } from '../faults/rules.js';
+import { FAULT_LIMITS, FAULT_RULES_PER_REQUEST_MAX, FaultList, FaultRuleRequest, FaultRuleState, Journal, scenarioRequest } from '../../api/faults.js';
+import { FaultRuleError, FaultRuleIdTaken } from '../faults/rules.js';
 import { listScenarios, loadScenario, ScenarioError } from '../faults/scenarios.js';
-import { checkAdminAccess } from './admin.js';
+import { adminGuard, checkAdminAccess } from './admin.js';
 
-const adminErrors = { 400: errorResponse(400), 401: errorResponse(401), 403: errorResponse(403) };
-const security = [{ AdminToken: [] }];
 const tags = ['faults'];
 
 /**
@@ -17,8 +15,9 @@ const tags = ['faults'];
  */
 export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', async (request) => checkAdminAccess(app, request));
+  const { errors: adminErrors, ...security } = adminGuard(app);
 
-  app.get('/faults', { schema: { tags, summary: 'The fault rules in the order they are checked, with counters', security, response: { 200: FaultList, ...adminErrors } } }, async () =>
+  app.get('/faults', { schema: { operationId: 'listFaults', tags, summary: 'The fault rules in the order they are checked, with counters', ...security, response: { 200: FaultList, ...adminErrors } } }, async () =>
     app.faults.list(),
   );
 
@@ -26,29 +25,43 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/faults',
     {
       schema: {
+        operationId: 'addFaults',
         tags,
         summary: 'Add one fault rule or a list of them',
-        description: 'Example: {"status": 503, "times": 3} fails three requests, then lets them through. A list is added all or nothing.',
-        security,
+        description:
+          'Example: {"status": 503, "times": 3} fails three requests, then lets them through. ' +
+          `A list (1 to ${FAULT_RULES_PER_REQUEST_MAX} rules) is added all or nothing. An id already in use is 409 conflict.`,
+        ...security,
         body: FaultRuleRequest,
-        response: { 201: Type.Object({ added: Type.Array(Type.Object({ id: Type.String() }, { additionalProperties: true })), ...FaultList.properties }), ...adminErrors },
+        response: {
+          201: Type.Object({ added: Type.Array(FaultRuleState.properties.rule, { description: 'The rules added, with their ids.' }), ...FaultList.properties }),
+          409: errorResponse(409),
+          ...adminErrors,
+        },
       },
       // The engine validates with messages that name the field and what is allowed.
       validatorCompiler: () => () => true,
+      // The first rule added can be removed again: a tool walks a fault's life.
+      links: { 201: { DeleteAddedFault: { operationId: 'deleteFault', parameters: { id: '$response.body#/added/0/id' }, description: 'Remove the (first) rule just added.' } } },
     },
     async (request, reply) => {
       const body = request.body as unknown;
+      const rules = Array.isArray(body) ? body : [body];
+      if (Array.isArray(body) && (body.length === 0 || body.length > FAULT_RULES_PER_REQUEST_MAX)) {
+        throw new ApiError('invalid_request', `A list of fault rules holds 1 to ${FAULT_RULES_PER_REQUEST_MAX} rules; got ${body.length}. Send one rule as an object, or a shorter list.`);
+      }
       try {
-        const added = app.faults.add(Array.isArray(body) ? body : [body]);
+        const added = app.faults.add(rules);
         return reply.code(201).send({ added, ...app.faults.list() });
       } catch (err) {
+        if (err instanceof FaultRuleIdTaken) throw new ApiError('conflict', err.message);
         if (err instanceof FaultRuleError) throw new ApiError('invalid_request', err.message);
         throw err;
       }
     },
   );
 
-  app.delete('/faults', { schema: { tags, summary: 'Remove every fault rule (the journal stays)', security, response: { 200: FaultList, ...adminErrors } } }, async () => {
+  app.delete('/faults', { schema: { operationId: 'clearFaults', tags, summary: 'Remove every fault rule (the journal stays)', ...security, response: { 200: FaultList, ...adminErrors } } }, async () => {
     app.faults.clear();
     return app.faults.list();
   });
@@ -57,10 +70,11 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/faults/:id',
     {
       schema: {
+        operationId: 'deleteFault',
         tags,
         summary: 'Remove one fault rule',
-        security,
-        params: Type.Object({ id: Type.String() }),
+        ...security,
+        params: Type.Object({ id: Type.String({ pattern: FAULT_LIMITS.idPattern, description: 'The id of a rule, as GET /__admin/faults lists it.' }) }),
         response: { 200: FaultList, 404: errorResponse(404), ...adminErrors },
       },
     },
@@ -77,10 +91,11 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/scenario',
     {
       schema: {
+        operationId: 'loadScenario',
         tags,
         summary: 'Replace the fault rules with a named scenario from fixtures/scenarios',
-        security,
-        body: ScenarioRequest,
+        ...security,
+        body: scenarioRequest(listScenarios()),
         response: { 200: Type.Object({ description: Type.String(), ...FaultList.properties }), ...adminErrors },
       },
     },
@@ -103,7 +118,7 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/requests',
-    { schema: { tags, summary: 'The request journal, oldest first (API keys redacted, bounded)', security, response: { 200: Journal, ...adminErrors } } },
+    { schema: { operationId: 'listRequests', tags, summary: 'The request journal, oldest first (API keys redacted, bounded)', ...security, response: { 200: Journal, ...adminErrors } } },
     async () => {
       const requests = app.journal.list();
       return { count: requests.length, capacity: app.journal.capacity, dropped: app.journal.dropped, requests };
@@ -112,7 +127,7 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/requests',
-    { schema: { tags, summary: 'Empty the request journal', security, response: { 200: Type.Object({ cleared: Type.Integer() }), ...adminErrors } } },
+    { schema: { operationId: 'clearRequests', tags, summary: 'Empty the request journal', ...security, response: { 200: Type.Object({ cleared: Type.Integer() }), ...adminErrors } } },
     async () => {
       const cleared = app.journal.list().length;
       app.journal.clear();

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.js';
 import { errorResponse } from '../../api/errors.js';
 import { MutationRequest, MutationResult, RecordsDump, ResetResult } from '../../api/admin.js';
+import { ADMIN_TOKEN_SCHEME } from '../plugins/openapi.js';
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 export function isLoopback(address: string | undefined): boolean {
@@ -27,8 +28,20 @@ export function checkAdminAccess(app: FastifyInstance, request: FastifyRequest):
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const adminErrors = { 400: errorResponse(400), 401: errorResponse(401), 403: errorResponse(403) };
-const adminSecurity = [{ AdminToken: [] }];
+
+/**
+ * What an admin route declares about its guard, as `checkAdminAccess` applies it: with a
+ * token, the x-admin-token scheme and 401; without one, no credentials and 403 for
+ * clients off loopback. Spread into each admin route's schema.
+ *
+ * @example
+ * schema: { ...adminGuard(app), summary: '...', response: { 200: X, ...adminGuard(app).errors } }
+ */
+export function adminGuard(app: FastifyInstance): { security?: Record<string, string[]>[]; errors: Record<number, ReturnType<typeof errorResponse>> } {
+  return app.config.adminToken === undefined
+    ? { errors: { 400: errorResponse(400), 403: errorResponse(403) } }
+    : { security: [{ [ADMIN_TOKEN_SCHEME]: [] }], errors: { 400: errorResponse(400), 401: errorResponse(401) } };
+}
 
 /**
  * The admin routes that belong to the data. Fault, scenario and journal routes register
@@ -36,10 +49,11 @@ const adminSecurity = [{ AdminToken: [] }];
  */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', async (request) => checkAdminAccess(app, request));
+  const { errors: adminErrors, ...adminSecurity } = adminGuard(app);
 
   app.post(
     '/reset',
-    { schema: { tags: ['admin'], summary: 'Initial dataset again', security: adminSecurity, response: { 200: ResetResult, ...adminErrors } } },
+    { schema: { operationId: 'resetDataset', tags: ['admin'], summary: 'Initial dataset again', ...adminSecurity, response: { 200: ResetResult, ...adminErrors } } },
     async () => {
       app.store.reset();
       app.faults.clear();
@@ -52,9 +66,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/records',
     {
       schema: {
+        operationId: 'getRecords',
         tags: ['admin'],
         summary: 'The whole current dataset (ground truth), in change-sequence order',
-        security: adminSecurity,
+        ...adminSecurity,
         response: { 200: RecordsDump, ...adminErrors },
       },
     },
@@ -84,10 +99,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/mutations',
     {
       schema: {
+        operationId: 'mutateRecords',
         tags: ['admin'],
         summary: 'Seeded, deterministic updates and creations',
         description: 'Each changed record gets a new last_updated and a change sequence above all others, so an incremental read from any stored cursor returns it.',
-        security: adminSecurity,
+        ...adminSecurity,
         body: MutationRequest,
         response: { 200: MutationResult, ...adminErrors },
       },

@@ -38,6 +38,7 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hed_data',
     {
       schema: {
+        operationId: 'getHedData',
         tags: ['data'],
         summary: 'A page of student records',
         description:
@@ -54,6 +55,8 @@ export const hedDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
           503: errorResponse(503),
         },
       },
+      // A page's next_cursor is the next request's cursor: a tool can walk a whole sync.
+      links: { 200: { NextPage: { operationId: 'getHedData', parameters: { cursor: '$response.body#/next_cursor' }, description: 'The page after this one (or, later, the records changed since).' } } },
       onRequest: async (request) => checkApiKey(app, request),
       preValidation: async (request) => {
         // Ajv would coerce "1e2", " 5" or "0x10"; the API takes plain digits only.

@@ -107,3 +107,22 @@ t.test('docs: the spec page, the OpenAPI document, Swagger UI and health', async
   t.match(docs.body, /swagger/i);
   t.same((await app.inject({ url: '/healthz' })).json(), { status: 'ok', records: 600, seed: 42, paging: 'lab' });
 });
+
+t.test('POST /__admin/faults takes what its schema allows: 1 to 100 rules, a taken id is 409 conflict', async (t) => {
+  const app = await buildTestApp({ students: 3 });
+  t.teardown(() => app.close());
+  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/__admin/faults', payload: payload as object });
+  const empty = await post([]);
+  t.equal(empty.statusCode, 400, 'an empty list is outside the schema (minItems 1)');
+  t.match(empty.json(), { error: 'invalid_request', message: /1 to 100 rules; got 0/ });
+  const tooMany = await post(Array.from({ length: 101 }, () => ({ status: 503 })));
+  t.equal(tooMany.statusCode, 400, '101 rules are outside the schema (maxItems 100)');
+  t.equal((await post(Array.from({ length: 100 }, () => ({ status: 503 })))).statusCode, 201, '100 rules are taken');
+  t.equal((await post({ id: 'mine', status: 503 })).statusCode, 201);
+  const taken = await post({ id: 'mine', hang: true });
+  t.equal(taken.statusCode, 409, 'a schema-valid rule whose id is taken is a conflict, not bad input');
+  t.match(taken.json(), { error: 'conflict', message: /"mine" is already in use/ });
+  t.equal((await post([{ id: 'twin', status: 503 }, { id: 'twin', status: 500 }])).statusCode, 409, 'also within one list');
+  t.equal((await app.inject({ method: 'DELETE', url: '/__admin/faults/mine' })).statusCode, 200);
+  t.equal((await app.inject({ method: 'DELETE', url: '/__admin/faults/mine' })).statusCode, 404, 'a removed rule is gone');
+});

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { AUTH, buildTestApp } from '../helpers/mock-server.js';
+import { AUTH, buildTestApp, startMock } from '../helpers/mock-server.js';
+import { errorBodyProblems } from '../../api/errors.js';
 import type { HedPage } from '../../api/page.js';
 
 async function readAll(app: FastifyInstance, pageSize: number, cursor?: string) {
@@ -177,6 +178,23 @@ t.test('bad cursors get 400 invalid_cursor; an empty cursor means the beginning'
   const empty = await app.inject({ url: '/hed_data?page_size=10&cursor=', headers: AUTH });
   t.equal(empty.statusCode, 200);
   t.equal(empty.json().next_cursor, good);
+});
+
+t.test('a method that carries a body (QUERY) on a known path is 405 with Allow, not a complaint about its Content-Type', async (t) => {
+  const mock = await startMock({ students: 3 });
+  t.teardown(mock.close);
+  // A real socket: the body-reading step that refused it sits between the router and the handler.
+  for (const [path, allow] of [['/hed_data', 'GET, HEAD'], ['/healthz', 'GET, HEAD'], ['/__admin/faults/x', 'DELETE'], ['/__admin/scenario', 'PUT']] as const) {
+    const res = await fetch(`${mock.url}${path}`, { method: 'QUERY', headers: AUTH });
+    t.equal(res.status, 405, `QUERY ${path}`);
+    t.equal(res.headers.get('allow'), allow);
+    t.same(errorBodyProblems(405, await res.text()), [], 'in the catalog shape');
+  }
+  const posted = await fetch(`${mock.url}/hed_data`, { method: 'POST', headers: AUTH, body: 'x' });
+  t.equal(posted.status, 405, 'a POST with a body and no JSON Content-Type is 405 too');
+  const unknown = await fetch(`${mock.url}/nope`, { method: 'QUERY' });
+  t.equal(unknown.status, 404);
+  t.equal(((await unknown.json()) as { error: string }).error, 'not_found');
 });
 
 t.test('wrong methods get 405 with Allow, unknown paths 404, HEAD works', async (t) => {

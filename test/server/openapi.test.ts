@@ -8,6 +8,7 @@ import { createResponseChecker, type SeenResponse } from '../../contracts/confor
 import { formatOpenApiDocument, OPENAPI_PATH } from '../../contracts/openapi-document.js';
 import type { ResponseViolation } from '../../server/plugins/response-validation.js';
 import { HedPage } from '../../api/page.js';
+import { listScenarios } from '../../server/faults/scenarios.js';
 
 const seen = (method: string, url: string, res: LightMyRequestResponse): SeenResponse => ({
   method,
@@ -96,7 +97,7 @@ t.test('the response checker fails on undocumented status, content type and wron
   const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8'));
   const checker = createResponseChecker(doc);
   const json = 'application/json; charset=utf-8';
-  const page = { hed_records: [], next_cursor: 'AQAAAAAAAAAAAAAAAAAAAAAAAAAA', has_more: false };
+  const page = { hed_records: [], next_cursor: 'AQAAAAAAAAAAAAAAAAAAAAAAAA', has_more: false };
   t.same(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: json, body: JSON.stringify(page) }), []);
   t.match(checker.check({ method: 'GET', url: '/hed_data', status: 418, contentType: json, body: '{}' }), [/status 418 is not documented/]);
   t.match(checker.check({ method: 'GET', url: '/hed_data', status: 200, contentType: 'text/html', body: '<p>' }), [/content type "text\/html"/]);
@@ -150,4 +151,76 @@ t.test('bodies a fault rule breaks on purpose pass through; injected statuses ar
   t.equal(down.statusCode, 503);
   t.same(checker.check(seen('GET', '/hed_data', down)), [], 'an injected 503 conforms to the document');
   t.same(violations, []);
+});
+
+interface Operation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }>;
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, { enum?: string[] }> } }> };
+}
+type Doc = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown>; schemas?: Record<string, unknown> } };
+const adminOperations = (doc: Doc) => Object.entries(doc.paths).filter(([path]) => path.startsWith('/__admin')).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+
+t.test('the admin token scheme is in the document exactly when the server has a token, as the server checks it', async (t) => {
+  const open = await buildTestApp({ students: 3 });
+  const guarded = await buildTestApp({ students: 3, adminToken: 'secret-token' });
+  t.teardown(async () => {
+    await open.close();
+    await guarded.close();
+  });
+  const openDoc = (await open.inject({ url: '/openapi.json' })).json<Doc>();
+  t.notOk('AdminToken' in openDoc.components.securitySchemes, 'no token: no admin scheme');
+  t.equal(adminOperations(openDoc).length, 10);
+  for (const { name, op } of adminOperations(openDoc)) {
+    t.equal(op.security, undefined, `${name} asks for no credentials`);
+    t.ok(op.responses['403'] && !op.responses['401'], `${name} documents 403 (off loopback), not 401`);
+  }
+  const guardedDoc = (await guarded.inject({ url: '/openapi.json' })).json<Doc>();
+  t.match(guardedDoc.components.securitySchemes.AdminToken, { type: 'apiKey', in: 'header', name: 'x-admin-token' });
+  for (const { name, op } of adminOperations(guardedDoc)) {
+    t.same(op.security, [{ AdminToken: [] }], `${name} needs the token`);
+    t.ok(op.responses['401'] && !op.responses['403'], `${name} documents 401, not 403`);
+  }
+  // What the documents say is what the servers do.
+  t.equal((await open.inject({ url: '/__admin/faults' })).statusCode, 200, 'no token: loopback needs nothing');
+  t.equal((await guarded.inject({ url: '/__admin/faults' })).statusCode, 401);
+  const page = await open.inject({ url: '/hed_api_spec' });
+  t.match(page.body, /loopback clients only/, 'the spec page says it too');
+  t.match((await guarded.inject({ url: '/hed_api_spec' })).body, /needs the header <code>x-admin-token<\/code>|needs the header x-admin-token/);
+});
+
+t.test('links let a tool walk a whole sync and a fault rule\'s life', async (t) => {
+  const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8')) as Doc;
+  const byId = new Map(Object.values(doc.paths).flatMap((ops) => Object.values(ops)).map((op) => [op.operationId, op]));
+  t.equal(byId.size, 14, 'every operation has its own operationId');
+  const next = doc.paths['/hed_data']!.get!.responses['200']!.links!.NextPage!;
+  t.equal(next.operationId, 'getHedData');
+  t.same(next.parameters, { cursor: '$response.body#/next_cursor' });
+  const remove = doc.paths['/__admin/faults']!.post!.responses['201']!.links!.DeleteAddedFault!;
+  t.equal(remove.operationId, 'deleteFault');
+  t.same(remove.parameters, { id: '$response.body#/added/0/id' });
+  t.ok(byId.get('deleteFault'), 'the linked operation exists');
+
+  // And they work: a fault rule's id deletes it; next_cursor reads the next page.
+  const app = await buildTestApp({ students: 5 });
+  t.teardown(() => app.close());
+  const created = await app.inject({ method: 'POST', url: '/__admin/faults', payload: { status: 503, page: 'later' } });
+  const id = created.json().added[0].id as string;
+  t.equal((await app.inject({ method: 'DELETE', url: `/__admin/faults/${id}` })).statusCode, 200);
+  const first = await app.inject({ url: '/hed_data?page_size=2', headers: AUTH });
+  const second = await app.inject({ url: `/hed_data?page_size=2&cursor=${first.json<HedPage>().next_cursor}`, headers: AUTH });
+  t.equal(second.statusCode, 200);
+});
+
+t.test('a scenario name is one of the scenario set, in the document and at the server', async (t) => {
+  const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8')) as Doc;
+  const name = doc.paths['/__admin/scenario']!.put!.requestBody!.content['application/json']!.schema.properties!.name!;
+  t.same(name.enum, listScenarios());
+  const app = await buildTestApp({ students: 3 });
+  t.teardown(() => app.close());
+  for (const scenario of listScenarios()) {
+    t.equal((await app.inject({ method: 'PUT', url: '/__admin/scenario', payload: { name: scenario } })).statusCode, 200, `${scenario} loads`);
+  }
+  t.equal((await app.inject({ method: 'PUT', url: '/__admin/scenario', payload: { name: 'nope' } })).statusCode, 400);
 });

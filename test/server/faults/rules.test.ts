@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { FaultRuleError, ruleAction, validateRule } from '../../../server/faults/rules.js';
 import { listScenarios, loadScenario } from '../../../server/faults/scenarios.js';
-import { FAULT_ACTIONS, FaultRule } from '../../../api/faults.js';
+import fc from 'fast-check';
+import { FAULT_ACTIONS, FAULT_LIMITS, FaultRule } from '../../../api/faults.js';
 
 const SPEC_SCENARIOS = [
   'rate-limited', 'flaky', 'slow', 'connection-reset', 'truncated', 'malformed',
@@ -88,15 +89,68 @@ t.test('invalid rules are refused naming the field and what is allowed', async (
   }
 });
 
-t.test('only rules that span fields pass the schema and are refused by hand', async (t) => {
-  const crossField = [{ status: 503, reset: true }, { times: 3 }, { reset: true, retry_after: 1 }, { rate_limit: { requests: 5, per_seconds: 1 }, times: 2 }];
+t.test('rules that span fields are refused by the published schema too, not only by hand', async (t) => {
+  const crossField = [{ status: 503, reset: true }, { times: 3 }, {}, { reset: true, retry_after: 1 }, { malformed: true, body: 'x' }, { rate_limit: { requests: 5, per_seconds: 1 }, times: 2 }];
   for (const input of crossField) {
-    t.ok(Value.Check(FaultRule, input), `${JSON.stringify(input)} is schema-valid`);
-    t.throws(() => validateRule(input), FaultRuleError);
+    t.notOk(Value.Check(FaultRule, input), `${JSON.stringify(input)} is refused by the schema`);
+    t.throws(() => validateRule(input), FaultRuleError, 'and by the engine, with a sentence');
   }
   for (const input of [{ status: 700 }, { staus: 503 }, { truncate: { fraction: 1 } }, { drift: { add: 'a', remove: 'b' } }, { status: 503, retry_after: 'soon' }]) {
     t.notOk(Value.Check(FaultRule, input), `${JSON.stringify(input)} is refused by the schema itself`);
   }
+});
+
+// Values per field: some the field takes, some it refuses, so drawn rules land on both sides.
+const FIELD_VALUES: Record<string, unknown[]> = {
+  id: ['a', 'rule.1', '', 'no spaces'],
+  description: ['why', 7],
+  page: ['any', 'first', 'later', 'last'],
+  nth: [1, 4, 0], every: [2, -1], after: [0, 3, 1.5], probability: [0, 0.5, 1, 2], times: [1, 3, 0],
+  delay: [0, 250, 120_001, { median_ms: 10, sigma: 0.5 }, { median_ms: 10 }],
+  status: [200, 503, 429, 199, 600],
+  retry_after: [0, 2, 86_401, 'Wed, 21 Oct 2026 07:28:00 GMT', 'Xyz, 99 Abc 2026 07:28:00 GMT', 'soon'],
+  body: ['down', { error: 'x' }, 3],
+  hang: [true, false], reset: [true], empty: [true, 1], malformed: [true], expire_cursor: [true], auth_expiry: [true],
+  truncate: [true, { fraction: 0.5 }, { fraction: 1 }],
+  html: [true, { status: 502 }, { status: 302 }],
+  dribble: [true, { chunk_bytes: 8 }, { interval_ms: 10_001 }],
+  overlap: [true, { records: 3 }, { records: 0 }],
+  drift: [true, { add: 'x', value: 1 }, { remove: 'gpa' }, { add: 'a', remove: 'b' }],
+  rate_limit: [{ requests: 2, per_seconds: 1 }, { requests: 0, per_seconds: 1 }],
+  unknown_field: [1],
+};
+
+t.test('the published schema and the engine agree on every drawn rule (Schemathesis sends both kinds)', async (t) => {
+  const rule = fc.dictionary(fc.constantFrom(...Object.keys(FIELD_VALUES)), fc.constant(null), { maxKeys: 4 }).chain((keys) =>
+    fc.record(Object.fromEntries(Object.keys(keys).map((k) => [k, fc.constantFrom(...FIELD_VALUES[k]!)]))),
+  );
+  let accepted = 0;
+  let refused = 0;
+  const details = fc.check(
+    fc.property(rule, (input) => {
+      const bySchema = Value.Check(FaultRule, input);
+      let byEngine = true;
+      try {
+        validateRule(input);
+      } catch (err) {
+        if (!(err instanceof FaultRuleError)) throw err;
+        byEngine = false;
+      }
+      if (byEngine) accepted++;
+      else refused++;
+      return bySchema === byEngine;
+    }),
+    { seed: 17, numRuns: 3000 },
+  );
+  t.notOk(details.failed, details.failed ? `schema and engine disagree on ${fc.stringify(details.counterexample)}` : 'they agree');
+  t.ok(accepted > 200 && refused > 200, `both sides were drawn (${accepted} accepted, ${refused} refused)`);
+});
+
+t.test('every string the HTTP-date pattern allows is a date the server reads', async (t) => {
+  const pattern = new RegExp(FAULT_LIMITS.httpDatePattern);
+  fc.assert(fc.property(fc.stringMatching(pattern), (date) => !Number.isNaN(Date.parse(date)) && validateRule({ status: 503, retry_after: date }) !== undefined), { seed: 17, numRuns: 500 });
+  t.notMatch('Mon, 00 Jan 2026 00:00:00 GMT', pattern, 'day 00 is outside the pattern');
+  t.notMatch('Mon, 01 Jan 2026 23:60:00 GMT', pattern, 'minute 60 is outside the pattern');
 });
 
 t.test('the twelve named scenarios exist, each with a one-line description and valid rules', async (t) => {

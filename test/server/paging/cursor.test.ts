@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createCursorCodec, CursorError } from '../../../server/paging/cursor.js';
+import { CURSOR_LENGTH, CURSOR_PARAM_PATTERN, CURSOR_PATTERN } from '../../../api/page.js';
 
 const codec = createCursorCodec(42);
 
@@ -9,6 +10,19 @@ t.test('a cursor decodes to the position it was made from and needs no percent-e
     t.equal(codec.decode(cursor), position);
     t.equal(encodeURIComponent(cursor), cursor, `${cursor} is URL-safe`);
   }
+});
+
+t.test('every cursor has the shape the published schema gives it (next_cursor and the cursor parameter)', async (t) => {
+  for (const seed of [1, 42]) {
+    for (const position of [0, 1, 600, 1_000_000, 2 ** 48 - 1]) {
+      const cursor = createCursorCodec(seed).encode(position);
+      t.equal(cursor.length, CURSOR_LENGTH);
+      t.match(cursor, new RegExp(CURSOR_PATTERN), `${cursor} matches next_cursor's pattern`);
+      t.match(cursor, new RegExp(CURSOR_PARAM_PATTERN), 'and the parameter pattern');
+    }
+  }
+  t.match('', new RegExp(CURSOR_PARAM_PATTERN), 'an empty cursor parameter is the beginning');
+  t.notMatch(codec.encode(5).slice(0, -1), new RegExp(CURSOR_PARAM_PATTERN), 'a truncated cursor is outside the schema');
 });
 
 t.test('cursors survive a restart with the same seed: a new codec reads them', async (t) => {
