@@ -11,6 +11,7 @@ import { allFloorsMet, formatTable, fullSyncRssLimit, type BenchRow } from './re
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
 import { comparePageThroughput } from './throughput.js';
 import { benchTester } from './tester.js';
+import { benchTesterSdk3 } from './tester-sdk3.js';
 import { benchApp } from './app.js';
 import { benchAppPage } from './app-page.js';
 import { keyIndexBytes } from './key-index.js';
@@ -172,6 +173,7 @@ async function main(parts: Set<string>): Promise<number> {
   }
   if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
   if (parts.has('2')) await guarded('4', rows, () => benchTester(rows, log));
+  if (parts.has('6')) await guarded('6', rows, () => benchTesterSdk3(rows, log));
   if (parts.has('3')) await guarded('5', rows, () => benchApp(rows, log));
   if (parts.has('1')) await guarded('5', rows, () => benchAppPage(rows, log));
 
@@ -187,13 +189,13 @@ const program = new Command('bench')
     'Measures page throughput (vs a node:http ceiling), connector sync (vs the least possible loop) and the 1,000,000-student ' +
       'dataset build, prints one table and exits 1 when a floor is missed, 2 when the bench cannot run. Run through `npm run bench` (it builds dist/ first).',
   )
-  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too)').default('1,2,3'))
+  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x').default('1,2,3,6'))
   .showHelpAfterError();
 program.parse(process.argv);
 const requested = String(program.opts<{ parts: string }>().parts).split(',').map((p) => p.trim());
-const unknown = requested.filter((p) => !['1', '2', '3'].includes(p));
+const unknown = requested.filter((p) => !['1', '2', '3', '6'].includes(p));
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2 and 3.\n`);
+  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3 and 6.\n`);
   process.exit(2);
 }
 
