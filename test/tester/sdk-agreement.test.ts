@@ -46,3 +46,17 @@ t.test('live: the lab-style connector gets the same verdicts under 1.7.0, 2.x an
   for (const row of rows) t.ok(row.agree || row.known !== undefined, `${row.scenario} agrees across SDKs`);
   t.same(reports.map((r) => r.report.results.map((x) => x.verdict)), [['fail', 'pass'], ['fail', 'pass'], ['fail', 'pass']]);
 });
+
+t.test('live: a defective connector (defective-drops) gets the same fail and the same lost count under every SDK', { skip: pythons.every(Boolean) ? false : 'the three SDK venvs are needed; run node scripts/python-env.mjs' }, async (t) => {
+  const reports = [];
+  for (const python of pythons as string[]) {
+    const runner = await chooseSyncRunner({ python });
+    const matrix = await runMatrix({ connector: 'defective-drops', run: pythonRunner({ projectDir: fixtureDir('defective-drops'), runner }), configuration: { api_key: 'hed-demo-key', page_size: '100' }, scenarios: ['page-overlap'] });
+    reports.push({ sdk: runner.sdk.version, report: matrix });
+  }
+  const rows = compareAcrossSdks(reports);
+  t.comment(formatAgreement(reports.map((r) => r.sdk), rows));
+  t.ok(rows[0]?.agree, 'the same verdict and counts');
+  t.equal(reports[0]!.report.results[0]!.verdict, 'fail');
+  t.ok((reports[0]!.report.results[0]!.comparison?.lost ?? 0) > 0, 'records lost');
+});
