@@ -136,7 +136,7 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** Part 6: the room, as bench rows. */
+/** Part 7: the room, as bench rows. */
 export async function benchRoom(rows: BenchRow[], log: (line: string) => void, settings = ROOM_SETTINGS): Promise<void> {
   const { attendees, students, pageSize } = settings;
   log(`6. a room: ${attendees} attendees' lab syncs at once against one mock (${students} records, page_size ${pageSize}, each its own client)`);
@@ -158,10 +158,10 @@ export async function benchRoom(rows: BenchRow[], log: (line: string) => void, s
     const room = summarizeRoom(syncs, students);
     const firstError = syncs.find((s) => s.error !== undefined)?.error;
     const label = `${attendees} lab syncs at once`;
-    rows.push({ part: '6', figure: `${label}: complete (${students} distinct records each)`, value: room.complete, baseline: attendees, baselineLabel: 'attendees', unit: 'syncs', judgement: { kind: 'ratio-at-least', floor: 1, aim: 1 } });
-    rows.push({ part: '6', figure: `${label}: errors`, value: room.errors, unit: 'syncs', judgement: { kind: 'at-most', floor: 0, aim: 0 }, ...(firstError === undefined ? {} : { note: `first error: ${firstError}` }) });
+    rows.push({ part: '7', figure: `${label}: complete (${students} distinct records each)`, value: room.complete, baseline: attendees, baselineLabel: 'attendees', unit: 'syncs', judgement: { kind: 'ratio-at-least', floor: 1, aim: 1 } });
+    rows.push({ part: '7', figure: `${label}: errors`, value: room.errors, unit: 'syncs', judgement: { kind: 'at-most', floor: 0, aim: 0 }, ...(firstError === undefined ? {} : { note: `first error: ${firstError}` }) });
     rows.push({
-      part: '6',
+      part: '7',
       figure: `${label}: p99 page latency`,
       value: room.p99Ms,
       baseline: alone.p99Ms,

@@ -11,6 +11,7 @@ import { allFloorsMet, formatTable, fullSyncRssLimit, type BenchRow } from './re
 import { connectorUnavailable, runBaselineSync, runConnectorSync, type SyncRun } from './sync.js';
 import { comparePageThroughput } from './throughput.js';
 import { benchTester } from './tester.js';
+import { benchTesterSdk3 } from './tester-sdk3.js';
 import { benchApp } from './app.js';
 import { benchAppPage } from './app-page.js';
 import { keyIndexBytes } from './key-index.js';
@@ -173,9 +174,10 @@ async function main(parts: Set<string>): Promise<number> {
   }
   if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
   if (parts.has('2')) await guarded('4', rows, () => benchTester(rows, log));
+  if (parts.has('6')) await guarded('6', rows, () => benchTesterSdk3(rows, log));
   if (parts.has('3')) await guarded('5', rows, () => benchApp(rows, log));
   if (parts.has('1')) await guarded('5', rows, () => benchAppPage(rows, log));
-  if (parts.has('6')) await guarded('6', rows, () => benchRoom(rows, log));
+  if (parts.has('7')) await guarded('7', rows, () => benchRoom(rows, log));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
   process.stdout.write(`${formatTable(rows)}\n\n`);
@@ -189,11 +191,11 @@ const program = new Command('bench')
     'Measures page throughput (vs a node:http ceiling), connector sync (vs the least possible loop) and the 1,000,000-student ' +
       'dataset build, prints one table and exits 1 when a floor is missed, 2 when the bench cannot run. Run through `npm run bench` (it builds dist/ first).',
   )
-  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 a room of 200 attendees').default('1,2,3,6'))
+  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x, 7 a room of 200 attendees').default('1,2,3,6,7'))
   .showHelpAfterError();
 program.parse(process.argv);
 const requested = String(program.opts<{ parts: string }>().parts).split(',').map((p) => p.trim());
-const unknown = requested.filter((p) => !['1', '2', '3', '6'].includes(p));
+const unknown = requested.filter((p) => !['1', '2', '3', '6', '7'].includes(p));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3 and 6.\n`);
   process.exit(2);

@@ -1,0 +1,62 @@
+// Verdicts agree across SDK generations: the pure comparison, then a representative live
+// subset (the lab-style connector, two scenarios, every SDK venv). The full matrix is
+// `npm run verify:sdks`.
+import t from 'tap';
+import { chooseSyncRunner } from '../../tester/debug.js';
+import { compareAcrossSdks, formatAgreement } from '../../tester/sdk-agreement.js';
+import { pythonRunner, runMatrix, type MatrixReport, type ScenarioResult } from '../../tester/scenarios/index.js';
+import type { Comparison } from '../../tester/scenarios/compare.js';
+import { sdk2Python, sdk3Python, sdkPython } from '../helpers/python.js';
+import { fixtureDir } from './helpers.js';
+
+const comparison = (lost: number, actual: number): Comparison => ({ expected: 600, actual, lost, duplicated: 0, unexpected: 0, differing: 0, softDeleted: 0, extraColumns: [], examples: [] }) as unknown as Comparison;
+const result = (scenario: string, verdict: ScenarioResult['verdict'], c?: Comparison): ScenarioResult => ({ scenario, description: '', verdict, ...(c === undefined ? {} : { comparison: c }), runs: [], warnings: [], requests: 0, durationMs: 0 });
+const report = (...results: ScenarioResult[]): MatrixReport => ({ connector: 'lab', startedAt: '', durationMs: 0, results });
+
+t.test('the same verdict and counts agree; a different count differs; a missing table under 3.x only is the named difference', async (t) => {
+  const rows = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(result('slow', 'pass', comparison(0, 603)), result('flaky', 'fail', comparison(600, 0)), result('page-overlap', 'fail', comparison(5, 595))) },
+    { sdk: '3.0.0', report: report(result('slow', 'pass', comparison(0, 603)), result('flaky', 'fail'), result('page-overlap', 'fail', comparison(4, 596))) },
+  ]);
+  t.same(rows.map((r) => [r.scenario, r.agree, r.known?.name ?? null]), [
+    ['slow', true, null],
+    ['flaky', false, 'no-table-before-the-first-checkpoint'],
+    ['page-overlap', false, null],
+  ]);
+  const text = formatAgreement(['1.7.0', '3.0.0'], rows);
+  t.match(text, /flaky +\| fail 600\/0\/0\/0 \| fail +\| KNOWN/);
+  t.match(text, /page-overlap +\| fail 5\/0\/0\/0 +\| fail 4\/0\/0\/0 \| DIFFERS/);
+  const verdictDiffers = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(result('flaky', 'pass', comparison(0, 603))) },
+    { sdk: '3.0.0', report: report(result('flaky', 'fail')) },
+  ]);
+  t.equal(verdictDiffers[0]!.known, undefined, 'a different verdict is never explained away');
+});
+
+const pythons = [sdkPython(), sdk2Python(), sdk3Python()];
+t.test('live: the lab-style connector gets the same verdicts under 1.7.0, 2.x and 3.x (flaky, page-overlap)', { skip: pythons.every(Boolean) ? false : 'the three SDK venvs are needed; run node scripts/python-env.mjs' }, async (t) => {
+  const reports = [];
+  for (const python of pythons as string[]) {
+    const runner = await chooseSyncRunner({ python });
+    const matrix = await runMatrix({ connector: 'lab', run: pythonRunner({ projectDir: fixtureDir('lab'), runner }), configuration: { api_key: 'hed-demo-key', page_size: '100' }, scenarios: ['flaky', 'page-overlap'] });
+    reports.push({ sdk: runner.sdk.version, report: matrix });
+  }
+  const rows = compareAcrossSdks(reports);
+  t.comment(formatAgreement(reports.map((r) => r.sdk), rows));
+  for (const row of rows) t.ok(row.agree || row.known !== undefined, `${row.scenario} agrees across SDKs`);
+  t.same(reports.map((r) => r.report.results.map((x) => x.verdict)), [['fail', 'pass'], ['fail', 'pass'], ['fail', 'pass']]);
+});
+
+t.test('live: a defective connector (defective-drops) gets the same fail and the same lost count under every SDK', { skip: pythons.every(Boolean) ? false : 'the three SDK venvs are needed; run node scripts/python-env.mjs' }, async (t) => {
+  const reports = [];
+  for (const python of pythons as string[]) {
+    const runner = await chooseSyncRunner({ python });
+    const matrix = await runMatrix({ connector: 'defective-drops', run: pythonRunner({ projectDir: fixtureDir('defective-drops'), runner }), configuration: { api_key: 'hed-demo-key', page_size: '100' }, scenarios: ['page-overlap'] });
+    reports.push({ sdk: runner.sdk.version, report: matrix });
+  }
+  const rows = compareAcrossSdks(reports);
+  t.comment(formatAgreement(reports.map((r) => r.sdk), rows));
+  t.ok(rows[0]?.agree, 'the same verdict and counts');
+  t.equal(reports[0]!.report.results[0]!.verdict, 'fail');
+  t.ok((reports[0]!.report.results[0]!.comparison?.lost ?? 0) > 0, 'records lost');
+});
