@@ -118,6 +118,11 @@ class DuckDBDestination implements Destination {
       const created: string[] = [];
       const pending = tables.filter((declaration) => !this.catalog.has(declaration.table));
       for (const declaration of tables) this.declared.set(declaration.table, declaration);
+      // A table an earlier sync created but never wrote a row to (it failed first) keeps no
+      // types worth keeping: like a new one, it takes its columns from the first commit.
+      for (const declaration of tables) {
+        if (this.catalog.has(declaration.table) && !this.provisional.has(declaration.table) && (await this.holdsNoRow(declaration.table))) this.provisional.add(declaration.table);
+      }
       if (pending.length === 0) return { schemaChanges: 0, created };
       await this.transaction(async () => {
         for (const declaration of pending) {
@@ -260,6 +265,11 @@ class DuckDBDestination implements Destination {
     const info = this.catalog.get(table);
     if (info === undefined) throw new WarehouseError('table_missing', `${this.path} has no table ${TESTER_SCHEMA}.${table}; run a sync that writes it first.`);
     return info;
+  }
+
+  private async holdsNoRow(table: string): Promise<boolean> {
+    const reader = await this.connection.runAndReadAll(`SELECT count(*) AS n FROM (SELECT 1 FROM ${testerTable(table)} LIMIT 1)`);
+    return Number(reader.getRowObjectsJS()[0]?.n) === 0;
   }
 
   private primaryKeyOf(table: string): readonly string[] | undefined {

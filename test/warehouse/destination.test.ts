@@ -139,6 +139,22 @@ t.test('a declared primary key is the table key; without one _fivetran_id is a s
   await t.rejects(d.commit([upsert({ country: 'NL', name: 'no id' }, 'people')], {}, T1), /no value for its primary key column "id"/);
 });
 
+t.test('after a first sync that wrote no row, the table takes its types from the next good sync', async (t) => {
+  const dir = t.testdir();
+  const failed = await openDestination(dir);
+  await failed.declare([{ table: 'people', primaryKey: ['id'] }]);
+  await failed.close(); // the sync failed before its first checkpoint
+  const next = await open(t, dir);
+  await next.declare([{ table: 'people', primaryKey: ['id'] }]);
+  await next.commit([upsert({ id: 7, score: 1.5 }, 'people')], { next_cursor: 'c1' }, T1);
+  const types = Object.fromEntries((await next.columns('people')).map((c) => [c.name, c.type]));
+  t.equal(types.id, 'BIGINT', 'the primary key from the values, not the VARCHAR of the failed sync');
+  t.equal(types.score, 'DOUBLE');
+  await next.declare([{ table: 'people', primaryKey: ['id'] }]);
+  await next.commit([upsert({ id: 8, score: 2 }, 'people')], { next_cursor: 'c2' }, T2);
+  t.same((await next.readRows('people')).map((r) => r.id), [7, 8], 'a table holding rows keeps them and its types');
+});
+
 t.test('a failing commit leaves nothing: rows, new columns and state roll back together', async (t) => {
   const dir = t.testdir();
   const d = await open(t, dir);
