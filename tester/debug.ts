@@ -9,6 +9,7 @@ import type { ConnectorStateJson, Destination, TableDeclaration, WarehouseOperat
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesFromWire, wireTablesOf, type ConnectorClient, type WireSchemaResponse } from './protocol.js';
 import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
+import { watchMockJournal } from './mock-journal.js';
 
 /** Defaults of hed-tester debug, in one block. */
 export const TESTER_DEFAULTS = {
@@ -158,9 +159,13 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   let launched: LaunchedConnector | undefined;
   let client: ConnectorClient | undefined; // eslint-disable-line prefer-const -- set once the connector listens; finish() closes it
 
+  // Step 5 of the lab: a hed-mock on loopback knows what the connector got wrong (tester/mock-journal.ts).
+  const journal = watchMockJournal(configuration.base_url);
   const finish = async (reason?: string): Promise<TesterDebugResult> => {
     client?.close();
     await launched?.stop();
+    const tables = await destination?.tables().catch(() => undefined);
+    for (const line of (await journal?.advice({ ok: reason === undefined, ...(tables === undefined ? {} : { tables }), rowsWritten: counts.upserts + counts.updates })) ?? []) progress.log('WARNING', line);
     await destination?.close().catch(() => undefined);
     return reportSyncEnd(progress, counts, reason) ? { ok: true, counts, state } : { ok: false, reason, counts, state };
   };
