@@ -1,4 +1,5 @@
-// Bench part: the lab-style Python connector synced by hed-tester (gRPC + DuckDB warehouse)
+// Bench part: a lab-style Python connector (fixtures/connectors/lab-strict: the lab's shape, not
+// the lab's own file, with a page cap the bench can lift) synced by hed-tester (gRPC + DuckDB warehouse)
 // against the same connector's update() iterated in Python with no gRPC and no warehouse.
 // Both sides are whole processes, timed from spawn to exit (interpreter start included).
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ export const TESTER_BENCH = {
   students: [600, 100_000],
   /** The lab's page size. */
   pageSize: 100,
-  /** Lifts the lab connector's 200-page cap so one run syncs everything. */
+  /** Lifts lab-strict's 200-page cap (`max_pages`) so one run syncs everything; the lab's own connector stops at 200 pages. */
   maxPages: 5_000,
   serverStartTimeoutMs: 120_000,
   runTimeoutMs: 300_000,
@@ -46,7 +47,7 @@ const startupDominated = (students: number) => students <= TESTER_BENCH.startupD
 
 /** The row of one dataset size before anything is measured: its figure, unit and judgement. */
 function testerRowFrame(students: number): BenchRow {
-  const figure = `hed-tester debug, lab connector, ${students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
+  const figure = `hed-tester debug, lab-style connector (lab-strict), ${students.toLocaleString('en-US')} records at page_size ${TESTER_BENCH.pageSize}`;
   return startupDominated(students)
     ? { part: '4', figure: `${figure}, whole run`, unit: 's', judgement: { kind: 'at-most', floor: TESTER_BENCH.startupSecondsFloor, aim: TESTER_BENCH.startupSecondsAim } }
     : { part: '4', figure, unit: 'rec/s', judgement: { kind: 'ratio-at-least', floor: TESTER_BENCH.floor, aim: TESTER_BENCH.aim } };
@@ -115,11 +116,11 @@ export async function benchTester(rows: BenchRow[], log: (line: string) => void)
       rows.push({ ...testerRowFrame(students), note: `no fivetran_connector_sdk in ${python}; run node scripts/python-env.mjs` });
       continue;
     }
-    log(`4. hed-tester: lab connector over ${students.toLocaleString('en-US')} records, then the same update() alone in Python`);
+    log(`4. hed-tester: lab-style connector (lab-strict) over ${students.toLocaleString('en-US')} records, then the same update() alone in Python`);
     const mock = await startListening(process.execPath, ['bin/hed-mock.js', 'serve', '--port', '0', '--students', String(students), '--log-level', 'silent'], TESTER_BENCH.serverStartTimeoutMs);
     const project = mkdtempSync(join(tmpdir(), 'hed-bench-tester-'));
     try {
-      copyFileSync(join(ROOT, 'fixtures', 'connectors', 'lab', 'connector.py'), join(project, 'connector.py'));
+      copyFileSync(join(ROOT, 'fixtures', 'connectors', 'lab-strict', 'connector.py'), join(project, 'connector.py'));
       const configuration = { api_key: 'hed-demo-key', base_url: mock.url, page_size: String(TESTER_BENCH.pageSize), max_pages: String(TESTER_BENCH.maxPages) };
       writeFileSync(join(project, 'configuration.json'), JSON.stringify(configuration));
       const alone = await runChild(python, ['-c', CONNECTOR_ALONE, project], TESTER_BENCH.runTimeoutMs);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createProgress, reportSyncEnd, type Output, type Progress, type SyncCounts } from '../output/progress.js';
 import type { ConnectorStateJson } from '../warehouse/index.js';
+import { watchMockJournal } from './mock-journal.js';
 import { resolvePython } from './python.js';
 import { engineRunner } from './runners/engine.js';
 import { grpcV1Runner } from './runners/grpc-v1.js';
@@ -184,12 +185,15 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     return { ok: false, reason, counts: noCounts(), state: {} };
   }
   const runner = options.runner ?? (await chooseSyncRunner(options));
+  const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
+  // Step 5 of the lab: a hed-mock on loopback knows what the connector got wrong (tester/mock-journal.ts).
+  const journal = watchMockJournal(configuration.base_url);
   const outcome = await runner.run(
     {
       projectDir,
       configuration,
       ...(options.state === undefined ? {} : { state: options.state }),
-      outputDir: options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName),
+      outputDir,
       env,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       silenceTimeoutMs: options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs,
@@ -197,5 +201,11 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     },
     reportEvents(progress, runner, options),
   );
+  if (journal !== undefined) {
+    const { readWarehouseTables } = await import('../warehouse/index.js');
+    const tables = await readWarehouseTables(join(outputDir, 'warehouse.db')).catch(() => undefined);
+    const rowsWritten = outcome.counts.upserts + outcome.counts.updates;
+    for (const line of await journal.advice({ ok: outcome.reason === undefined, ...(tables === undefined ? {} : { tables }), rowsWritten })) progress.log('WARNING', line);
+  }
   return reportSyncEnd(progress, outcome.counts, outcome.reason) ? { ok: true, counts: outcome.counts, state: outcome.state } : { ok: false, reason: outcome.reason ?? 'the sync failed', counts: outcome.counts, state: outcome.state };
 }

@@ -66,3 +66,25 @@ export async function readWarehouseState(path: string): Promise<ConnectorStateJs
     instance.closeSync();
   }
 }
+
+/**
+ * The tables of schema `tester` in any tester warehouse (read-only); [] when the file does
+ * not exist.
+ *
+ * @example
+ * await readWarehouseTables('files/warehouse.db') // ['hed_records']
+ */
+export async function readWarehouseTables(path: string): Promise<string[]> {
+  if (!existsSync(path)) return [];
+  const instance = await openInstance(path, true);
+  try {
+    const connection = await instance.connect();
+    try {
+      return [...(await loadCatalog(connection)).keys()];
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
