@@ -19,8 +19,12 @@ function titled(text: string, subtitle?: string) {
   return subtitle === undefined ? { text } : { text, subtitle };
 }
 
-/** GPA Distribution: the histogram of pre-binned counts (0.2-wide bins over 0–4). */
+/** The GPA axis starts here, as the lab's (GPA runs from 1.0), unless the data has lower bins. */
+export const GPA_AXIS_FROM = 1;
+
+/** GPA Distribution: the histogram of pre-binned counts (0.2-wide bins), on a 1.0–4.0 axis as the lab's. */
 export function gpaDistributionChart(bins: MetricsAggregates['gpaBins']): Chart {
+  const from = Math.min(GPA_AXIS_FROM, ...bins.filter((b) => b.count > 0).map((b) => b.binStart));
   return {
     id: 'gpa-distribution',
     title: 'GPA Distribution',
@@ -30,7 +34,7 @@ export function gpaDistributionChart(bins: MetricsAggregates['gpaBins']): Chart 
       data: { values: bins },
       mark: { type: 'bar', color: '#1f77b4', tooltip: true },
       encoding: {
-        x: { field: 'binStart', type: 'quantitative', bin: { binned: true, step: 0.2 }, title: 'Current GPA', scale: { domain: [0, 4] } },
+        x: { field: 'binStart', type: 'quantitative', bin: { binned: true, step: 0.2 }, title: 'Current GPA', scale: { domain: [from, 4] }, axis: { tickMinStep: 0.2, format: '.1f' } },
         x2: { field: 'binEnd' },
         y: { field: 'count', type: 'quantitative', title: 'Number of Students' },
         tooltip: [

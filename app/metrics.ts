@@ -4,7 +4,11 @@
  */
 import type { MetricsAggregates, SummaryTable } from './queries.js';
 
-/** One KPI card. `deltaGood` says whether the delta is on the good side of the target. */
+/**
+ * One KPI card. `deltaDirection` is the sign of the delta (the card's arrow: up for a value
+ * above the target, whatever that means for this KPI); `deltaGood` says whether the value
+ * is on the good side of the target (the card's colour: for At-Risk Students, above is bad).
+ */
 export interface Kpi {
   id: string;
   label: string;
@@ -13,6 +17,7 @@ export interface Kpi {
   target: number;
   delta: number;
   deltaDisplay: string;
+  deltaDirection: 'up' | 'down' | 'none';
   deltaGood: boolean;
 }
 
@@ -39,7 +44,20 @@ export function buildKpis(means: MetricsAggregates['means']): Kpi[] {
 /** One card: the value and its delta in the same format, good on the `good` side of the target (or on it). */
 function kpi(id: string, label: string, value: number, target: number, format: (n: number) => string, against: string, good: 'above' | 'below'): Kpi {
   const delta = value - target;
-  return { id, label, value, display: format(value), target, delta, deltaDisplay: `${signed(format(delta), delta)} vs ${against}`, deltaGood: good === 'above' ? value >= target : value <= target };
+  // The arrow follows the delta as shown: a delta that rounds to zero has none.
+  const shown = format(Math.abs(delta));
+  const deltaDirection = Number.parseFloat(shown) === 0 ? 'none' : delta > 0 ? 'up' : 'down';
+  return {
+    id,
+    label,
+    value,
+    display: format(value),
+    target,
+    delta,
+    deltaDisplay: `${signed(format(delta), delta)} vs ${against}`,
+    deltaDirection,
+    deltaGood: good === 'above' ? value >= target : value <= target,
+  };
 }
 
 /** One summary statistic of one field, or undefined when the field or value is absent. */

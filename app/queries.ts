@@ -98,7 +98,8 @@ export async function metricsAggregates(warehouse: OpenWarehouse, filters: Filte
   );
   const binCount = Math.round(4 / GPA_BIN_WIDTH);
   const bins = await q(
-    `SELECT CAST(least(greatest(floor(current_gpa / ${GPA_BIN_WIDTH}), 0), ${binCount - 1}) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n FROM r WHERE current_gpa IS NOT NULL GROUP BY bin ORDER BY bin`,
+    // Rounded before the floor: 1.2 / 0.2 is 5.999… in binary, which put every 1.20 in the 1.0–1.2 bin.
+    `SELECT CAST(least(greatest(floor(round(current_gpa / ${GPA_BIN_WIDTH}, 6)), 0), ${binCount - 1}) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n FROM r WHERE current_gpa IS NOT NULL GROUP BY bin ORDER BY bin`,
   );
   const boxes = await q(
     `, quartiles AS (SELECT academic_standing AS standing, quantile_cont(engagement_score, 0.25) AS q1, quantile_cont(engagement_score, 0.5) AS median, quantile_cont(engagement_score, 0.75) AS q3 FROM r WHERE engagement_score IS NOT NULL GROUP BY academic_standing) ` +

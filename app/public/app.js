@@ -111,15 +111,18 @@ async function loadFilters() {
   checkboxes($('filter-standings'), 'standing', standings);
 }
 
+/** The delta's arrow follows its sign (up: above the target); the colour says good or bad. */
+const DELTA_ARROWS = { up: '↑ ', down: '↓ ', none: '' };
+
 function renderKpis(kpis) {
   $('kpis').replaceChildren(
     ...kpis.map((kpi) => {
-      const verdict = kpi.deltaGood ? 'on the good side of the target' : 'short of the target';
+      const verdict = kpi.deltaGood ? 'on the good side of the target' : 'on the wrong side of the target';
       return el('article', { className: `kpi ${kpi.deltaGood ? 'good' : 'bad'}`, attrs: { 'data-kpi': kpi.id } }, [
         el('h3', { className: 'kpi-label', text: kpi.label }),
         el('p', { className: 'kpi-value', text: kpi.display }),
         el('p', { className: 'kpi-delta' }, [
-          el('span', { attrs: { 'aria-hidden': 'true' }, text: kpi.deltaGood ? '▲ ' : '▼ ' }),
+          el('span', { className: 'kpi-arrow', attrs: { 'aria-hidden': 'true' }, text: DELTA_ARROWS[kpi.deltaDirection] ?? '' }),
           kpi.deltaDisplay,
           el('span', { className: 'visually-hidden', text: ` (${verdict})` }),
         ]),

@@ -11,8 +11,28 @@ const ENROLLMENT_DAYS = 24;
 const LOGIN_TO = utcSeconds(2025, 7, 31);
 // Tuned so the seed-42 600 land on the lab dashboard's figures (SPEC §2 "Records"):
 // 34.3% at risk, mean GPA 3.06, mean completion 65.3%, mean engagement 56.0.
-const AT_RISK_SHARE = 0.328;
 const ADVISORS = 180;
+
+/**
+ * The GPA distribution of the lab's own dashboard (its GPA Distribution histogram): the
+ * students per 0.2-wide bin from 1.0 to 4.0 as read off the lab's StudentSuccess.png. A
+ * flat floor of small bins from 1.0 to 2.4, the mass from 2.6 to 3.4, a dip at 3.4–3.6
+ * and the two tallest bins at 3.6–4.0 (mean 3.05).
+ */
+export const GPA_BIN_WEIGHTS = [17, 11, 19, 9, 16, 17, 15, 40, 80, 96, 91, 81, 42, 103, 113] as const;
+const GPA_FLOOR = 1;
+const GPA_WEIGHT_TOTAL = GPA_BIN_WEIGHTS.reduce((a, b) => a + b, 0);
+/** Engagement is uniform over this range for every standing, as the lab's box plot shows (mean 56). */
+const ENGAGEMENT_RANGE = [12, 100] as const;
+/**
+ * Students are placed in blocks of this many: each block holds one GPA position and one
+ * engagement position in every 1% of the distribution (in a seeded order), so any 600
+ * consecutive students show the lab's histogram within a student or two per bin instead
+ * of the several that independent draws would stray.
+ */
+export const PLACEMENT_BLOCK = 100;
+// At-risk odds (logistic): higher with a lower GPA and with lower engagement.
+const RISK_ODDS = { base: -1.11, perGpa: 2.5, perEngagement20: 1.2, meanGpa: 3.06, meanEngagement: 56 } as const;
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
@@ -25,29 +45,91 @@ export function studentNumber(index: number): string {
   return `STU_2024${index}`;
 }
 
-// GPA spreads from 1.0 to 4.0, most students above 2.5. Completion is only loosely tied
-// to GPA (the lab's figures pair a 3.06 mean GPA with 65% completion): it follows the
-// at-risk flag, with a wide spread on both sides.
-const drawGpa = (r: Random, atRisk: boolean) =>
-  round(atRisk ? randomNormal(r, 2.55, 0.6, 1, 3.6) : randomNormal(r, 3.33, 0.38, 1.8, 4), 2);
-const drawCompletion = (r: Random, atRisk: boolean) =>
-  round(atRisk ? randomNormal(r, 0.5, 0.16, 0.05, 1) : randomNormal(r, 0.74, 0.14, 0.2, 1), 2);
-const drawEngagement = (r: Random, atRisk: boolean) =>
-  round(atRisk ? randomNormal(r, 42, 13, 0, 100) : randomNormal(r, 63.7, 13, 0, 100), 1);
+/** Where a student falls in the GPA and the engagement distribution, each a share in [0, 1). */
+export interface Placement {
+  gpa: number;
+  engagement: number;
+}
 
 /**
- * Draws one plausible student. At-risk students have lower GPA, engagement and
- * completion; earned hours track completion. The draw order is part of the dataset's
- * identity: changing it changes the seed-42 checksum.
+ * The GPA at share `u` of the lab's distribution (GPA_BIN_WEIGHTS): the bin by its
+ * weight, then a hundredth inside it (the top bin holds 4.00 too).
+ *
+ * @example
+ * gpaAt(0) // 1
+ * gpaAt(0.999) // 4
  */
-export function drawStudent(r: Random, index: number, lastUpdatedEpoch: number): HedRecord {
+export function gpaAt(u: number): number {
+  let rest = Math.min(Math.max(u, 0), 1 - 1e-12) * GPA_WEIGHT_TOTAL;
+  let bin = 0;
+  while (bin < GPA_BIN_WEIGHTS.length - 1 && rest >= GPA_BIN_WEIGHTS[bin]!) rest -= GPA_BIN_WEIGHTS[bin++]!;
+  const hundredths = bin === GPA_BIN_WEIGHTS.length - 1 ? 21 : 20;
+  const within = Math.min(hundredths - 1, Math.floor((rest / GPA_BIN_WEIGHTS[bin]!) * hundredths));
+  return (GPA_FLOOR * 100 + bin * 20 + within) / 100;
+}
+
+const engagementAt = (u: number) => round(ENGAGEMENT_RANGE[0] + u * (ENGAGEMENT_RANGE[1] - ENGAGEMENT_RANGE[0]), 1);
+
+/** The chance that a student with this GPA and engagement is at risk. */
+const atRiskChance = (gpa: number, engagement: number) => {
+  const o = RISK_ODDS;
+  return 1 / (1 + Math.exp(-(o.base - o.perGpa * (gpa - o.meanGpa) - (o.perEngagement20 * (engagement - o.meanEngagement)) / 20)));
+};
+
+// Completion is only loosely tied to GPA (the lab's figures pair a 3.06 mean GPA with 65%
+// completion): it follows the at-risk flag, with a wide spread on both sides.
+const drawCompletion = (r: Random, atRisk: boolean) =>
+  round(atRisk ? randomNormal(r, 0.49, 0.16, 0.05, 1) : randomNormal(r, 0.731, 0.14, 0.2, 1), 2);
+
+/**
+ * The placements of a dataset, one per call: blocks of PLACEMENT_BLOCK, each a seeded
+ * shuffle of the 1% strata of GPA and of engagement, with a draw for the spot inside the
+ * stratum. Both generators below call it over the same stream of draws. The returned
+ * object is reused from call to call (drawStudent reads it at once).
+ */
+function stratifiedPlacements(r: Random): () => Placement {
+  const gpaOrder = new Uint8Array(PLACEMENT_BLOCK);
+  const engagementOrder = new Uint8Array(PLACEMENT_BLOCK);
+  const shuffle = (order: Uint8Array) => {
+    for (let k = 0; k < PLACEMENT_BLOCK; k++) order[k] = k;
+    for (let k = PLACEMENT_BLOCK - 1; k > 0; k--) {
+      const j = Math.floor(r.float() * (k + 1));
+      const kept = order[k]!;
+      order[k] = order[j]!;
+      order[j] = kept;
+    }
+  };
+  const placement: Placement = { gpa: 0, engagement: 0 };
+  let k = PLACEMENT_BLOCK;
+  return () => {
+    if (k === PLACEMENT_BLOCK) {
+      shuffle(gpaOrder);
+      shuffle(engagementOrder);
+      k = 0;
+    }
+    placement.gpa = (gpaOrder[k]! + r.float()) / PLACEMENT_BLOCK;
+    placement.engagement = (engagementOrder[k]! + r.float()) / PLACEMENT_BLOCK;
+    k += 1;
+    return placement;
+  };
+}
+
+/**
+ * Draws one plausible student at `placement` (random when not given, as for students
+ * created later). GPA and engagement are independent, so every standing shows about the
+ * same engagement; a student is more likely at risk with a lower GPA or lower
+ * engagement, so at-risk students have lower GPA, engagement and completion; earned hours
+ * track completion. The draw order is part of the dataset's identity: changing it
+ * changes the seed-42 checksum.
+ */
+export function drawStudent(r: Random, index: number, lastUpdatedEpoch: number, placement: Placement = { gpa: r.float(), engagement: r.float() }): HedRecord {
   const record_id = r.uuid();
-  const atRisk = r.float() < AT_RISK_SHARE;
-  const gpa = drawGpa(r, atRisk);
+  const gpa = gpaAt(placement.gpa);
+  const engagement = engagementAt(placement.engagement);
+  const atRisk = r.float() < atRiskChance(gpa, engagement);
   const completion = drawCompletion(r, atRisk);
   const attempted = randomInt(r, 4, 10) * 3;
   const earned = Math.min(attempted, Math.round(attempted * completion));
-  const engagement = drawEngagement(r, atRisk);
   const loginAgoDays = atRisk ? r.float() * 40 : r.float() * 10;
   const plagiarismDraw = r.float();
   const aidDraw = r.float();
@@ -87,9 +169,10 @@ export function drawStudent(r: Random, index: number, lastUpdatedEpoch: number):
  */
 export function* generateStudents(seed: number, count: number): Generator<HedRecord> {
   const r = createRandom(seed);
+  const nextPlacement = stratifiedPlacements(r);
   for (let i = 0; i < count; i++) {
     const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
-    yield drawStudent(r, i, epoch);
+    yield drawStudent(r, i, epoch, nextPlacement());
   }
 }
 
@@ -104,23 +187,26 @@ export function* generateStudents(seed: number, count: number): Generator<HedRec
  */
 export function* generateStudentLane(seed: number, count: number, chunk: number, lane: number, lanes: number): Generator<HedRecord> {
   const r = createRandom(seed);
+  const nextPlacement = stratifiedPlacements(r);
   for (let i = 0; i < count; i++) {
     const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
-    if (Math.floor(i / chunk) % lanes === lane) yield drawStudent(r, i, epoch);
+    const placement = nextPlacement();
+    if (Math.floor(i / chunk) % lanes === lane) yield drawStudent(r, i, epoch, placement);
     else skipStudent(r);
   }
 }
 
 /**
- * Advances `r` past one drawStudent call without making the record: the same number of
- * draws, which depends on one of them (aid above the zero share draws an amount). Keep it in step with drawStudent; the lane test in
+ * Advances `r` past one drawStudent call (with its placement given) without making the
+ * record: the same number of draws, which depends on one of them (aid above the zero
+ * share draws an amount). Keep it in step with drawStudent; the lane test in
  * test/server/dataset/fast-paths.test.ts fails when the two part ways.
  */
 function skipStudent(r: Random): void {
   for (let d = 0; d < UUID_DRAWS; d++) r.float();
   r.float(); // at risk
-  // GPA, completion and engagement (two each), attempted, login, plagiarism
-  for (let d = 0; d < 9; d++) r.float();
+  // completion (two), attempted, login, plagiarism
+  for (let d = 0; d < 5; d++) r.float();
   const aidDraw = r.float();
   r.float(); // enrollment date
   r.float(); // major

@@ -14,6 +14,17 @@ t.test('the four KPIs: labels, formats and deltas against the lab targets', asyn
   t.same(buildKpis({ gpa: null, completion: null, engagement: null, atRiskShare: null }).map((k) => k.value), [0, 0, 0, 0]);
 });
 
+t.test('a delta\'s arrow follows its sign and its colour the target\'s good side: more at risk is up and bad', async (t) => {
+  const kpis = buildKpis({ gpa: 3.0634, completion: 0.6531, engagement: 56.04, atRiskShare: 0.343 });
+  t.same(kpis.map((k) => k.deltaDirection), ['up', 'down', 'down', 'up'], 'the lab shows ↑ 4.3% for At-Risk Students');
+  const atRisk = kpis[3]!;
+  t.match(atRisk, { deltaDisplay: '+4.3% vs 30% baseline', deltaDirection: 'up', deltaGood: false }, 'above the baseline: up, and bad');
+  const better = buildKpis({ gpa: 2.5, completion: 0.9, engagement: 75, atRiskShare: 0.2 });
+  t.same(better.map((k) => [k.deltaDirection, k.deltaGood]), [['down', false], ['up', true], ['up', true], ['down', true]], 'fewer at risk: down, and good');
+  const onTarget = buildKpis({ gpa: 3.001, completion: 0.85, engagement: 70.02, atRiskShare: 0.3 });
+  t.same(onTarget.map((k) => k.deltaDirection), ['none', 'none', 'none', 'none'], 'a delta that shows as zero has no arrow');
+});
+
 const summary = (gpaMean: number, engMin: number) => ({
   columns: ['current_gpa', 'financial_aid_amount', 'engagement_score', 'plagiarism_incidents'],
   stats: [

@@ -199,3 +199,16 @@ t.test('toNumber reads DuckDB JSON numbers and rejects the rest', async (t) => {
   t.equal(toNumber(null), null);
   t.equal(toNumber(Infinity), null);
 });
+
+t.test('a GPA on a bin edge (1.20, 1.40, 2.60, 3.40) counts in the bin it starts, for DOUBLE and FLOAT columns', async (t) => {
+  const edges = [1.2, 1.4, 2.6, 3.4, 4];
+  const edgeRows = makeRows(edges.length).map((row, i) => ({ ...row, current_gpa: edges[i]!, _fivetran_deleted: false }));
+  for (const variant of ['ours', 'fivetran-1.7'] as Variant[]) {
+    const scratch = scratchDir();
+    t.teardown(scratch.remove);
+    const path = join(scratch.dir, 'warehouse.db');
+    await writeWarehouse(path, edgeRows, variant);
+    const a = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }));
+    t.same(a.gpaBins.map((b) => [b.binStart, b.count]), [[1.2, 1], [1.4, 1], [2.6, 1], [3.4, 1], [3.8, 1]], `${variant}: 4.0 is in the top bin`);
+  }
+});
