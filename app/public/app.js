@@ -153,7 +153,8 @@ async function renderCharts(charts) {
       figure.setAttribute('aria-label', chart.title);
       const target = figure.querySelector('.chart-body') ?? figure.appendChild(el('div', { className: 'chart-body' }));
       chartViews.get(chart.id)?.finalize();
-      const result = await vegaEmbed(target, chart.spec, { actions: false, renderer: 'svg' });
+      // ast: Vega evaluates expressions with its interpreter instead of new Function(), so the CSP needs no 'unsafe-eval'.
+      const result = await vegaEmbed(target, chart.spec, { actions: false, renderer: 'svg', ast: true });
       chartViews.set(chart.id, result.view);
     }),
   );
@@ -305,13 +306,15 @@ async function loadHistory() {
     $('history').replaceChildren(
       ...reports.map((report) => {
         const body = el('div', { className: 'report' });
+        const remove = el('button', { text: 'Delete', className: 'secondary', attrs: { type: 'button', 'aria-label': `Delete the ${report.focusLabel} report of ${formatTime(report.createdAt)}` } });
+        remove.addEventListener('click', () => deleteReport(report.id));
         const details = el('details', {}, [
           el('summary', {}, [
             el('time', { text: formatTime(report.createdAt), attrs: { datetime: report.createdAt } }),
             el('span', { className: 'focus', text: report.focusLabel }),
             el('span', { className: 'provider', text: `${report.provider} / ${report.model}` }),
           ]),
-          el('p', {}, [el('a', { text: 'Download .md', attrs: { href: `/api/history/${encodeURIComponent(report.id)}.md`, download: '' } })]),
+          el('p', {}, [el('a', { text: 'Download .md', attrs: { href: `/api/history/${encodeURIComponent(report.id)}.md`, download: '' } }), ' ', remove]),
           body,
         ]);
         details.addEventListener('toggle', () => {
@@ -320,6 +323,18 @@ async function loadHistory() {
         return el('li', { attrs: { 'data-report': report.id } }, [details]);
       }),
     );
+  } catch (error) {
+    showError('history-error', error);
+  }
+}
+
+/** Deletes one report from the history and from the list. */
+async function deleteReport(id) {
+  try {
+    await getJson(`/api/history/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    [...$('history').children].find((item) => item.dataset.report === id)?.remove();
+    $('history-empty').hidden = $('history').childElementCount > 0;
+    showError('history-error');
   } catch (error) {
     showError('history-error', error);
   }

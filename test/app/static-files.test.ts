@@ -24,3 +24,16 @@ t.test('the vendored builds resolve inside node_modules', async (t) => {
   t.match(vendorPath('vega-embed.min.js'), /node_modules[/\\]vega-embed[/\\]build[/\\]vega-embed\.min\.js$/);
   t.equal(vendorPath('lodash.js'), undefined);
 });
+
+t.test('inherited property names are not vendor files', async (t) => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) t.equal(vendorPath(name), undefined, name);
+});
+
+t.test("the charts can run without 'unsafe-eval': vega-embed carries the expression interpreter and the page turns it on", async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const embed = readFileSync(vendorPath('vega-embed.min.js')!, 'utf8');
+  t.match(embed, /expressionInterpreter/, 'the served vega-embed build has the interpreter hook (ast: true)');
+  t.match(packageDir('vega-interpreter'), /node_modules[/\\]vega-interpreter$/, 'vega-interpreter is installed');
+  const page = readFileSync(new URL('../../app/public/app.js', import.meta.url), 'utf8');
+  t.match(page, /vegaEmbed\([^)]*ast: true/, 'app.js embeds every chart with ast: true');
+});

@@ -27,7 +27,7 @@ t.test('bad flags exit 2 with the flag named; --help lists every flag', async (t
   t.match(bad.stderr, /--paging \/ HED_PAGING must be one of lab, exact/);
   const help = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8', timeout: 60_000 });
   t.equal(help.status, 0);
-  for (const flag of ['--port', '--host', '--seed', '--students', '--api-key', '--scenario', '--db', '--paging', '--admin-token']) t.match(help.stdout, flag);
+  for (const flag of ['--port', '--host', '--allow-host', '--seed', '--students', '--api-key', '--scenario', '--db', '--paging', '--admin-token']) t.match(help.stdout, flag);
   const top = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 60_000 });
   t.match(top.stdout, /serve/);
 });
