@@ -150,11 +150,13 @@ export async function benchRoom(rows: BenchRow[], log: (line: string) => void, s
     await attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal);
     const alone = summarizeRoom([await attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal)], students);
     const cpuBefore = cpuSeconds(mock.child.pid);
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     const syncs = await Promise.all(Array.from({ length: attendees }, () => attendeeSync(mock.url, 'hed-demo-key', pageSize, abort.signal)));
     const wallS = (performance.now() - started) / 1000;
     const cpuAfter = cpuSeconds(mock.child.pid);
-    const mockCpu = cpuBefore === undefined || cpuAfter === undefined ? '' : `; the mock used ${(cpuAfter - cpuBefore).toFixed(2)} s of CPU for them`;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const mockCpu = `; CPU used: ${cpuBefore === undefined || cpuAfter === undefined ? '' : `the mock ${(cpuAfter - cpuBefore).toFixed(2)} s, `}the ${attendees} clients ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(2)} s`;
     const room = summarizeRoom(syncs, students);
     const firstError = syncs.find((s) => s.error !== undefined)?.error;
     const label = `${attendees} lab syncs at once`;

@@ -122,7 +122,10 @@ function main() {
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const name = `${pkg.name}-${pkg.version}-${process.platform}-${process.arch}`;
-  if (!existsSync(join(root, 'node_modules', 'better-sqlite3'))) fail('node_modules is missing: run npm install in the checkout first (the bundle copies its production packages).');
+  if (!existsSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))) fail('node_modules is missing or better-sqlite3 is not built: run npm install in the checkout first (the bundle copies its production packages).');
+  // DuckDB's native binding comes in one package per platform (lib/platform.ts, duckdbBindingPackage); npm installs the machine's own.
+  const duckdbBinding = readdirSync(join(root, 'node_modules', '@duckdb')).filter((name) => name.startsWith(`node-bindings-${process.platform}-${process.arch}`));
+  if (duckdbBinding.length === 0) fail(`node_modules has no @duckdb/node-bindings-${process.platform}-${process.arch}: run npm install on this machine (a bundle is made on the platform it is for).`);
   const started = Date.now();
 
   if (!values['no-build']) {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { venvPython } from '../lib/platform.js';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
 
 
@@ -16,7 +17,7 @@ export function resolvePython(flag: string | undefined, env: Readonly<Record<str
   // A path (not a bare command name) is taken from the current folder: the connector runs in its own.
   if (flag !== undefined && flag !== '') return flag.includes('/') ? resolve(flag) : flag;
   const venv = env.VIRTUAL_ENV;
-  if (venv !== undefined && venv !== '') return join(venv, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  if (venv !== undefined && venv !== '') return venvPython(venv, process.platform);
   return 'python3';
 }
 

@@ -7,9 +7,13 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { Test } from 'tap';
+import { chromiumCandidates, findChromium } from '../../lib/platform.js';
 
-/** Where Debian puts Chromium. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * The browser to drive: Debian's /usr/bin/chromium on Linux; on macOS and Windows the first
+ * installed Chromium, Chrome or Edge (lib/platform.ts lists where each platform puts them).
+ */
+export const CHROMIUM_PATH = findChromium(process.platform, process.env, existsSync) ?? chromiumCandidates(process.platform, process.env)[0] ?? '/usr/bin/chromium';
 
 /** What to run when Chromium is missing. */
 export const INSTALL_CHROMIUM = 'install Chromium: apt-get update && apt-get install -y chromium';
