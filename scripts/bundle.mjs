@@ -37,8 +37,9 @@ install.sh, which installs all of it with no network. Making it needs node_modul
 place (npm install) and PyPI (or pip's cache) for the wheels.
 
 Options:
-  --sdk <list>             more SDK generations in the wheelhouse besides 1.7.0: 2, 3 or 2,3
-                           (2 = ${SDK_PINS[2]}, 3 = ${SDK_PINS[3]}, whose core is under Fivetran's own licence)
+  --sdk <list>             more SDK generations in the wheelhouse besides 1.7.0: 2 (= ${SDK_PINS[2]}).
+                           3.x is refused: its core is under Fivetran's proprietary licence and the
+                           kit never bundles it (attendees who want 3.x install it from PyPI)
   --python-version <list>  also wheels for these Python versions, e.g. 3.10,3.12 (attendees'
                            Pythons that differ from this one)
   --python <path>          the Python that makes the wheelhouse (default: python3)
@@ -116,7 +117,8 @@ function main() {
     return;
   }
   const extraSdks = values.sdk.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const sdk of extraSdks) if (sdk !== '2' && sdk !== '3') fail(`--sdk takes 2, 3 or 2,3, not "${sdk}".`);
+  if (extraSdks.includes('3')) fail(`--sdk 3 is refused: fivetran-connector-sdk ${SDK_PINS[3]} needs fivetran-connector-sdk-core, which is under Fivetran's proprietary licence, and the kit never copies or bundles it. Attendees who want 3.x run pip install fivetran-connector-sdk==${SDK_PINS[3]} where PyPI is reachable; hed-tester runs it as installed.`);
+  for (const sdk of extraSdks) if (sdk !== '2') fail(`--sdk takes 2, not "${sdk}".`);
   const pythonVersions = values['python-version'].split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const version of pythonVersions) if (!/^3\.\d+$/.test(version)) fail(`--python-version takes versions like 3.10,3.12, not "${version}".`);
 
@@ -169,7 +171,6 @@ function main() {
       run(values.python, ['-m', 'pip', 'download', ...quiet, '--only-binary=:all:', '--python-version', version, '--find-links', wheelhouse, '--dest', wheelhouse, requirement, ...LAB_EXTRAS]);
     }
   }
-  if (extraSdks.includes('3')) console.log(`bundle: note: fivetran-connector-sdk ${SDK_PINS[3]} depends on fivetran-connector-sdk-core, which is under Fivetran's own licence; check that it allows copying to the room's laptops before you hand this bundle out.`);
   const pythonTag = run(values.python, ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")']).trim();
 
   cpSync(join(root, 'scripts', 'bundle-install.sh'), join(top, 'install.sh'));
