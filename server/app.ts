@@ -11,6 +11,8 @@ import { registerValidation } from './plugins/validation.js';
 import { registerRequestGuard } from './plugins/request-guard.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
 import { hedDataRoutes } from './routes/hed-data.js';
+import { verticalDataRoutes } from './routes/vertical-data.js';
+import { VERTICALS } from '../verticals/index.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
 import { adminFaultRoutes } from './routes/admin-faults.js';
@@ -85,7 +87,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   registerErrorHandling(app);
   if (deps.validateResponses) registerResponseValidation(app, deps.validateResponses === true ? {} : deps.validateResponses);
   await registerOpenApi(app);
-  await app.register(hedDataRoutes);
+  if (config.verticals.includes('hed')) await app.register(hedDataRoutes);
+  await app.register(verticalDataRoutes, { verticals: config.verticals.filter((p) => p !== 'hed').map((p) => VERTICALS[p]) });
   await app.register(infoRoutes);
   await app.register(adminRoutes, { prefix: '/__admin' });
   await app.register(adminFaultRoutes, { prefix: '/__admin' });

@@ -1,4 +1,5 @@
 import { PAGING_MODES, type PagingMode } from './paging/paging.js';
+import { parseVerticalList, VERTICAL_PREFIXES, type VerticalPrefix } from '../verticals/index.js';
 
 /** Everything the mock server is configured with. Only this module reads process.env. */
 export interface ServerConfig {
@@ -18,6 +19,8 @@ export interface ServerConfig {
   adminToken?: string;
   /** pino level for the server log: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** The lab verticals served, each at /{prefix}_data (default: all fifteen). */
+  verticals: readonly VerticalPrefix[];
 }
 
 export const SERVER_DEFAULTS: ServerConfig = {
@@ -29,6 +32,7 @@ export const SERVER_DEFAULTS: ServerConfig = {
   apiKeys: ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'], // the kit's own key and the lab's published one
   paging: 'lab',
   logLevel: 'warn',
+  verticals: VERTICAL_PREFIXES,
 };
 
 export const STUDENTS_MAX = 1_000_000;
@@ -55,6 +59,7 @@ export interface ServerFlags {
   paging?: string;
   adminToken?: string;
   logLevel?: string;
+  verticals?: string;
 }
 
 /**
@@ -99,6 +104,13 @@ export function resolveServerConfig(flags: ServerFlags, env: Record<string, stri
     throw new ConfigError('--admin-token / HED_ADMIN_TOKEN must be 8-256 printable characters without spaces.');
   }
 
+  let verticals: VerticalPrefix[];
+  try {
+    verticals = parseVerticalList(pick(flags.verticals, 'HED_VERTICALS')).map((v) => v.prefix);
+  } catch (err) {
+    throw new ConfigError(`--verticals / HED_VERTICALS: ${(err as Error).message}`);
+  }
+
   return {
     port: integer(pick(flags.port, 'HED_PORT'), '--port / HED_PORT', 0, 65_535, SERVER_DEFAULTS.port),
     host,
@@ -111,6 +123,7 @@ export function resolveServerConfig(flags: ServerFlags, env: Record<string, stri
     paging: paging as PagingMode,
     adminToken,
     logLevel,
+    verticals,
   };
 }
 

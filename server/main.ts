@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { exposureWarning, shownUrls } from '../api/serving.js';
 import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
+import { VERTICAL_PREFIXES } from '../verticals/index.js';
 
 /** The --scenario to start with, loaded here; an unknown name or a bad file is a ConfigError naming the flag. */
 export function startScenario(nameOrPath: string | undefined): LoadedScenario | undefined {
@@ -95,15 +96,27 @@ export async function serve(flags: ServerFlags, env: Record<string, string | und
     throw explained(err);
   }
   const [url, ...also] = shownUrls(address);
+  const firstPath = config.verticals.includes('hed') ? '/hed_data' : `/${config.verticals[0]}_data`;
   const where = also.length > 0 ? ` (every interface; on this machine also ${also.join(', ')})` : config.host === '0.0.0.0' ? ' (every interface)' : '';
   out.write(
     `HED mock listening on ${url}${where} (seed ${config.seed}, ${app.store.count()} records, ${config.paging} paging, ` +
-      `ready in ${Math.round(performance.now() - started)} ms). GET ${url}/hed_data with x-api-key; docs at ${url}/docs\n`,
+      `ready in ${Math.round(performance.now() - started)} ms). GET ${url}${firstPath} with x-api-key; docs at ${url}/docs. ${servedVerticalsLine(config.verticals)}\n`,
   );
   const admin = config.adminToken !== undefined ? 'and the admin API (with the admin token)' : 'while the admin API stays loopback-only';
   const warning = exposureWarning(config.host, 'the mock', `GET /hed_data (with an API key), /hed_api_spec and /docs ${admin}`, [url!, ...also]);
   if (warning) out.write(`${warning}\n`);
   return app;
+}
+
+/**
+ * What the start line says about the lab verticals served.
+ *
+ * @example
+ * servedVerticalsLine(['agr', 'hed']) // 'Serving 2 of 15 verticals: agr, hed at /{prefix}_data.'
+ */
+export function servedVerticalsLine(verticals: readonly string[]): string {
+  const which = verticals.length === VERTICAL_PREFIXES.length ? `all ${verticals.length} verticals` : `${verticals.length} of ${VERTICAL_PREFIXES.length} verticals`;
+  return `Serving ${which}: ${verticals.join(', ')} at /{prefix}_data.`;
 }
 
 function installShutdown(app: FastifyInstance): void {
@@ -146,6 +159,7 @@ export function createProgram(): Command {
     .addOption(new Option('--db <path>', 'SQLite file for the dataset; it survives restarts [env HED_DB] (default: in memory)'))
     .addOption(new Option('--paging <mode>', 'lab: has_more whenever a page is full (hosted API); exact: only when records remain [env HED_PAGING] (default: lab)'))
     .addOption(new Option('--admin-token <token>', 'require x-admin-token on /__admin and allow it from any address [env HED_ADMIN_TOKEN]'))
+    .addOption(new Option('--verticals <list>', `lab verticals to serve at /{prefix}_data, a comma list of ${VERTICAL_PREFIXES.join(',')} or all [env HED_VERTICALS] (default: all)`))
     .addOption(new Option('--log-level <level>', 'server log level: fatal, error, warn, info, debug, trace, silent [env HED_LOG_LEVEL] (default: warn)'))
     .action(async (flags: ServerFlags) => {
       installShutdown(await serve(flags, process.env));

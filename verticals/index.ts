@@ -46,3 +46,4 @@ export function parseVerticalList(list: string | undefined): VerticalDefinition[
   }
   return ALL_VERTICALS.filter((v) => names.includes(v.prefix));
 }
+export { describeField, verticalRecordSchema } from './schema.js';

@@ -25,14 +25,15 @@ export interface CursorCodec {
 /**
  * Signed cursors: base64url of (version, position) plus a truncated HMAC whose key is
  * derived from the seed, so cursors survive restarts with the same seed and a cursor from
- * another seed, or one edited by hand, is refused.
+ * another seed, or one edited by hand, is refused. A `scope` (a vertical's prefix) keys
+ * the signature too, so a cursor of one path is refused on another; HED's has none.
  *
  * @example
  * const codec = createCursorCodec(42);
  * codec.decode(codec.encode(600)) // 600
  */
-export function createCursorCodec(seed: number): CursorCodec {
-  const key = createHash('sha256').update(`hed-lab-kit/cursor/v${VERSION}/${seed}`).digest();
+export function createCursorCodec(seed: number, scope = ''): CursorCodec {
+  const key = createHash('sha256').update(`hed-lab-kit/cursor/v${VERSION}/${seed}${scope === '' ? '' : `/${scope}`}`).digest();
   const mac = (payload: Buffer) => createHmac('sha256', key).update(payload).digest().subarray(0, MAC_BYTES);
 
   return {

@@ -30,6 +30,8 @@ export interface PageEngineOptions {
   rows: PageRows;
   cursors: Pick<CursorCodec, 'encode'>;
   paging: PagingMode;
+  /** The page envelope's list key: `hed_records` unless a vertical names its own. */
+  recordsKey?: string;
 }
 
 /**
@@ -42,11 +44,11 @@ export interface PageEngineOptions {
  * const pages = createPageEngine({ rows: store, cursors: createCursorCodec(42), paging: 'lab' });
  * pages.pageAfter(0, 100).nextPosition // 100 on a fresh dataset
  */
-export function createPageEngine({ rows, cursors, paging }: PageEngineOptions): PageEngine {
+export function createPageEngine({ rows, cursors, paging, recordsKey }: PageEngineOptions): PageEngine {
   return {
     pageAfter(position, pageSize) {
       const plan = planPage(position, pageSize, rows.rowsAfter(position, pageSize + 1), paging);
-      const body = Buffer.from(pageJson(plan, cursors.encode(plan.nextPosition)));
+      const body = Buffer.from(pageJson(plan, cursors.encode(plan.nextPosition), recordsKey));
       return { body, nextPosition: plan.nextPosition, hasMore: plan.hasMore, records: plan.rows.length };
     },
     get version() {

@@ -32,9 +32,9 @@ export function planPage(position: number, pageSize: number, rowsPlusOne: Sequen
   };
 }
 
-/** The page body from already-serialized records, without serializing them again. */
-export function pageJson(plan: PagePlan, nextCursor: string): string {
-  let body = '{"hed_records":[';
+/** The page body from already-serialized records, without serializing them again; `recordsKey` names the list (`agr_records`). */
+export function pageJson(plan: PagePlan, nextCursor: string, recordsKey = 'hed_records'): string {
+  let body = `{"${recordsKey}":[`;
   for (let i = 0; i < plan.rows.length; i++) {
     if (i > 0) body += ',';
     body += plan.rows[i]!.json;
