@@ -85,6 +85,20 @@ export interface GuardedRequest {
   secFetchSite?: string;
 }
 
+/**
+ * The guarded parts of a request as Node hands its headers over (a repeated header counts
+ * by its first value).
+ *
+ * @example guardedRequestOf(request) // { method: 'POST', url: '/x', host: '127.0.0.1:8080', origin: undefined, ... }
+ */
+export function guardedRequestOf(request: { method: string; url: string; headers: Record<string, string | string[] | undefined> }): GuardedRequest {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return { method: request.method, url: request.url, host: header('host'), origin: header('origin'), secFetchSite: header('sec-fetch-site') };
+}
+
 /** Methods that must not change state; everything else is checked for a cross-site origin. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { allowedHosts, BODY_DEPTH_MAX, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage } from '../api/serving.js';
+import { allowedHosts, BODY_DEPTH_MAX, guardedRequestOf, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage } from '../api/serving.js';
 import { createAnswerCache, fileVersion } from './answer-cache.js';
 import { buildCharts, type Chart } from './charts.js';
 import type { AppConfig } from './config.js';
@@ -88,11 +88,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // or delete reports from the user's browser: api/serving.ts's rule, as the mock applies it.
   const allowed = allowedHosts(config.host, config.allowHosts);
   app.addHook('onRequest', async (request, reply) => {
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const refusal = guardRequest({ method: request.method, url: request.url, host: header('host'), origin: header('origin'), secFetchSite: header('sec-fetch-site') }, allowed, 'app');
+    const refusal = guardRequest(guardedRequestOf(request), allowed, 'app');
     if (refusal) return reply.code(403).send({ error: refusal.code, message: refusal.message });
   });
   app.addHook('preValidation', async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { allowedHosts, BODY_DEPTH_MAX, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage, type HostAllowList } from '../../api/serving.js';
+import { allowedHosts, BODY_DEPTH_MAX, guardedRequestOf, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage, type HostAllowList } from '../../api/serving.js';
 import { ApiError } from '../errors.js';
 import { sendError } from './errors.js';
 
@@ -15,15 +15,7 @@ import { sendError } from './errors.js';
  */
 export function registerRequestGuard(app: FastifyInstance, allowed: HostAllowList = allowedHosts(app.config.host, app.config.allowHosts)): void {
   app.addHook('onRequest', async (request, reply) => {
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const refusal = guardRequest(
-      { method: request.method, url: request.url, host: header('host'), origin: header('origin'), secFetchSite: header('sec-fetch-site') },
-      allowed,
-      'mock',
-    );
+    const refusal = guardRequest(guardedRequestOf(request), allowed, 'mock');
     if (refusal) return sendError(reply, new ApiError(refusal.code, refusal.message));
   });
   app.addHook('preValidation', async (request) => {
