@@ -9,6 +9,8 @@ import type { ConnectorStateJson, Destination, TableDeclaration, WarehouseOperat
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesFromWire, wireTablesOf, type ConnectorClient, type WireSchemaResponse } from './protocol.js';
 import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
+import { createSevereLog, nothingSyncedWarning } from './empty-sync.js';
+import { rememberOutput, type OutputGuard } from './output-guard.js';
 
 /** Defaults of hed-tester debug, in one block. */
 export const TESTER_DEFAULTS = {
@@ -157,11 +159,15 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   let destination: Destination | undefined;
   let launched: LaunchedConnector | undefined;
   let client: ConnectorClient | undefined; // eslint-disable-line prefer-const -- set once the connector listens; finish() closes it
+  let output: OutputGuard | undefined; // eslint-disable-line prefer-const -- set once the output folder is known; finish() uses it
+  const severe = createSevereLog();
 
   const finish = async (reason?: string): Promise<TesterDebugResult> => {
     client?.close();
     await launched?.stop();
     await destination?.close().catch(() => undefined);
+    // A run that failed before its first checkpoint leaves no empty warehouse.db or state.json it created.
+    if (reason !== undefined && counts.checkpoints === 0) output?.discardCreated();
     return reportSyncEnd(progress, counts, reason) ? { ok: true, counts, state } : { ok: false, reason, counts, state };
   };
 
@@ -170,6 +176,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     return finish(`there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`);
   }
   const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
+  output = rememberOutput(outputDir);
   // Python and the SDK start while DuckDB loads and the warehouse opens; the state goes in the
   // Update request (the SDK reads request.state_json when its own state is empty). The
   // connector's lines wait until the Previous state line is out.
@@ -185,7 +192,11 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     state: {},
     env,
     startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
-    onLine: (line) => (holding ? held.push(line) : progress.raw(line)),
+    onLine: (line) => {
+      severe.line(line);
+      if (holding) held.push(line);
+      else progress.raw(line);
+    },
     signal: stopLaunch.signal,
   });
   launching.catch(() => undefined);
@@ -195,7 +206,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   };
   try {
     const { openDestination } = await import('../warehouse/index.js');
-    destination = await openDestination(outputDir);
+    destination = await openDestination(outputDir, { typeText: true });
     const start = await destination.startState();
     if (start.warning !== undefined) progress.log('WARNING', start.warning);
     state = options.state ?? start.state;
@@ -287,6 +298,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
         } else if (event.kind === 'tables') {
           await declare(event.tables);
         } else {
+          severe.log(event.level, event.message);
           progress.log(event.level, event.message);
         }
       }
@@ -314,7 +326,11 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   } finally {
     options.signal?.removeEventListener('abort', cancelUpdate);
   }
-  return finish();
+  // The verdict stays Fivetran's; a sync that wrote nothing and shows why says so on one line.
+  const warning = await nothingSyncedWarning(counts, severe.messages(), configuration);
+  const result = await finish();
+  if (warning !== undefined) progress.log('WARNING', warning);
+  return result;
 }
 
 /** The exit code when the Python process ended on its own within a moment, else undefined. */

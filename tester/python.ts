@@ -1,7 +1,8 @@
 // Starting the project's connector.py in Python with the SDK's gRPC server (tester/python/launch.py),
 // reading its output, and making sure it is gone afterwards whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
 
@@ -22,9 +23,31 @@ export function resolvePython(flag: string | undefined, env: Readonly<Record<str
   return 'python3';
 }
 
-/** The sentence that says how to install the SDK into the Python in use. */
+/**
+ * The sentences that say how to get the SDK. The lab installs it in a virtual environment,
+ * so a bare `python3` (no venv active, no --python) is told to activate the venv first and
+ * install into it, not into the system Python; a Python inside a venv is told to install
+ * into that one.
+ *
+ * @example
+ * installSdkSentence('python3') // 'Activate your virtual environment first (source .venv/bin/activate ...'
+ * installSdkSentence('/lab/.venv/bin/python') // 'Install it into that virtual environment: /lab/.venv/bin/python -m pip install ...'
+ */
 export function installSdkSentence(python: string): string {
-  return `Install it into that Python: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (or pass --python with a Python that has it).`;
+  if (!inVirtualEnvironment(python)) {
+    return (
+      `${python} is not in a virtual environment (none is active). Activate your virtual environment first ` +
+      '(`source .venv/bin/activate` in your project folder, `.venv\\Scripts\\activate` on Windows; make it with `python3 -m venv .venv` if you have none), ' +
+      `then install the SDK into it: \`python -m pip install ${LAB_SDK_REQUIREMENT}\`, and run hed-tester again (or pass --python with a Python that has the SDK).`
+    );
+  }
+  return `Install it into that virtual environment: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (or activate the venv that has it, or pass --python with a Python that has it).`;
+}
+
+/** True when `python` is a path inside a virtual environment (its folder's parent holds pyvenv.cfg). */
+export function inVirtualEnvironment(python: string): boolean {
+  if (!python.includes('/') && !python.includes('\\')) return false;
+  return existsSync(join(dirname(dirname(python)), 'pyvenv.cfg'));
 }
 
 /** Why a launch failed; `reason` is the text after `Sync FAILED: `. */

@@ -7,6 +7,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/n
 import { DELETED_COLUMN, ID_COLUMN, planCommit, SYNCED_COLUMN, type RowChange } from './plan.js';
 import { chooseStartState, parseState, readStateFile, STATE_FILE, WAREHOUSE_FILE, writeStateFile } from './state-file.js';
 import { INTERNAL_SCHEMA, loadCatalog, openInstance, quote, selectRows, TESTER_SCHEMA, testerTable, WarehouseError, type ColumnInfo, type TableInfo } from './duckdb-io.js';
+import { typeUndeclaredText } from './text-types.js';
 import { columnTypeFor, encodeFor, fits, isTypedValue, kindOf, transportOf, widen, type TransportType, type ValueKind } from './value-types.js';
 import type { ColumnType, CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation, WarehouseValue } from './types.js';
 
@@ -18,6 +19,12 @@ export interface DestinationOptions {
   memoryLimit?: string;
   /** Checkpoint and reopen the file after this many operations (default DEFAULT_REOPEN_EVERY_ROWS), see reopen(). */
   reopenEveryRows?: number;
+  /**
+   * Type the text of columns schema() did not declare as the Fivetran tester does
+   * (`"2025-07-31 23:57:37"` → TIMESTAMP, `"42"` → BIGINT; see text-types.ts). hed-tester
+   * sets it; hed-connector keeps SPEC §3's string → VARCHAR.
+   */
+  typeText?: boolean;
 }
 
 /** Operations between two reopens: each costs a checkpoint (which DuckDB makes anyway as its WAL grows) and an open. */
@@ -132,7 +139,8 @@ class DuckDBDestination implements Destination {
 
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts> {
     return this.serialize(async () => {
-      const plan = planCommit(operations, (table) => this.primaryKeyOf(table));
+      const typed = this.options.typeText === true ? operations.map((operation) => typeUndeclaredText(operation, this.declared.get(operation.table)?.columns)) : operations;
+      const plan = planCommit(typed, (table) => this.primaryKeyOf(table));
       const syncedSql = `CAST(${textLiteral(syncedAt.toISOString())} AS TIMESTAMP)`;
       const provisional = new Set(this.provisional);
       try {
@@ -304,11 +312,12 @@ class DuckDBDestination implements Destination {
         changes++;
         continue;
       }
+      const declared = this.declared.get(table)?.columns?.[name] !== undefined;
       let type = column.type;
-      for (const kind of seen.kinds) if (!fits(type, kind)) type = widen(type, kind as ColumnType);
+      for (const kind of seen.kinds) if (!fits(type, kind, declared)) type = widen(type, kind as ColumnType);
       if (type === column.type) continue;
       if (existing.primaryKey.includes(name)) {
-        throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
+        throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind, declared))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
       }
       await this.connection.run(`ALTER TABLE ${testerTable(table)} ALTER COLUMN ${quote(name)} TYPE ${sqlTypeOf(type, seen)}`);
       changes++;
