@@ -11,6 +11,7 @@ import { createGroupCommitter } from './group-commit.js';
 import { LaunchError, launchConnector, resolvePython, tailText, type LaunchedConnector } from './python.js';
 import { createSevereLog, nothingSyncedWarning } from './empty-sync.js';
 import { rememberOutput, type OutputGuard } from './output-guard.js';
+import { parseCheckpointState } from './checkpoint-state.js';
 
 /** Defaults of hed-tester debug, in one block. */
 export const TESTER_DEFAULTS = {
@@ -338,8 +339,4 @@ async function settleExit(launched: LaunchedConnector): Promise<string | undefin
   return Promise.race([launched.exited, new Promise<undefined>((done) => setTimeout(() => done(undefined), 300))]);
 }
 
-function parseCheckpoint(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The connector checkpointed ${text}, not a JSON object; pass a dict to op.checkpoint(state=...).`);
-  return value as Record<string, unknown>;
-}
+const parseCheckpoint = parseCheckpointState;
