@@ -25,6 +25,8 @@ export const TESTER_DEFAULTS = {
   configurationFile: 'configuration.json',
   /** Operations waiting for a commit before reading from the connector pauses. */
   maxQueuedOperations: 50_000,
+  /** Operations held in memory before their checkpoint; beyond it they are staged in DuckDB, uncommitted. */
+  stageRows: 5_000,
 } as const;
 
 /** Inputs of runTesterDebug. */
@@ -256,8 +258,12 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   }
 
   const batch: WarehouseOperation[] = [];
+  // Operations handed to the committer ahead of their checkpoint (staged: written, not committed).
+  let ahead = 0;
   const committer = createGroupCommitter({
     commit: (operations, nextState) => destination!.commit(operations, nextState, new Date()),
+    stage: (operations) => destination!.stage!(operations, new Date()),
+    stageRows: TESTER_DEFAULTS.stageRows,
     async committed(states, written) {
       addCommitCounts(counts, written);
       for (const committedState of states) {
@@ -291,7 +297,14 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
         if (event.kind === 'operation') {
           if (!known.has(event.operation.table)) await declare([{ table: event.operation.table, primaryKey: [] }]);
           batch.push(event.operation);
+          // A connector that waits long before its checkpoint: its rows go to DuckDB, uncommitted, instead of piling up here.
+          if (batch.length >= TESTER_DEFAULTS.stageRows) {
+            ahead += batch.length;
+            committer.add(batch.splice(0));
+            if (committer.queued() > TESTER_DEFAULTS.maxQueuedOperations) await committer.idle();
+          }
         } else if (event.kind === 'checkpoint') {
+          ahead = 0;
           committer.checkpoint(batch.splice(0), parseCheckpoint(event.stateJson));
           if (committer.failure() !== undefined) throw committer.failure();
           // Bound what waits in memory when the disk is slower than the connector.
@@ -308,7 +321,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     clearTimeout(timer);
     await committer.drain();
     // Operations after the last checkpoint: committed with the state unchanged.
-    if (batch.length > 0) addCommitCounts(counts, await destination.commit(batch.splice(0), state, new Date()));
+    if (batch.length > 0 || ahead > 0) addCommitCounts(counts, await destination.commit(batch.splice(0), state, new Date()));
   } catch (error) {
     clearTimeout(timer);
     // What the connector checkpointed before the failure is kept.
@@ -317,7 +330,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
       (failure: unknown) => failure,
     );
     if (commitFailure !== undefined) return finish(errorMessage(commitFailure));
-    const pending = batch.length;
+    const pending = batch.length + ahead;
     if (pending > 0) progress.log('WARNING', `${pending} operations after the last checkpoint were not written; the next sync starts from the last checkpoint.`);
     if (aborted()) return finish('interrupted; every checkpoint before this point is kept, run the same command to resume');
     if (silent) return finish(`the connector sent nothing for ${Math.round(silenceMs / 1000)} s (a request without a timeout, or a loop?); stopped it${tailText(launched.tail())}`);

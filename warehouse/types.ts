@@ -67,6 +67,12 @@ export interface Destination {
   declare(tables: readonly TableDeclaration[]): Promise<{ schemaChanges: number; created: string[] }>;
   /** Writes the operations and the state in ONE transaction, then mirrors the state into DIR/state.json atomically. */
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts>;
+  /**
+   * Writes operations inside a transaction left open, committed by the next commit() with
+   * its state and rolled back by close() or a failed write (optional: runners whose
+   * connectors may wait long before a checkpoint use it to keep memory bounded).
+   */
+  stage?(operations: readonly WarehouseOperation[], syncedAt: Date): Promise<void>;
   /** Tables in schema `tester` (not internal ones). */
   tables(): Promise<string[]>;
   /** Every row of a table ordered by primary key, values as plain JS (BIGINT as number when safe, BOOLEAN as boolean, JSON parsed, TIMESTAMP as ISO string). */
