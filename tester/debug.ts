@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createProgress, reportSyncEnd, type Output, type Progress, type SyncCounts } from '../output/progress.js';
 import type { ConnectorStateJson } from '../warehouse/index.js';
+import { createSevereLog, nothingSyncedWarning } from './empty-sync.js';
 import { watchMockJournal } from './mock-journal.js';
+import { rememberOutput } from './output-guard.js';
 import { resolvePython } from './python.js';
 import { engineRunner } from './runners/engine.js';
 import { grpcV1Runner } from './runners/grpc-v1.js';
@@ -144,15 +146,21 @@ export async function chooseSyncRunner(options: Pick<TesterDebugOptions, 'python
 }
 
 /** The tester's lines for what a runner reports; the connector's lines wait for `Previous state`. */
-function reportEvents(progress: Progress, runner: SyncRunner, options: TesterDebugOptions): SyncRunEvents {
+function reportEvents(progress: Progress, runner: SyncRunner, options: TesterDebugOptions, severe: ReturnType<typeof createSevereLog>): SyncRunEvents {
   return {
     previousState(state, warning) {
       if (warning !== undefined) progress.log('WARNING', warning);
       progress.log('INFO', `Previous state: ${state === undefined ? '(unreadable)' : JSON.stringify(state)}`);
       progress.log('INFO', startedLine(runner.sdk));
     },
-    connectorLine: (line) => progress.raw(line),
-    log: (level, message) => progress.log(level, message),
+    connectorLine(line) {
+      severe.line(line);
+      progress.raw(line);
+    },
+    log(level, message) {
+      severe.log(level, message);
+      progress.log(level, message);
+    },
     tableCreated: (table) => progress.log('INFO', `[SchemaChange]: tester.${table}`),
     async checkpoint(state, counts) {
       progress.log('INFO', `Checkpoint: ${JSON.stringify(state)}`);
@@ -188,6 +196,8 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
   // Step 5 of the lab: a hed-mock on loopback knows what the connector got wrong (tester/mock-journal.ts).
   const journal = watchMockJournal(configuration.base_url);
+  const output = rememberOutput(outputDir);
+  const severe = createSevereLog();
   const outcome = await runner.run(
     {
       projectDir,
@@ -199,7 +209,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
       silenceTimeoutMs: options.silenceTimeoutMs ?? TESTER_DEFAULTS.silenceTimeoutMs,
       startupTimeoutMs: options.startupTimeoutMs ?? TESTER_DEFAULTS.startupTimeoutMs,
     },
-    reportEvents(progress, runner, options),
+    reportEvents(progress, runner, options, severe),
   );
   if (journal !== undefined) {
     const { readWarehouseTables } = await import('../warehouse/index.js');
@@ -207,5 +217,11 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     const rowsWritten = outcome.counts.upserts + outcome.counts.updates;
     for (const line of await journal.advice({ ok: outcome.reason === undefined, ...(tables === undefined ? {} : { tables }), rowsWritten })) progress.log('WARNING', line);
   }
-  return reportSyncEnd(progress, outcome.counts, outcome.reason) ? { ok: true, counts: outcome.counts, state: outcome.state } : { ok: false, reason: outcome.reason ?? 'the sync failed', counts: outcome.counts, state: outcome.state };
+  // A run that failed before its first checkpoint leaves no empty warehouse.db or state.json it created.
+  if (outcome.reason !== undefined && outcome.counts.checkpoints === 0) output.discardCreated();
+  // The verdict stays Fivetran's; a sync that wrote nothing and shows why says so on one line after it.
+  const nothingSynced = outcome.reason === undefined ? await nothingSyncedWarning(outcome.counts, severe.messages(), configuration) : undefined;
+  const result: TesterDebugResult = reportSyncEnd(progress, outcome.counts, outcome.reason) ? { ok: true, counts: outcome.counts, state: outcome.state } : { ok: false, reason: outcome.reason ?? 'the sync failed', counts: outcome.counts, state: outcome.state };
+  if (nothingSynced !== undefined) progress.log('WARNING', nothingSynced);
+  return result;
 }

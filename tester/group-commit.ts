@@ -7,6 +7,10 @@ import type { CommitCounts, ConnectorStateJson, WarehouseOperation } from '../wa
 /** What the committer needs: the destination's commit and a callback per committed group. */
 export interface GroupCommitDeps {
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson): Promise<CommitCounts>;
+  /** Writes operations into the open transaction without committing (Destination.stage); without it operations wait in memory for their checkpoint. */
+  stage?(operations: readonly WarehouseOperation[]): Promise<void>;
+  /** Operations that may wait for their checkpoint before they are staged (default 5,000). */
+  stageRows?: number;
   /** Called after each group is committed with its checkpoints' states, oldest first. */
   committed(states: readonly ConnectorStateJson[], counts: CommitCounts): void | Promise<void>;
 }
@@ -15,6 +19,8 @@ export interface GroupCommitDeps {
 export interface GroupCommitter {
   /** Queues a checkpoint: the operations since the previous one and its state. */
   checkpoint(operations: readonly WarehouseOperation[], state: ConnectorStateJson): void;
+  /** Queues operations ahead of their checkpoint; past stageRows they are staged (written, not committed). */
+  add(operations: readonly WarehouseOperation[]): void;
   /** Operations queued and not yet being committed. */
   queued(): number;
   /** Resolves when the running commit (if any) is done; use it to bound the queue. */
@@ -39,8 +45,22 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
   let error: unknown;
   let failed = false;
 
+  const stageRows = deps.stageRows ?? 5000;
+  let draining = false;
+  const stageable = () => deps.stage !== undefined && operations.length > 0 && (draining || operations.length >= stageRows);
   const pump = async () => {
-    while (states.length > 0 && !failed) {
+    while ((states.length > 0 || stageable()) && !failed) {
+      if (states.length === 0) {
+        const batch = operations;
+        operations = [];
+        try {
+          await deps.stage!(batch);
+        } catch (caught) {
+          failed = true;
+          error = caught;
+        }
+        continue;
+      }
       const group = { operations, states };
       operations = [];
       states = [];
@@ -61,11 +81,18 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       states.push(state);
       running ??= pump();
     },
+    add(batch) {
+      for (const operation of batch) operations.push(operation);
+      if (stageable()) running ??= pump();
+    },
     queued: () => operations.length,
     idle: async () => {
       await running;
     },
     async drain() {
+      // Operations added after the last checkpoint are staged too, for the final commit to take.
+      draining = true;
+      if (stageable()) running ??= pump();
       while (running !== undefined) await running;
       if (failed) throw error;
     },

@@ -1,11 +1,11 @@
 // Starting the project's connector.py in Python with the SDK's gRPC server (tester/python/launch.py),
 // reading its output, and making sure it is gone afterwards whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { venvPython } from '../lib/platform.js';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
-
 
 /**
  * The Python to run: `--python`, else `$VIRTUAL_ENV/bin/python`, else `python3`.
@@ -21,17 +21,37 @@ export function resolvePython(flag: string | undefined, env: Readonly<Record<str
   return 'python3';
 }
 
+/** The SDK version the lab pins, in the install sentence. */
+export const LAB_SDK_REQUIREMENT = 'fivetran-connector-sdk==1.7.0';
+
 /**
- * The sentence that says how to (re)install the SDK into the Python in use: the version
- * installed there when one is, never another one.
+ * The sentences that say how to get the SDK into the Python in use. An SDK that is there
+ * but cannot be run is reinstalled at the version installed, never another one. With none,
+ * the lab installs it in a virtual environment: a bare `python3` (no venv active, no
+ * --python) is told to activate the venv first and install into it, not into the system
+ * Python; a Python inside a venv is told to install into that one.
  *
  * @example
- * installSdkSentence('/x/python', '3.0.0') // 'Reinstall it into that Python: /x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0 (or pass --python with a Python that has it).'
+ * installSdkSentence('/x/python', '3.0.0') // 'Reinstall it into that Python: /x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0 ...'
+ * installSdkSentence('python3') // 'python3 is not in a virtual environment (none is active). Activate your virtual environment first ...'
+ * installSdkSentence('/lab/.venv/bin/python') // 'Install it into that virtual environment: /lab/.venv/bin/python -m pip install ...'
  */
 export function installSdkSentence(python: string, installed?: string): string {
-  return installed === undefined
-    ? `Install it into that Python: ${python} -m pip install fivetran-connector-sdk (or pass --python with a Python that has it).`
-    : `Reinstall it into that Python: ${python} -m pip install --force-reinstall fivetran-connector-sdk==${installed} (or pass --python with a Python that has it).`;
+  if (installed !== undefined) return `Reinstall it into that Python: ${python} -m pip install --force-reinstall fivetran-connector-sdk==${installed} (or pass --python with a Python that has it).`;
+  if (!inVirtualEnvironment(python)) {
+    return (
+      `${python} is not in a virtual environment (none is active). Activate your virtual environment first ` +
+      '(`source .venv/bin/activate` in your project folder, `.venv\\Scripts\\activate` on Windows; make it with `python3 -m venv .venv` if you have none), ' +
+      `then install the SDK into it: \`python -m pip install ${LAB_SDK_REQUIREMENT}\` (the lab's pin; 2.x and 3.x work too), and run hed-tester again (or pass --python with a Python that has the SDK).`
+    );
+  }
+  return `Install it into that virtual environment: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (the lab's pin; 2.x and 3.x work too; or activate the venv that has it, or pass --python with a Python that has it).`;
+}
+
+/** True when `python` is a path inside a virtual environment (its folder's parent holds pyvenv.cfg). */
+export function inVirtualEnvironment(python: string): boolean {
+  if (!python.includes('/') && !python.includes('\\')) return false;
+  return existsSync(join(dirname(dirname(python)), 'pyvenv.cfg'));
 }
 
 /** Why a launch failed; `reason` is the text after `Sync FAILED: `. */

@@ -7,6 +7,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/n
 import { DELETED_COLUMN, ID_COLUMN, planCommit, SYNCED_COLUMN, type RowChange } from './plan.js';
 import { chooseStartState, parseState, readStateFile, STATE_FILE, WAREHOUSE_FILE, writeStateFile } from './state-file.js';
 import { INTERNAL_SCHEMA, loadCatalog, openInstance, quote, selectRows, TESTER_SCHEMA, testerTable, WarehouseError, type ColumnInfo, type TableInfo } from './duckdb-io.js';
+import { typeUndeclaredText } from './text-types.js';
 import { columnTypeFor, encodeFor, fits, isTypedValue, kindOf, transportOf, widen, type TransportType, type ValueKind } from './value-types.js';
 import type { ColumnType, CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation, WarehouseValue } from './types.js';
 
@@ -18,6 +19,12 @@ export interface DestinationOptions {
   memoryLimit?: string;
   /** Checkpoint and reopen the file after this many operations (default DEFAULT_REOPEN_EVERY_ROWS), see reopen(). */
   reopenEveryRows?: number;
+  /**
+   * Type the text of columns schema() did not declare as the Fivetran tester does
+   * (`"2025-07-31 23:57:37"` → TIMESTAMP, `"42"` → BIGINT; see text-types.ts). hed-tester
+   * sets it; hed-connector keeps SPEC §3's string → VARCHAR.
+   */
+  typeText?: boolean;
 }
 
 /** Operations between two reopens: each costs a checkpoint (which DuckDB makes anyway as its WAL grows) and an open. */
@@ -124,12 +131,13 @@ class DuckDBDestination implements Destination {
         if (this.catalog.has(declaration.table) && !this.provisional.has(declaration.table) && (await this.holdsNoRow(declaration.table))) this.provisional.add(declaration.table);
       }
       if (pending.length === 0) return { schemaChanges: 0, created };
+      // Inside a transaction stage() left open, the tables join it: committing here would commit the staged rows early.
       await this.transaction(async () => {
         for (const declaration of pending) {
           await this.createTable(declaration.table, new Map());
           created.push(declaration.table);
         }
-      });
+      }, this.open);
       for (const table of created) this.provisional.add(table);
       return { schemaChanges: created.length, created };
     });
@@ -137,34 +145,69 @@ class DuckDBDestination implements Destination {
 
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts> {
     return this.serialize(async () => {
-      const plan = planCommit(operations, (table) => this.primaryKeyOf(table));
-      const syncedSql = `CAST(${textLiteral(syncedAt.toISOString())} AS TIMESTAMP)`;
-      const provisional = new Set(this.provisional);
-      try {
-        await this.transaction(async () => {
-          for (const step of plan.steps) {
-            if (step.kind === 'truncate') {
-              if (this.catalog.has(step.table)) {
-                this.later(`UPDATE ${testerTable(step.table)} SET ${quote(DELETED_COLUMN)} = true, ${quote(SYNCED_COLUMN)} = ${syncedSql}`);
-              }
-              continue;
-            }
-            plan.counts.schemaChanges += await this.prepareTable(step.table, step.rows);
-            await this.writeRows(step.table, step.rows, syncedSql);
-          }
-          this.later(`INSERT OR REPLACE INTO ${INTERNAL_SCHEMA}.state VALUES (1, ${textLiteral(JSON.stringify(state))}, ${syncedSql})`);
-        });
-      } catch (error) {
-        // The transaction rolled back, DDL included: read back what the tables really are.
-        this.catalog = await loadCatalog(this.connection);
-        this.provisional = provisional;
-        throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
+      const counts = await this.write(operations, syncedAt, state);
       writeStateFile(this.dir, state);
       this.rowsSinceReopen += operations.length;
       if (this.rowsSinceReopen >= (this.options.reopenEveryRows ?? DEFAULT_REOPEN_EVERY_ROWS)) await this.reopen();
-      return plan.counts;
+      return counts;
     });
+  }
+
+  /**
+   * Writes operations into a transaction that stays open: nothing is committed until the
+   * next commit(), which commits them with its own operations and state; close() or a
+   * failed write rolls them back. A connector that waits long before it checkpoints is
+   * held in DuckDB (which spills to disk) instead of in memory.
+   */
+  stage(operations: readonly WarehouseOperation[], syncedAt: Date): Promise<void> {
+    return this.serialize(async () => {
+      await this.write(operations, syncedAt, undefined);
+    });
+  }
+
+  /** Operations staged since the last commit, and what they counted. */
+  private staged = { operations: 0, counts: emptyCounts(), provisional: new Set<string>() };
+
+  /** Writes the operations in the open transaction (opening it); with a state, also the state and COMMIT. */
+  private async write(operations: readonly WarehouseOperation[], syncedAt: Date, state: ConnectorStateJson | undefined): Promise<CommitCounts> {
+    const typed = this.options.typeText === true ? operations.map((operation) => typeUndeclaredText(operation, this.declared.get(operation.table)?.columns)) : operations;
+    const plan = planCommit(typed, (table) => this.primaryKeyOf(table));
+    const syncedSql = `CAST(${textLiteral(syncedAt.toISOString())} AS TIMESTAMP)`;
+    if (!this.open) this.staged.provisional = new Set(this.provisional);
+    try {
+      await this.transaction(async () => {
+        for (const step of plan.steps) {
+          if (step.kind === 'truncate') {
+            if (this.catalog.has(step.table)) {
+              this.later(`UPDATE ${testerTable(step.table)} SET ${quote(DELETED_COLUMN)} = true, ${quote(SYNCED_COLUMN)} = ${syncedSql}`);
+            }
+            continue;
+          }
+          plan.counts.schemaChanges += await this.prepareTable(step.table, step.rows);
+          await this.writeRows(step.table, step.rows, syncedSql);
+        }
+        if (state !== undefined) this.later(`INSERT OR REPLACE INTO ${INTERNAL_SCHEMA}.state VALUES (1, ${textLiteral(JSON.stringify(state))}, ${syncedSql})`);
+      }, state === undefined);
+    } catch (error) {
+      // The transaction rolled back, DDL and staged operations included: read back what the tables really are.
+      const staged = this.staged.operations;
+      this.staged.operations = 0;
+      this.staged.counts = emptyCounts();
+      this.catalog = await loadCatalog(this.connection);
+      this.provisional = this.staged.provisional;
+      const also = staged > 0 ? ` (nor the ${staged} operations staged before it)` : '';
+      throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path}${also} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (state === undefined) {
+      this.staged.operations += operations.length;
+      addCounts(this.staged.counts, plan.counts);
+      return plan.counts;
+    }
+    addCounts(plan.counts, this.staged.counts);
+    this.rowsSinceReopen += this.staged.operations;
+    this.staged.operations = 0;
+    this.staged.counts = emptyCounts();
+    return plan.counts;
   }
 
   tables(): Promise<string[]> {
@@ -184,6 +227,11 @@ class DuckDBDestination implements Destination {
       if (this.closed) return;
       this.closed = true;
       try {
+        // Operations staged without a commit after them are not kept.
+        if (this.open) {
+          this.open = false;
+          await this.connection.run('ROLLBACK');
+        }
         // Fold the WAL into the file so a normal run leaves only warehouse.db behind.
         await this.connection.run('CHECKPOINT');
       } finally {
@@ -234,18 +282,24 @@ class DuckDBDestination implements Destination {
    * and sent together (BEGIN with the first, COMMIT with the last): a commit of one page is
    * three round trips to DuckDB instead of seven.
    */
-  private async transaction(work: () => Promise<void>): Promise<void> {
-    this.later('BEGIN TRANSACTION');
+  private async transaction(work: () => Promise<void>, keepOpen = false): Promise<void> {
+    if (!this.open) this.later('BEGIN TRANSACTION');
+    this.open = true;
     try {
       await work();
-      this.later('COMMIT');
+      if (!keepOpen) this.later('COMMIT');
       await this.flush();
+      if (!keepOpen) this.open = false;
     } catch (error) {
       this.queued = [];
+      this.open = false;
       await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
+
+  /** A transaction stage() left open (declare() joins it rather than committing it early). */
+  private open = false;
 
   private queued: string[] = [];
 
@@ -314,11 +368,12 @@ class DuckDBDestination implements Destination {
         changes++;
         continue;
       }
+      const declared = this.declared.get(table)?.columns?.[name] !== undefined;
       let type = column.type;
-      for (const kind of seen.kinds) if (!fits(type, kind)) type = widen(type, kind as ColumnType);
+      for (const kind of seen.kinds) if (!fits(type, kind, declared)) type = widen(type, kind as ColumnType);
       if (type === column.type) continue;
       if (existing.primaryKey.includes(name)) {
-        throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
+        throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind, declared))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
       }
       await this.connection.run(`ALTER TABLE ${testerTable(table)} ALTER COLUMN ${quote(name)} TYPE ${sqlTypeOf(type, seen)}`);
       changes++;
@@ -348,7 +403,7 @@ class DuckDBDestination implements Destination {
       group.rows.push(change);
     }
     if (replaced.length > 0) {
-      await this.stage(dataColumns, replaced);
+      await this.loadStage(dataColumns, replaced);
       const targets = [...dataColumns.map((column) => quote(column.name)), quote(SYNCED_COLUMN), quote(DELETED_COLUMN)];
       const values = [...dataColumns.map((column, index) => `CAST(s.c${index} AS ${column.sql})`), syncedSql, 's.deleted'];
       // An upsert replaces the whole row, as the SDK defines it: a field the record lacks is NULL.
@@ -358,7 +413,7 @@ class DuckDBDestination implements Destination {
       this.later(`INSERT INTO ${testerTable(table)} (${targets.join(', ')}) SELECT ${values.join(', ')} FROM temp.main.${STAGE} s`);
     }
     for (const group of patchGroups.values()) {
-      await this.stage(group.columns, group.rows);
+      await this.loadStage(group.columns, group.rows);
       const sets = group.columns
         .map((column, index) => (info.primaryKey.includes(column.name) ? undefined : `${quote(column.name)} = CAST(s.c${index} AS ${column.sql})`))
         .filter((set): set is string => set !== undefined);
@@ -375,7 +430,7 @@ class DuckDBDestination implements Destination {
   }
 
   /** Loads rows into the temporary staging table: one column per target column in its transport type, plus `deleted`. */
-  private async stage(columns: readonly ColumnInfo[], rows: readonly RowChange[]): Promise<void> {
+  private async loadStage(columns: readonly ColumnInfo[], rows: readonly RowChange[]): Promise<void> {
     const transports = columns.map((column) => transportOf(column.type));
     this.later(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${[...transports.map((transport, index) => `c${index} ${transport}`), 'deleted BOOLEAN'].join(', ')})`);
     await this.flush();
@@ -466,4 +521,16 @@ function append(appender: DuckDBAppender, transport: TransportType, value: Wareh
   else if (transport === 'DOUBLE') appender.appendDouble(encoded as number);
   else if (transport === 'BLOB') appender.appendBlob(encoded as Uint8Array);
   else appender.appendVarchar(encoded as string);
+}
+
+function emptyCounts(): CommitCounts {
+  return { upserts: 0, updates: 0, deletes: 0, truncates: 0, schemaChanges: 0 };
+}
+
+function addCounts(into: CommitCounts, more: CommitCounts): void {
+  into.upserts += more.upserts;
+  into.updates += more.updates;
+  into.deletes += more.deletes;
+  into.truncates += more.truncates;
+  into.schemaChanges += more.schemaChanges;
 }

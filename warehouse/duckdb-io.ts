@@ -1,7 +1,7 @@
 // The thin DuckDB edge shared by the destination and the read-only helper: opening a file
 // with errors a person can act on, the catalog of schema `tester`, and rows as plain JS.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { columnTypeOfSql } from './value-types.js';
+import { columnTypeOfSql, shortestFloat32 } from './value-types.js';
 import type { ColumnType } from './types.js';
 
 /** The schema the tester writes (the lab reads `tester.hed_records`). */
@@ -123,13 +123,15 @@ export async function selectRows(connection: DuckDBConnection, table: string, in
 }
 
 /**
- * A value read from DuckDB as plain JS: BIGINT as number when safe (else bigint), JSON
- * parsed, TIMESTAMP/TIMESTAMPTZ as ISO text, DATE as YYYY-MM-DD, the rest as DuckDB gives it.
+ * A value read from DuckDB as plain JS: BIGINT as number when safe (else bigint), FLOAT
+ * as its shortest decimal, JSON parsed, TIMESTAMP/TIMESTAMPTZ as ISO text, DATE as YYYY-MM-DD, the rest as DuckDB gives it.
  */
 export function decodeValue(value: unknown, type: ColumnType): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   if (value instanceof Date) return type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
   if (type === 'JSON' && typeof value === 'string') return JSON.parse(value) as unknown;
+  // A FLOAT reads back as the decimal that was written (10553.27), not its binary expansion.
+  if (type === 'FLOAT' && typeof value === 'number') return shortestFloat32(value);
   return value;
 }

@@ -85,6 +85,12 @@ export function planCommit(operations: readonly WarehouseOperation[], keyOf: (ta
   return { steps, counts };
 }
 
+/** A value's text for keys and hashes: the text a typed value was typed from (so typing text changes no `_fivetran_id`), else its value's text. */
+function hashText(value: WarehouseValue): string {
+  if (!isTypedValue(value)) return asText(value);
+  return 'text' in value && value.text !== undefined ? value.text : asText(value.value);
+}
+
 function keyColumns(data: Row, primaryKey: readonly string[]): Row {
   const out: Row = {};
   for (const column of primaryKey) out[column] = data[column] ?? null;
@@ -98,7 +104,7 @@ function rowKey(table: string, op: string, data: Row, primaryKey: readonly strin
     if (value === undefined || value === null) {
       throw new Error(`An ${op} to table "${table}" has no value for its primary key column "${column}"; every row needs its whole primary key.`);
     }
-    parts.push(asText(isTypedValue(value) ? value.value : value));
+    parts.push(hashText(value));
   }
   return JSON.stringify(parts);
 }
@@ -116,8 +122,7 @@ export function rowHash(data: Row): string {
     .filter((name) => name !== ID_COLUMN && data[name] !== null && data[name] !== undefined)
     .sort()
     .map((name) => {
-      const value = data[name];
-      return [name, asText(isTypedValue(value) ? value.value : value)];
+      return [name, hashText(data[name]!)];
     });
   return createHash('md5').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -8,9 +8,11 @@ export type WarehouseValue = null | boolean | number | bigint | string | readonl
 
 /** A value whose column type is known (from the SDK's gRPC ValueData or a declared column). */
 export type TypedValue =
-  | { readonly kind: 'typed'; readonly type: 'BOOLEAN'; readonly value: boolean }
-  | { readonly kind: 'typed'; readonly type: 'SMALLINT' | 'INTEGER' | 'BIGINT'; readonly value: bigint | number }
-  | { readonly kind: 'typed'; readonly type: 'FLOAT' | 'DOUBLE'; readonly value: number }
+  /** `text`: the string it was typed from (see text-types.ts), written as is where the column ends up text. */
+  | { readonly kind: 'typed'; readonly type: 'BOOLEAN'; readonly value: boolean; readonly text?: string }
+  | { readonly kind: 'typed'; readonly type: 'SMALLINT' | 'INTEGER' | 'BIGINT'; readonly value: bigint | number; readonly text?: string }
+  /** FLOAT: a 32-bit float (its shortest decimal form is what the connector wrote); DOUBLE: a 64-bit one. */
+  | { readonly kind: 'typed'; readonly type: 'FLOAT' | 'DOUBLE'; readonly value: number; readonly text?: string }
   /** Decimal text such as "12.50"; precision/scale when declared. */
   | { readonly kind: 'typed'; readonly type: 'DECIMAL'; readonly value: string; readonly precision?: number; readonly scale?: number }
   /** 'YYYY-MM-DD' */
@@ -65,6 +67,12 @@ export interface Destination {
   declare(tables: readonly TableDeclaration[]): Promise<{ schemaChanges: number; created: string[] }>;
   /** Writes the operations and the state in ONE transaction, then mirrors the state into DIR/state.json atomically. */
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts>;
+  /**
+   * Writes operations inside a transaction left open, committed by the next commit() with
+   * its state and rolled back by close() or a failed write (optional: runners whose
+   * connectors may wait long before a checkpoint use it to keep memory bounded).
+   */
+  stage?(operations: readonly WarehouseOperation[], syncedAt: Date): Promise<void>;
   /** Tables in schema `tester` (not internal ones). */
   tables(): Promise<string[]>;
   /** Every row of a table ordered by primary key, values as plain JS (BIGINT as number when safe, BOOLEAN as boolean, JSON parsed, TIMESTAMP as ISO string). */

@@ -35,12 +35,16 @@ export function kindOf(value: WarehouseValue | undefined): ValueKind {
   return 'JSON';
 }
 
-/** The column type for the kinds a new column arrived with; only nulls → VARCHAR. */
+/**
+ * The column type for the kinds a new column arrived with; only nulls → VARCHAR. The
+ * column is not declared, so text does not fit a date, time or decimal column here (see
+ * `fits`): a text beside a timestamp makes the column text.
+ */
 export function columnTypeFor(kinds: Iterable<ValueKind>): ColumnType {
   let type: ColumnType | undefined;
   for (const kind of kinds) {
     if (kind === 'NULL') continue;
-    type = type === undefined ? kind : fits(type, kind) ? type : widen(type, kind);
+    type = type === undefined ? kind : fits(type, kind, false) ? type : widen(type, kind);
   }
   return type ?? 'VARCHAR';
 }
@@ -48,10 +52,13 @@ export function columnTypeFor(kinds: Iterable<ValueKind>): ColumnType {
 /**
  * Whether a value of `kind` can be stored in a column of `type` without changing the
  * column: the same type, a narrower integer, an integer into a float, a string into a
- * date/time/decimal column (cast, checked by DuckDB), and anything into VARCHAR (as text).
+ * declared date/time/decimal column (cast, checked by DuckDB), and anything into VARCHAR
+ * (as text). In a column nobody declared (`declared` false) a string is text that did not
+ * look like a date or number, so it does not fit one: the column widens to VARCHAR.
  */
-export function fits(type: ColumnType, kind: ValueKind): boolean {
+export function fits(type: ColumnType, kind: ValueKind, declared = true): boolean {
   if (kind === 'NULL' || kind === type || type === 'VARCHAR') return true;
+  if (!declared && kind === 'VARCHAR') return false;
   if (INTEGER_TYPES.includes(type) && INTEGER_TYPES.includes(kind as ColumnType)) return INTEGER_TYPES.indexOf(kind as ColumnType) <= INTEGER_TYPES.indexOf(type);
   if (FLOAT_TYPES.includes(type)) return INTEGER_TYPES.includes(kind as ColumnType) || (type === 'DOUBLE' && kind === 'FLOAT');
   if (type === 'DECIMAL') return INTEGER_TYPES.includes(kind as ColumnType) || kind === 'VARCHAR';
@@ -60,20 +67,43 @@ export function fits(type: ColumnType, kind: ValueKind): boolean {
 }
 
 /**
- * The type a column widens to when a value does not fit: numbers stay numbers (the wider
- * integer, else DOUBLE), everything else becomes VARCHAR, which holds any value as text.
+ * The type a column widens to when a value does not fit, as the Fivetran tester widens:
+ * numbers stay numbers (the wider integer; an integer and a FLOAT give FLOAT, so a float
+ * column where some values happen to be whole keeps its 32-bit values exact; else
+ * DOUBLE), a date and a timestamp give the timestamp, everything else becomes VARCHAR,
+ * which holds any value as text.
  *
  * @example
  * widen('BIGINT', 'DOUBLE') // 'DOUBLE'
+ * widen('BIGINT', 'FLOAT') // 'FLOAT'
  * widen('BOOLEAN', 'BIGINT') // 'VARCHAR'
  */
 export function widen(type: ColumnType, kind: ColumnType): ColumnType {
   const numeric = [...INTEGER_TYPES, ...FLOAT_TYPES, 'DECIMAL'] as ColumnType[];
   if (numeric.includes(type) && numeric.includes(kind)) {
     if (INTEGER_TYPES.includes(type) && INTEGER_TYPES.includes(kind)) return INTEGER_TYPES.indexOf(type) > INTEGER_TYPES.indexOf(kind) ? type : kind;
+    if ((type === 'FLOAT' && INTEGER_TYPES.includes(kind)) || (kind === 'FLOAT' && INTEGER_TYPES.includes(type))) return 'FLOAT';
     return 'DOUBLE';
   }
+  if (TIME_TYPES.includes(type) && TIME_TYPES.includes(kind)) return TIME_TYPES.indexOf(type) > TIME_TYPES.indexOf(kind) ? type : kind;
   return 'VARCHAR';
+}
+
+/**
+ * The shortest decimal that reads back as the same 32-bit float, as a number: what the
+ * connector wrote before the SDK sent it as a float (Java's Float.toString does the same).
+ *
+ * @example
+ * shortestFloat32(Math.fround(10553.27)) // 10553.27 (not 10553.26953125)
+ */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  const single = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return single;
 }
 
 /** How values of a column travel into the staging table: DuckDB casts them to the column's SQL type. */
@@ -101,12 +131,24 @@ export function encodeFor(transport: TransportType, value: WarehouseValue | unde
     case 'BIGINT':
       return typeof raw === 'bigint' ? raw : BigInt(raw as number);
     case 'DOUBLE':
-      return Number(raw);
+      // A FLOAT into a DOUBLE column: the float's decimal form, not its binary expansion.
+      return isTypedValue(value) && value.type === 'FLOAT' ? shortestFloat32(Number(raw)) : Number(raw);
     case 'BLOB':
       return raw as Uint8Array;
     default:
-      return asText(raw);
+      return sourceText(value);
   }
+}
+
+/**
+ * A value as the text it was sent as: a typed value's `text` when it was typed from one,
+ * a FLOAT's shortest decimal form, else asText of the value.
+ */
+export function sourceText(value: WarehouseValue): string {
+  if (!isTypedValue(value)) return asText(value);
+  if ((value.type === 'BOOLEAN' || value.type === 'SMALLINT' || value.type === 'INTEGER' || value.type === 'BIGINT' || value.type === 'FLOAT' || value.type === 'DOUBLE') && value.text !== undefined) return value.text;
+  if (value.type === 'FLOAT') return asText(shortestFloat32(value.value));
+  return asText(value.value);
 }
 
 /** Any value as the text a VARCHAR/JSON column stores. */

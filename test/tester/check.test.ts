@@ -9,9 +9,9 @@ import { captureOutput, sourceRecords } from './helpers.js';
 
 const FLOAT_FIELDS = ['current_gpa', 'financial_aid_amount', 'avg_assignment_score', 'course_completion_rate', 'writing_quality_score', 'engagement_score'];
 
-/** A warehouse as the Fivetran tester writes it: BIGINT 0/1 for at_risk_flag, FLOAT for the decimals. */
+/** A warehouse as the Fivetran tester writes it: BIGINT 0/1 for at_risk_flag, FLOAT for the decimals, TIMESTAMP for last_updated. */
 async function fivetranStyleWarehouse(dir: string, records: Record<string, unknown>[], change: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r): Promise<string> {
-  const destination = await openDestination(dir);
+  const destination = await openDestination(dir, { typeText: true });
   await destination.declare([{ table: 'hed_records', primaryKey: ['record_id'] }]);
   const operations = records.map((record) => {
     const data: Record<string, WarehouseValue> = {};
@@ -50,6 +50,26 @@ t.test('a Fivetran-tester warehouse (BIGINT flags, FLOAT decimals) equal to the 
   t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', mock.url, '--api-key', 'hed-demo-key'], streams), 0);
   t.match(streams.out(), /source records +\| 40\n/);
   t.match(streams.out(), /EQUAL: .*warehouse\.db holds every source record once/);
+  const opened = await openDestination(join(warehouse, '..'));
+  const types = Object.fromEntries((await opened.columns('hed_records')).map((c) => [c.name, c.type]));
+  await opened.close();
+  t.match(types, { last_updated: 'TIMESTAMP', financial_aid_amount: 'FLOAT', at_risk_flag: 'BIGINT' }, 'the check read FLOAT and TIMESTAMP columns');
+});
+
+t.test('check takes base_url, api_key and the warehouse from the project folder; without any base_url it says where to put one', async (t) => {
+  const records = (await sourceRecords(mock.url)) as Record<string, unknown>[];
+  const project = t.testdir({ 'configuration.json': JSON.stringify({ api_key: 'hed-demo-key', base_url: mock.url, page_size: '100' }), files: {} });
+  await fivetranStyleWarehouse(join(project, 'files'), records);
+  let streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--project-dir', project], streams), 0, streams.err());
+  t.match(streams.out(), /EQUAL: .*files\/warehouse\.db holds every source record once/);
+  const empty = t.testdir({ 'configuration.json': JSON.stringify({ api_key: 'k' }) });
+  streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--project-dir', empty], streams), 2);
+  t.match(streams.err(), /^hed-tester check: No mock to check against: pass --base-url .*configuration\.json names base_url/);
+  streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--project-dir', join(empty, 'nowhere'), '--base-url', mock.url], streams), 2, 'the flag is enough; the missing warehouse is the problem');
+  t.match(streams.err(), /does not exist/);
 });
 
 t.test('after changes at the source the check counts them and the CLI exits 1', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDestination } from '../../warehouse/index.js';
@@ -139,7 +139,7 @@ t.test('every value type lands with its DuckDB type; update and delete apply', n
   t.same([...(one?.c_binary as Uint8Array)], [0, 1, 104, 101, 100]);
   t.match(two, { id: 2, c_boolean: false, c_string: 'changed', c_short: null }, 'update() changed only the given column');
   const inferred = await warehouseContents(join(project, 'files'), 'inferred');
-  t.match(inferred.columns, { an_int: 'BIGINT', a_float: 'FLOAT', a_bool: 'BIGINT', a_str: 'VARCHAR', a_dict: 'JSON', a_bytes: 'BLOB', a_date: 'VARCHAR' });
+  t.match(inferred.columns, { an_int: 'BIGINT', a_float: 'FLOAT', a_bool: 'BIGINT', a_str: 'VARCHAR', a_dict: 'JSON', a_bytes: 'BLOB', a_date: 'DATE' }, 'a date the SDK sends as text is a DATE, as in the Fivetran tester');
   t.match(inferred.rows, [{ id: 1, a_bool: 1, _fivetran_deleted: false }, { id: 2, _fivetran_deleted: true }]);
   const undeclared = await warehouseContents(join(project, 'files'), 'undeclared');
   t.match(undeclared.rows, [{ note: 'no primary key', _fivetran_id: /\S/ }], 'an undeclared table is keyed by _fivetran_id');
@@ -173,9 +173,22 @@ t.test('a Python without the SDK: exit-2 error (SdkUnavailableError) naming what
   await t.rejects(runTesterDebug({ projectDir: project, python: fake, out }), {
     name: 'SdkUnavailableError',
     code: 'no_sdk',
-    message: /^fivetran-connector-sdk is not installed in .*python; hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*-m pip install fivetran-connector-sdk /,
+    message: /^fivetran-connector-sdk is not installed in .*python; hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*Activate your virtual environment first .*then install the SDK into it: `python -m pip install fivetran-connector-sdk==1\.7\.0`/,
   });
   t.equal(out.text(), '', 'no sync was started');
+  t.notOk(existsSync(join(project, 'files')), 'no empty files/warehouse.db or state.json is left behind');
+});
+
+t.test('a sync that fails before its first checkpoint keeps what the output folder held before: only what the run created goes', needsPython(), async (t) => {
+  const project = projectFrom('schema-raises');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  mkdirSync(join(project, 'files'));
+  writeFileSync(join(project, 'files', 'insights.db'), 'x');
+  const result = await runTesterDebug({ projectDir: project, python, out: captureOutput() });
+  t.notOk(result.ok);
+  t.ok(existsSync(join(project, 'files', 'insights.db')));
+  t.notOk(existsSync(join(project, 'files', 'warehouse.db')));
+  t.notOk(existsSync(join(project, 'files', 'state.json')));
 });
 
 t.test('a Python that does not exist: exit-2 error naming --python', async (t) => {

@@ -57,7 +57,8 @@ export async function warehouseContents(outputDir: string, table: string): Promi
 
 /**
  * Fields where a warehouse row differs from the API record, as the SDK 1.7.0 wire types
- * them: a Python bool is sent as long (0/1), a Python float as float32.
+ * them: a Python bool is sent as long (0/1), a Python float as float32 (FLOAT, which reads
+ * back as the decimal written), timestamp text as TIMESTAMP.
  */
 export function differences(row: Record<string, unknown>, record: Record<string, unknown>): string[] {
   const out: string[] = [];
@@ -65,7 +66,8 @@ export function differences(row: Record<string, unknown>, record: Record<string,
     const actual = row[key];
     let same: boolean;
     if (typeof expected === 'boolean') same = actual === (expected ? 1 : 0);
-    else if (typeof expected === 'number' && !Number.isInteger(expected)) same = actual === Math.fround(expected);
+    // A timestamp text (`last_updated`) is a TIMESTAMP, as in the Fivetran tester; read back as ISO text.
+    else if (typeof expected === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(expected)) same = actual === `${expected.replace(' ', 'T')}.000Z`;
     else same = actual === expected;
     if (!same) out.push(`${key}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
   }

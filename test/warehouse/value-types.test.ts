@@ -1,5 +1,5 @@
 import t from 'tap';
-import { asText, columnTypeFor, columnTypeOfSql, encodeFor, fits, isTypedValue, kindOf, transportOf, widen } from '../../warehouse/value-types.js';
+import { asText, columnTypeFor, columnTypeOfSql, encodeFor, fits, isTypedValue, kindOf, shortestFloat32, sourceText, transportOf, widen } from '../../warehouse/value-types.js';
 
 t.test('kindOf follows SPEC §3 for plain values and trusts a TypedValue', async (t) => {
   t.equal(kindOf(null), 'NULL');
@@ -90,4 +90,27 @@ t.test('primary key values become SQL constants of their column type', async (t)
   t.equal(sqlLiteral({ name: 'k', sql: 'DATE', type: 'DATE' }, '2024-01-01'), "CAST('2024-01-01' AS DATE)");
   t.equal(sqlLiteral({ name: 'k', sql: 'BLOB', type: 'BLOB' }, { kind: 'typed', type: 'BLOB', value: new Uint8Array([1, 255]) }), "CAST('\\x01\\xff' AS BLOB)");
   t.equal(sqlLiteral({ name: 'k', sql: 'VARCHAR', type: 'VARCHAR' }, null), 'NULL');
+});
+
+t.test('as the Fivetran tester widens: an integer and a FLOAT give FLOAT, a date and a timestamp the timestamp; text beside a timestamp in an undeclared column gives text', async (t) => {
+  t.equal(widen('BIGINT', 'FLOAT'), 'FLOAT');
+  t.equal(widen('FLOAT', 'INTEGER'), 'FLOAT');
+  t.equal(widen('FLOAT', 'DOUBLE'), 'DOUBLE');
+  t.equal(columnTypeFor(['BIGINT', 'FLOAT', 'BIGINT']), 'FLOAT');
+  t.equal(widen('DATE', 'TIMESTAMP'), 'TIMESTAMP');
+  t.equal(widen('TIMESTAMP', 'TIMESTAMPTZ'), 'TIMESTAMPTZ');
+  t.equal(columnTypeFor(['TIMESTAMP', 'VARCHAR']), 'VARCHAR');
+  t.ok(fits('TIMESTAMP', 'VARCHAR', true), 'a declared TIMESTAMP column casts text');
+  t.notOk(fits('TIMESTAMP', 'VARCHAR', false));
+});
+
+t.test('a 32-bit float is written as the shortest decimal that reads back as it', async (t) => {
+  t.equal(shortestFloat32(Math.fround(10553.27)), 10553.27);
+  t.equal(shortestFloat32(Math.fround(1997.12)), 1997.12);
+  t.equal(shortestFloat32(Math.fround(3.07)), 3.07);
+  t.equal(shortestFloat32(0), 0);
+  t.ok(Number.isNaN(shortestFloat32(Number.NaN)));
+  t.equal(encodeFor('DOUBLE', { kind: 'typed', type: 'FLOAT', value: Math.fround(10553.27) }), 10553.27);
+  t.equal(encodeFor('VARCHAR', { kind: 'typed', type: 'FLOAT', value: Math.fround(10553.27) }), '10553.27');
+  t.equal(sourceText({ kind: 'typed', type: 'BOOLEAN', value: false, text: 'F' }), 'F', 'text typed as a boolean is written back as it came');
 });

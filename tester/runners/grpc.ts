@@ -6,6 +6,7 @@ import { addCommitCounts, type SyncCounts } from '../../output/progress.js';
 import type { Destination, TableDeclaration, WarehouseOperation } from '../../warehouse/index.js';
 import { createGroupCommitter } from '../group-commit.js';
 import { connectConnector, decimalParamsOf, eventsOfUpdateResponse, tablesFromWire, wireTablesOf, type ConnectorClient, type ProtocolVersion, type WireSchemaResponse } from '../protocol.js';
+import { parseCheckpointState } from '../checkpoint-state.js';
 import { LaunchError, launchConnector, tailText, type LaunchedConnector } from '../python.js';
 import type { InstalledSdk } from '../sdk.js';
 import { noCounts, type SyncOutcome, type SyncRunEvents, type SyncRunInput, type SyncRunner } from '../sync-runner.js';
@@ -16,6 +17,8 @@ export const GRPC_DEFAULTS = {
   schemaTimeoutMs: 120_000,
   /** Operations waiting for a commit before reading from the connector pauses. */
   maxQueuedOperations: 50_000,
+  /** Operations held in memory before their checkpoint; beyond it they are staged in DuckDB, uncommitted. */
+  stageRows: 5_000,
 } as const;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -47,12 +50,6 @@ function callSchema(client: ConnectorClient, configuration: Record<string, strin
 /** The exit code when the Python process ended on its own within a moment, else undefined. */
 async function settleExit(launched: LaunchedConnector): Promise<string | undefined> {
   return Promise.race([launched.exited, new Promise<undefined>((done) => setTimeout(() => done(undefined), 300))]);
-}
-
-function parseCheckpoint(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The connector checkpointed ${text}, not a JSON object; pass a dict to op.checkpoint(state=...).`);
-  return value as Record<string, unknown>;
 }
 
 /** One sync over gRPC: the phases below share this. */
@@ -114,7 +111,7 @@ async function launchAndOpen(s: Session, protocol: ProtocolVersion, python: stri
   };
   try {
     const { openDestination } = await import('../../warehouse/index.js');
-    s.destination = await openDestination(input.outputDir);
+    s.destination = await openDestination(input.outputDir, { typeText: true });
     const start = await s.destination.startState();
     s.state = input.state ?? start.state;
     events.previousState(s.state, start.warning);
@@ -161,8 +158,12 @@ async function updatePhase(s: Session): Promise<string | undefined> {
   const destination = s.destination!;
   const launched = s.launched!;
   const batch: WarehouseOperation[] = [];
+  // Operations handed to the committer ahead of their checkpoint (staged: written, not committed).
+  let ahead = 0;
   const committer = createGroupCommitter({
     commit: (operations, nextState) => destination.commit(operations, nextState, new Date()),
+    ...(destination.stage === undefined ? {} : { stage: (operations: readonly WarehouseOperation[]) => destination.stage!(operations, new Date()) }),
+    stageRows: GRPC_DEFAULTS.stageRows,
     async committed(states, written) {
       addCommitCounts(s.counts, written);
       for (const committedState of states) {
@@ -193,8 +194,15 @@ async function updatePhase(s: Session): Promise<string | undefined> {
         if (event.kind === 'operation') {
           if (!s.known.has(event.operation.table)) await declare(s, [{ table: event.operation.table, primaryKey: [] }]);
           batch.push(event.operation);
+          // A connector that waits long before its checkpoint: its rows go to DuckDB, uncommitted, instead of piling up here.
+          if (batch.length >= GRPC_DEFAULTS.stageRows) {
+            ahead += batch.length;
+            committer.add(batch.splice(0));
+            if (committer.queued() > GRPC_DEFAULTS.maxQueuedOperations) await committer.idle();
+          }
         } else if (event.kind === 'checkpoint') {
-          committer.checkpoint(batch.splice(0), parseCheckpoint(event.stateJson));
+          ahead = 0;
+          committer.checkpoint(batch.splice(0), parseCheckpointState(event.stateJson));
           if (committer.failure() !== undefined) throw committer.failure();
           // Bound what waits in memory when the disk is slower than the connector.
           if (committer.queued() > GRPC_DEFAULTS.maxQueuedOperations) await committer.idle();
@@ -209,7 +217,7 @@ async function updatePhase(s: Session): Promise<string | undefined> {
     clearTimeout(timer);
     await committer.drain();
     // Operations after the last checkpoint: committed with the state unchanged.
-    if (batch.length > 0) addCommitCounts(s.counts, await destination.commit(batch.splice(0), s.state, new Date()));
+    if (batch.length > 0 || ahead > 0) addCommitCounts(s.counts, await destination.commit(batch.splice(0), s.state, new Date()));
     return undefined;
   } catch (error) {
     clearTimeout(timer);
@@ -219,7 +227,7 @@ async function updatePhase(s: Session): Promise<string | undefined> {
       (failure: unknown) => failure,
     );
     if (commitFailure !== undefined) return errorMessage(commitFailure);
-    const pending = batch.length;
+    const pending = batch.length + ahead;
     if (pending > 0) events.log('WARNING', `${pending} operations after the last checkpoint were not written; the next sync starts from the last checkpoint.`);
     if (aborted(s)) return 'interrupted; every checkpoint before this point is kept, run the same command to resume';
     if (silent) return `the connector sent nothing for ${Math.round(input.silenceTimeoutMs / 1000)} s (a request without a timeout, or a loop?); stopped it${tailText(launched.tail())}`;

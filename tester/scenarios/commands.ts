@@ -143,7 +143,8 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
 
 interface CheckFlags {
   warehouse?: string;
-  baseUrl: string;
+  projectDir: string;
+  baseUrl?: string;
   apiKey?: string;
   adminToken?: string;
   table: string;
@@ -157,26 +158,41 @@ export function addCheckCommand(program: Command, io: CommandIo, result: { exitC
       'Compare a warehouse (DuckDB, written by hed-tester, hed-connector or the Fivetran tester) with a running mock\'s records: lost, duplicated, unexpected and differing rows. ' +
         'Exit 0 when equal, 1 when not, 2 when the check cannot be made.',
     )
-    .addOption(new Option('--warehouse <file>', 'the warehouse.db to check').default(join('files', 'warehouse.db')))
-    .requiredOption('--base-url <url>', 'the running hed-mock, e.g. http://127.0.0.1:8080')
-    .addOption(new Option('--api-key <key>', 'sent as x-api-key'))
+    .addOption(new Option('--project-dir <dir>', 'the project folder: its files/warehouse.db and the base_url and api_key of its configuration.json are the defaults').default('.'))
+    .addOption(new Option('--warehouse <file>', 'the warehouse.db to check (default: DIR/files/warehouse.db)'))
+    .addOption(new Option('--base-url <url>', 'the running hed-mock, e.g. http://127.0.0.1:8080 (default: base_url in DIR/configuration.json)'))
+    .addOption(new Option('--api-key <key>', 'sent as x-api-key (default: api_key in DIR/configuration.json)'))
     .addOption(new Option('--admin-token <token>', 'sent as x-admin-token, when the mock runs with --admin-token'))
     .addOption(new Option('--table <name>', 'the table in schema tester').default('hed_records'))
     .action(async (flags: CheckFlags) => {
       try {
+        const target = checkTarget(flags);
         const checked = await checkWarehouse({
-          warehouse: flags.warehouse ?? join('files', 'warehouse.db'),
-          baseUrl: flags.baseUrl,
+          ...target,
           table: flags.table,
-          ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
           ...(flags.adminToken === undefined ? {} : { adminToken: flags.adminToken }),
         });
-        io.stdout.write(formatCheck(checked, flags.warehouse ?? 'the warehouse'));
+        io.stdout.write(formatCheck(checked, flags.warehouse ?? target.warehouse));
         result.exitCode = checked.equal ? 0 : 1;
       } catch (error) {
-        if (!(error instanceof CheckError)) throw error;
+        if (!(error instanceof CheckError) && !(error instanceof TesterConfigurationError)) throw error;
         io.stderr.write(`hed-tester check: ${error.message}\n`);
         result.exitCode = 2;
       }
     });
+}
+
+/**
+ * Where `hed-tester check` looks: the flags, else the project's files/warehouse.db and the
+ * base_url and api_key its configuration.json names (as `hed-tester debug` reads them).
+ */
+export function checkTarget(flags: Pick<CheckFlags, 'projectDir' | 'warehouse' | 'baseUrl' | 'apiKey'>): { warehouse: string; baseUrl: string; apiKey?: string } {
+  const needsConfiguration = flags.baseUrl === undefined || flags.apiKey === undefined;
+  const configuration = needsConfiguration ? loadConfiguration({ projectDir: flags.projectDir }) : {};
+  const baseUrl = flags.baseUrl ?? configuration.base_url;
+  if (baseUrl === undefined || baseUrl === '') {
+    throw new CheckError(`No mock to check against: pass --base-url (e.g. --base-url http://127.0.0.1:8080), or run the check in the project folder whose configuration.json names base_url (or pass --project-dir).`);
+  }
+  const apiKey = flags.apiKey ?? configuration.api_key;
+  return { warehouse: flags.warehouse ?? join(flags.projectDir, 'files', 'warehouse.db'), baseUrl, ...(apiKey === undefined ? {} : { apiKey }) };
 }

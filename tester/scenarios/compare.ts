@@ -51,6 +51,7 @@ const FLOAT32_RELATIVE = 1e-6;
  * sameValue(true, 1)                 // true
  * sameValue(3.07, Math.fround(3.07)) // true
  * sameValue('2025-07-31 23:57:37', '2025-07-31T23:57:37.000Z') // true
+ * sameValue('42', 42)                // true
  */
 export function sameValue(expected: unknown, actual: unknown): boolean {
   if (expected === actual) return true;
@@ -69,6 +70,9 @@ export function sameValue(expected: unknown, actual: unknown): boolean {
     return Math.abs(value - expected) <= FLOAT32_RELATIVE * Math.max(Math.abs(expected), Math.abs(value));
   }
   if (typeof expected === 'string') {
+    // Text the Fivetran tester typed (an undeclared "42", "1.5", "true" becomes BIGINT, DOUBLE, BOOLEAN).
+    if (typeof actual === 'number') return expected.trim() !== '' && Number(expected) === actual;
+    if (typeof actual === 'boolean') return /^(true|t)$/i.test(expected) ? actual : /^(false|f)$/i.test(expected) ? !actual : false;
     if (typeof actual !== 'string') return false;
     const a = timestampMs(expected);
     return a !== undefined && a === timestampMs(actual);
