@@ -42,8 +42,7 @@ export function engineElapsedSeconds(text: string): number | undefined {
  * @example
  * await benchTesterSdk3(rows, (line) => process.stderr.write(line + '\n'));
  */
-export async function benchTesterSdk3(rows: BenchRow[], log: (line: string) => void): Promise<void> {
-  const students = SDK3_BENCH.students;
+export async function benchTesterSdk3(rows: BenchRow[], log: (line: string) => void, students: number = SDK3_BENCH.students): Promise<void> {
   const figure = `hed-tester debug under SDK 3.x, lab connector, ${students.toLocaleString('en-US')} records`;
   const frame: BenchRow = { part: '6', figure, unit: 'rec/s', baselineLabel: 'fivetran debug', judgement: { kind: 'ratio-at-least', floor: SDK3_BENCH.floor, aim: SDK3_BENCH.aim } };
   const bin = join(ROOT, SDK3_BENCH.venv, 'bin');

@@ -134,6 +134,7 @@ async function launchAndOpen(s: Session, protocol: ProtocolVersion, python: stri
     return `the SDK in ${python} answered with gRPC protocol ${s.launched.protocol}, where its version says ${protocol}; reinstall fivetran-connector-sdk in that Python`;
   }
   s.client = connectConnector(s.launched.port, s.launched.protocol);
+  events.log('INFO', `The SDK's gRPC server listens on 127.0.0.1:${s.launched.port}; writing to ${s.destination.path}`);
   return undefined;
 }
 
