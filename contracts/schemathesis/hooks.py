@@ -20,7 +20,8 @@ def small_mutations(context, case):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
         return case
-    case.body = {k: min(v, MUTATION_BUDGET) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in case.body.items()}
+    # JSON Schema integers include 755.0: Python reads those as floats.
+    case.body = {k: min(v, MUTATION_BUDGET) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in case.body.items()}
     return case
 
 
