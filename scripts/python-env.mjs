@@ -2,6 +2,7 @@
 //   .venv/       test/requirements.txt       (fivetran-connector-sdk 1.7.0, the lab's pin, and requests)
 //   .venv-sdk2/  test/requirements-sdk2.txt  (the newest 2.x SDK, pinned, for the protocol-v2 test)
 //   .venv-sdk3/  test/requirements-sdk3.txt  (3.0.0, the SDK's in-process engine, pinned)
+//   .venv-st/    test/requirements-schemathesis.txt  (Schemathesis, pinned, for the OpenAPI contract run)
 // Idempotent: a stamp in each venv holds its requirements' hash, so a second run only
 // compares it. When python3 or the package index is missing it prints the command that
 // fixes it and exits 0 (the Python tests then skip), or 1 with CI=true.
@@ -18,6 +19,7 @@ const environments = [
   { folder: '.venv', requirements: 'test/requirements.txt' },
   { folder: '.venv-sdk2', requirements: 'test/requirements-sdk2.txt' },
   { folder: '.venv-sdk3', requirements: 'test/requirements-sdk3.txt' },
+  { folder: '.venv-st', requirements: 'test/requirements-schemathesis.txt' },
 ];
 
 function giveUp(why, fix) {
