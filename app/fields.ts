@@ -3,6 +3,11 @@
  * lab's summary statistics and data summary), which are categories, which the app needs.
  */
 
+import { RECORD_FIELDS } from '../api/record.js';
+
+/** The record's fields in the order the API sends them: the explorer's and the CSV's column order. */
+export const SOURCE_FIELD_ORDER: readonly string[] = RECORD_FIELDS;
+
 /** Schema and table the Fivetran tester (and our runners) write. */
 export const WAREHOUSE_SCHEMA = 'tester';
 /** The table the app reads. */

@@ -24,7 +24,7 @@ export function requireMetricFields(warehouse: OpenWarehouse): void {
   const names = new Set(warehouse.columns.map((c) => c.name));
   const missing = REQUIRED_FIELDS.filter((f) => !names.has(f));
   if (missing.length > 0) {
-    throw new AppError('warehouse_incompatible', 503, `The table ${TABLE_LABEL} in ${warehouse.path} has no column ${missing.join(', ')}. Sync it from the HED API (npm run sync) so it has the lab's 23 fields.`);
+    throw new AppError('warehouse_incompatible', 503, `The table ${TABLE_LABEL} in ${warehouse.path} has no column ${missing.join(', ')}. Sync it again from the HED API (hed-tester debug in your lab folder) so it has the lab's 23 fields.`);
   }
 }
 

@@ -5,7 +5,7 @@
  * queries above it read one shape. Identifiers are quoted; user values are always bound
  * parameters (`?`), never spliced in.
  */
-import { BOOLEAN_FIELDS, DELETED_COLUMN, NUMERIC_FIELDS, WAREHOUSE_SCHEMA, WAREHOUSE_TABLE } from './fields.js';
+import { BOOLEAN_FIELDS, DELETED_COLUMN, NUMERIC_FIELDS, SOURCE_FIELD_ORDER, WAREHOUSE_SCHEMA, WAREHOUSE_TABLE } from './fields.js';
 
 /** A warehouse column as `information_schema.columns` describes it. */
 export interface WarehouseColumn {
@@ -83,9 +83,22 @@ export function enrollmentMonthSql(column: WarehouseColumn, format = '%Y-%m'): s
   return `strftime(TRY_CAST(left(trim(CAST(${c} AS VARCHAR)), 10) AS DATE), '${format}')`;
 }
 
-/** The columns the app shows: everything but the soft-delete marker. */
+/**
+ * The columns the app shows, in the source's field order: everything but the soft-delete
+ * marker, the API's fields first as `GET /hed_data` sends them (a tester may have written
+ * them in another order: SDK records travel as maps), then any other column in table
+ * order (a drifted field), the tester's `_fivetran_synced` last.
+ */
 export function visibleColumns(columns: WarehouseColumn[]): WarehouseColumn[] {
-  return columns.filter((c) => c.name !== DELETED_COLUMN);
+  const rank = (name: string) => {
+    const field = SOURCE_FIELD_ORDER.indexOf(name);
+    return field >= 0 ? field : name.startsWith('_fivetran') ? SOURCE_FIELD_ORDER.length + 1 : SOURCE_FIELD_ORDER.length;
+  };
+  return columns
+    .filter((c) => c.name !== DELETED_COLUMN)
+    .map((c, i) => ({ c, i, rank: rank(c.name) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 /**

@@ -41,6 +41,13 @@ function showError(id, error) {
   node.textContent = error instanceof Error ? error.message : String(error);
 }
 
+/** A sentence as text nodes, any `quoted` part as a code element (never HTML). */
+function textWithCode(text) {
+  return String(text)
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : document.createTextNode(part)));
+}
+
 /** A record value as text: null is empty, numbers as they are. */
 const cellText = (value) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
@@ -374,7 +381,12 @@ function explorerParams({ paging = true } = {}) {
   return params;
 }
 
+/** The key column the explorer keeps in view (sticky) while it scrolls sideways. */
+const keyColumn = (columns) => (columns.includes('record_id') ? 'record_id' : columns[0]);
+
 function renderExplorerTable(result) {
+  const key = keyColumn(result.columns);
+  const classes = (column) => [column === key ? 'key' : '', explorer.sort === column ? 'sorted' : ''].filter(Boolean).join(' ');
   const head = el('tr', {}, result.columns.map((column) => {
     const sorted = explorer.sort === column;
     const button = el('button', { className: 'sort', text: column, attrs: { type: 'button', 'aria-label': `Sort by ${column}` } });
@@ -387,16 +399,30 @@ function renderExplorerTable(result) {
       syncExplorerControls();
       loadRows();
     });
-    return el('th', { attrs: { scope: 'col', 'aria-sort': sorted ? (explorer.dir === 'asc' ? 'ascending' : 'descending') : 'none' } }, [button]);
+    return el('th', { className: classes(column), attrs: { scope: 'col', 'data-column': column, 'aria-sort': sorted ? (explorer.dir === 'asc' ? 'ascending' : 'descending') : 'none' } }, [button]);
   }));
-  const body = result.rows.map((row) => el('tr', {}, result.columns.map((column) => el('td', { text: cellText(row[column]) }))));
+  const body = result.rows.map((row) => el('tr', {}, result.columns.map((column) => el('td', { className: classes(column), text: cellText(row[column]) }))));
   $('explorer-table').replaceChildren(el('thead', {}, [head]), el('tbody', {}, body));
+  revealSortedColumn();
   // A header clicked from the keyboard keeps the focus after the table is redrawn.
   if (explorer.refocus) {
     const index = result.columns.indexOf(explorer.refocus);
     explorer.refocus = '';
-    $('explorer-table').querySelectorAll('th button.sort')[index]?.focus();
+    $('explorer-table').querySelectorAll('th button.sort')[index]?.focus({ preventScroll: true });
   }
+}
+
+/** Scrolls the table sideways so the sorted column is in view, right of the sticky key column. */
+function revealSortedColumn() {
+  const table = $('explorer-table');
+  const wrap = table.parentElement;
+  const header = explorer.sort ? table.querySelector(`thead th[data-column="${window.CSS.escape(explorer.sort)}"]`) : null;
+  if (!header || header.classList.contains('key')) return;
+  const keyWidth = table.querySelector('thead th.key')?.getBoundingClientRect().width ?? 0;
+  const left = header.getBoundingClientRect().left - wrap.getBoundingClientRect().left + wrap.scrollLeft;
+  const right = left + header.getBoundingClientRect().width;
+  if (left - keyWidth < wrap.scrollLeft) wrap.scrollLeft = Math.max(0, left - keyWidth);
+  else if (right > wrap.scrollLeft + wrap.clientWidth) wrap.scrollLeft = right - wrap.clientWidth;
 }
 
 function syncExplorerControls() {
@@ -512,7 +538,7 @@ async function start() {
     $('source-line').textContent = 'No data yet.';
     $('not-ready').hidden = false;
     $('tabs').hidden = true;
-    $('not-ready-message').textContent = status.message ?? 'The warehouse has no rows.';
+    $('not-ready-message').replaceChildren(...textWithCode(status.message ?? 'The warehouse has no rows.'));
     $('not-ready-commands').replaceChildren(...(status.commands ?? []).map((command) => el('li', {}, [el('code', { text: command })])));
     return;
   }

@@ -163,8 +163,9 @@ t.test('a warehouse without the needed columns, a bad column name, a table with 
   await t.rejects(withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] })), { code: 'warehouse_incompatible', message: /has no column course_completion_rate, engagement_score/ });
   const status = await warehouseStatus(path);
   t.equal(status.ready, false);
-  t.match(status.message, /has no rows in tester\.hed_records yet\. Start the mock with `npm start`/);
-  t.same(status.commands, ['npm start', 'npm run sync']);
+  t.match(status.message, /has no rows in tester\.hed_records yet\. This app reads files\/warehouse\.db in the folder it was started from, or the file --warehouse names\. To make one, start the mock with hed-mock serve in one terminal, then run hed-tester debug in your lab folder/);
+  t.notMatch(status.message, /`/, 'plain text: no Markdown backticks for the page to show literally');
+  t.same(status.commands, ['hed-mock serve', 'hed-tester debug'], 'the commands an attendee runs in the lab folder');
   await withWarehouse(path, async (w) => {
     t.throws(() => requireColumn(w, 'nope"; DROP TABLE x; --', 'sort'), { statusCode: 400, message: /Unknown column .* in sort\. Use one of: record_id, current_gpa, at_risk_flag\./ });
     const page = await rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 10, dir: 'asc' });
@@ -176,8 +177,10 @@ t.test('a missing file, a file that is not DuckDB, a schema without the table', 
   const scratch = scratchDir();
   t.teardown(scratch.remove);
   const missing = await warehouseStatus(join(scratch.dir, 'nope.db'));
-  t.match(missing, { ready: false, rows: 0, table: 'tester.hed_records', commands: ['npm start', 'npm run sync'] });
+  t.match(missing, { ready: false, rows: 0, table: 'tester.hed_records', commands: ['hed-mock serve', 'hed-tester debug'] });
   t.match(missing.message, /There is no warehouse at .*nope\.db yet/);
+  const relative = await warehouseStatus('files/no-such-warehouse.db');
+  t.ok(relative.message?.includes(`There is no warehouse at ${join(process.cwd(), 'files', 'no-such-warehouse.db')} yet.`), 'a relative path is shown absolute: the folder the app looked in');
   const junk = join(scratch.dir, 'junk.db');
   writeFileSync(junk, 'this is not a database file at all, just text that is long enough to be read as a header'.repeat(100));
   await t.rejects(openWarehouse(junk), { code: 'warehouse_unreadable', statusCode: 503, message: /could not be read as a DuckDB file/ });
@@ -211,4 +214,20 @@ t.test('a GPA on a bin edge (1.20, 1.40, 2.60, 3.40) counts in the bin it starts
     const a = await withWarehouse(path, (w) => metricsAggregates(w, { majors: [], standings: [] }));
     t.same(a.gpaBins.map((b) => [b.binStart, b.count]), [[1.2, 1], [1.4, 1], [2.6, 1], [3.4, 1], [3.8, 1]], `${variant}: 4.0 is in the top bin`);
   }
+});
+
+t.test('the explorer and the CSV show the source\'s field order, whatever order the tester wrote the columns in', async (t) => {
+  const scratch = scratchDir();
+  t.teardown(scratch.remove);
+  const path = join(scratch.dir, 'warehouse.db');
+  // Alphabetical, as a tester that writes the SDK's record maps may order them; a drifted field too.
+  const shuffled = makeRows(6).map((row) => Object.fromEntries(Object.entries({ ...row, campus: 'North' }).sort(([a], [b]) => a.localeCompare(b))) as unknown as FixtureRow);
+  await writeWarehouse(path, shuffled, 'ours');
+  const source = ['record_id', 'student_id', 'enrollment_date', 'academic_standing', 'current_gpa', 'credit_hours_attempted', 'credit_hours_earned', 'major_code', 'advisor_id', 'financial_aid_amount', 'last_login_date', 'total_course_views', 'assignment_submissions', 'discussion_posts', 'avg_assignment_score', 'course_completion_rate', 'plagiarism_incidents', 'writing_quality_score', 'engagement_score', 'at_risk_flag', 'intervention_count', 'last_updated', 'last_updated_epoch'];
+  await withWarehouse(path, async (w) => {
+    t.equal(w.columns.find((c) => !c.name.startsWith('_'))?.name, 'academic_standing', 'the table itself is alphabetical');
+    const page = await rowsPage(w, { majors: [], standings: [] }, { page: 1, perPage: 5, dir: 'asc' });
+    t.same(page.columns, [...source, 'campus', '_fivetran_synced'], 'the API\'s fields in its order, then other columns, the tester\'s last');
+    t.same(Object.keys(page.rows[0]!), page.columns, 'each row in the same order');
+  });
 });

@@ -161,10 +161,10 @@ t.test('a missing or empty warehouse answers a sentence and the two commands', a
   const f = await fixture(t);
   const app = await f.build({ warehouse: join(f.dir, 'missing.db') });
   const status = (await app.inject('/api/status')).json();
-  t.match(status, { ready: false, rows: 0, commands: ['npm start', 'npm run sync'] });
+  t.match(status, { ready: false, rows: 0, commands: ['hed-mock serve', 'hed-tester debug'] });
   const metrics = await app.inject('/api/metrics');
   t.equal(metrics.statusCode, 503);
-  t.match(metrics.json(), { error: 'warehouse_missing', commands: ['npm start', 'npm run sync'] });
+  t.match(metrics.json(), { error: 'warehouse_missing', commands: ['hed-mock serve', 'hed-tester debug'] });
   const csv = await app.inject('/api/rows.csv');
   t.equal(csv.statusCode, 503);
 });

@@ -128,6 +128,54 @@ if (browser) {
     t.ok((await page.locator('#remarks li').count()) >= 4, 'the distribution remarks are listed');
   });
 
+  await t.test('a KPI delta\'s arrow follows its sign, its colour the good side: more at risk than the baseline is up and red', async (t) => {
+    const atRiskShare = live.filter((r) => r.at_risk_flag).length / live.length;
+    t.ok(atRiskShare > 0.3, 'the fixture has more at risk than the 30% baseline');
+    const card = page.locator('[data-kpi="at-risk-students"]');
+    const delta = (await card.locator('.kpi-delta').innerText()).replace(/\s+/g, ' ').trim();
+    t.equal(delta, `↑ +${((atRiskShare - 0.3) * 100).toFixed(1)}% vs 30% baseline (on the wrong side of the target)`, 'the arrow, the signed delta and, for screen readers, the verdict');
+    t.equal(await card.locator('.kpi-delta').evaluate((node) => node.ownerDocument.defaultView!.getComputedStyle(node).color), 'rgb(179, 38, 30)', 'in the bad colour');
+    for (const id of ['average-gpa', 'avg-completion-rate', 'avg-engagement-score', 'at-risk-students']) {
+      const text = (await page.locator(`[data-kpi="${id}"] .kpi-delta`).innerText()).trim();
+      t.match(text, /^(↑ \+|↓ -)/, `${id}: ${text}`);
+    }
+  });
+
+  await t.test('the explorer keeps the key column in view, brings the sorted column into view, in the source\'s field order', async (t) => {
+    // A warehouse whose columns are alphabetical, as a tester may write them.
+    const alphaPath = join(scratch.dir, 'alphabetical.db');
+    await writeWarehouse(alphaPath, rows.map((row) => Object.fromEntries(Object.entries(row).sort(([a], [b]) => a.localeCompare(b))) as unknown as FixtureRow), 'ours');
+    const alpha = await startApp(alphaPath);
+    t.teardown(() => alpha.app.close());
+    await page.goto(`${alpha.base}/#data-explorer`);
+    await textIs('#explorer-caption', `Showing rows 1–10 of ${live.length}`);
+    const headers = (await page.locator('#explorer-table thead th').allTextContents()).map((h) => h.trim());
+    t.same(headers.slice(0, 5), ['record_id', 'student_id', 'enrollment_date', 'academic_standing', 'current_gpa'], 'the API\'s field order');
+    t.equal(headers.at(-1), '_fivetran_synced', 'the tester\'s column last');
+    const wrap = page.locator('#explorer-table').locator('xpath=..');
+    const box = async (locator: ReturnType<Page['locator']>) => (await locator.boundingBox())!;
+    const wrapBox = await box(wrap);
+    t.ok((await box(page.locator('#explorer-table')))!.width > wrapBox.width * 2, 'the table is wider than its box');
+    const inView = async (column: string) => {
+      const key = await box(page.locator('#explorer-table thead th[data-column="record_id"]'));
+      const header = await box(page.locator(`#explorer-table thead th[data-column="${column}"]`));
+      return header.x >= key.x + key.width - 1 && header.x + header.width <= wrapBox.x + wrapBox.width + 1;
+    };
+    t.notOk(await inView('intervention_count'), 'intervention_count starts off screen');
+    await page.getByLabel('Sort by', { exact: true }).selectOption('intervention_count');
+    await page.waitForSelector('th[aria-sort="ascending"][data-column="intervention_count"]');
+    t.ok(await inView('intervention_count'), 'sorting by it brings it into view, right of the key column');
+    const key = await box(page.locator('#explorer-table tbody tr:first-child td.key'));
+    t.ok(Math.abs(key.x - wrapBox.x) <= 2, 'the key column stays at the left edge while the table is scrolled');
+    t.match(await page.locator('#explorer-table tbody tr:first-child td.key').textContent(), /^[0-9a-f-]{36}$/, 'the key column holds the record_id');
+    await page.getByLabel('Sort by', { exact: true }).selectOption('student_id');
+    await page.waitForSelector('th[aria-sort="ascending"][data-column="student_id"]');
+    t.ok(await inView('student_id'), 'a column to the left comes back into view too');
+    // Back to the main app for the tests that follow (this app closes after this test).
+    await page.goto(`${running.base}/`);
+    await chartsDrawn();
+  });
+
   await t.test('filters change the KPIs and the charts', async (t) => {
     await page.locator('#filter-majors').getByLabel('ECON', { exact: true }).check();
     const econ = live.filter((r) => r.major_code === 'ECON');
@@ -278,8 +326,12 @@ if (browser) {
     await page.goto(`${empty.base}/`);
     await page.waitForSelector('#not-ready:not([hidden])');
     t.ok(await page.locator('#tabs').isHidden(), 'no tabs without data');
-    t.match(await page.locator('#not-ready-message').textContent(), /missing\.db/);
-    t.ok((await page.locator('#not-ready-commands li code').count()) >= 1, 'the commands are listed');
+    const message = await page.locator('#not-ready-message').textContent();
+    t.match(message, /missing\.db/);
+    t.match(message, /reads files\/warehouse\.db in the folder it was started from, or the file --warehouse names/, 'where the app looks');
+    t.notMatch(await page.locator('#not-ready').textContent(), /`/, 'no Markdown backticks shown as text');
+    t.match(message, /Inside the kit's own checkout, npm start and npm run sync do the same\./, 'the kit-checkout commands only as an aside');
+    t.same(await page.locator('#not-ready-commands li code').allTextContents(), ['hed-mock serve', 'hed-tester debug'], 'the commands an attendee runs in the lab folder');
     await writeWarehouse(join(scratch.dir, 'missing.db'), makeRows(12, 3), 'fivetran-1.7');
     await page.getByRole('button', { name: 'Check again' }).click();
     await page.waitForSelector('#tabs:not([hidden])');
