@@ -7,13 +7,14 @@ import { runTesterDebug } from '../../../tester/debug.js';
 import type { DiagnosisKind } from '../../../tester/diagnose.js';
 import { pythonRunner, runScenario } from '../../../tester/scenarios/index.js';
 import { startMock, type RunningMock } from '../../helpers/mock-server.js';
-import { PYTHON_ENV_FIX, sdk2Python, sdkPython } from '../../helpers/python.js';
+import { PYTHON_ENV_FIX, sdk2Python, sdk3Python, sdkPython } from '../../helpers/python.js';
 import { captureOutput, fixtureDir, labConfiguration, projectFrom } from '../helpers.js';
 
 /** The SDKs every slip runs under, one line each (a 3.x entry is one more line here). */
 const SDKS: readonly { version: string; python: () => string | false }[] = [
   { version: '1.7.0', python: sdkPython },
   { version: '2.13.1', python: sdk2Python },
+  { version: '3.0.0', python: sdk3Python },
 ];
 
 /** The slips, the cause each must get, and a piece of its advice. */
