@@ -24,7 +24,7 @@ export const ERROR_CATALOG = {
   cross_site_request: { status: 403, when: 'A browser page on another site sent a request that changes state (its Origin or Sec-Fetch-Site says cross-site); curl, connectors and the SDK send no Origin.' },
   not_found: { status: 404, when: 'No such path, or no such fault rule.' },
   method_not_allowed: { status: 405, when: 'The path exists with other methods; the Allow header lists them.' },
-  conflict: { status: 409, when: 'A fault rule with the id sent already exists; pick another id or delete that rule first.' },
+  conflict: { status: 409, when: 'A fault rule with the id sent already exists (pick another id or delete that rule first), or a mutation asks to update more records than the dataset holds (ask for fewer, or create some first).' },
   request_timeout: { status: 408, when: 'The request did not arrive completely in time.' },
   payload_too_large: { status: 413, when: 'A request body is larger than the admin API accepts.' },
   unsupported_media_type: { status: 415, when: 'A request body is not sent as application/json.' },

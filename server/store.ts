@@ -58,6 +58,14 @@ export class StoreError extends Error {
   }
 }
 
+/** A mutation the current dataset cannot take (more updates than records): 409 conflict, not bad input. */
+export class MutationConflictError extends StoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MutationConflictError';
+  }
+}
+
 /**
  * The dataset in better-sqlite3. The change sequence is the rowid, so a page is a range
  * scan of the table itself. With a file, the data (mutations included) survives restarts
@@ -161,7 +169,7 @@ export function createStore(options: StoreOptions): RecordStore {
   const mutate = db.transaction((update: number, create: number): MutationResult => {
     db.exec('CREATE UNIQUE INDEX IF NOT EXISTS records_by_idx ON records (idx)');
     if (update > count) {
-      throw new StoreError(`Cannot update ${update} records: the dataset holds ${count}. Ask for at most ${count}, or create some first.`);
+      throw new MutationConflictError(`Cannot update ${update} records: the dataset holds ${count}. Ask for at most ${count}, or create some first.`);
     }
     const batch = meta.get('batches', 0) + 1;
     const r = createRandom(seed, 'mutations', batch);

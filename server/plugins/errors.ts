@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError } from '../errors.js';
 import { ERROR_CATALOG, errorBody, type ErrorCode } from '../../api/errors.js';
 import { CursorError } from '../paging/cursor.js';
-import { StoreError } from '../store.js';
+import { MutationConflictError, StoreError } from '../store.js';
 import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
 
 /**
@@ -74,6 +74,7 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof CursorError) return new ApiError('invalid_cursor', error.message);
+  if (error instanceof MutationConflictError) return new ApiError('conflict', error.message);
   if (error instanceof StoreError) return new ApiError('invalid_request', error.message);
   if (error.validation) {
     const where = error.validationContext ?? 'request';

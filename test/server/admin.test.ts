@@ -60,7 +60,7 @@ t.test('mutations refuse impossible requests with the field named', async (t) =>
   const app = await buildTestApp({ students: 5 });
   t.teardown(() => app.close());
   const tooMany = await app.inject({ method: 'POST', url: '/__admin/mutations', payload: { update: 6 } });
-  t.equal(tooMany.statusCode, 400);
+  t.equal(tooMany.statusCode, 409, 'well formed, but the dataset cannot take it: conflict');
   t.match(tooMany.json().message, /holds 5/);
   const unknown = await app.inject({ method: 'POST', url: '/__admin/mutations', payload: { upsert: 1 } });
   t.equal(unknown.statusCode, 400);
@@ -125,4 +125,15 @@ t.test('POST /__admin/faults takes what its schema allows: 1 to 100 rules, a tak
   t.equal((await post([{ id: 'twin', status: 503 }, { id: 'twin', status: 500 }])).statusCode, 409, 'also within one list');
   t.equal((await app.inject({ method: 'DELETE', url: '/__admin/faults/mine' })).statusCode, 200);
   t.equal((await app.inject({ method: 'DELETE', url: '/__admin/faults/mine' })).statusCode, 404, 'a removed rule is gone');
+});
+
+t.test('updating more records than the dataset holds is 409 conflict, as the document says', async (t) => {
+  const app = await buildTestApp({ students: 5 });
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'POST', url: '/__admin/mutations', payload: { update: 6 } });
+  t.equal(res.statusCode, 409);
+  t.equal(res.json().error, 'conflict');
+  t.match(res.json().message, /Cannot update 6 records: the dataset holds 5/);
+  const documented = (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/__admin/mutations'].post.responses;
+  t.ok(documented['409'], 'the 409 is in the document');
 });
