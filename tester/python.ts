@@ -1,10 +1,10 @@
 // Starting the project's connector.py in Python with the SDK's gRPC server (tester/python/launch.py),
 // reading its output, and making sure it is gone afterwards whatever happened.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { venvPython } from '../lib/platform.js';
+import { processTreeStrategy, venvPython } from '../lib/platform.js';
 import { testerAssetDir, type ProtocolVersion } from './protocol.js';
 
 /**
@@ -99,8 +99,17 @@ export function killLaunchedConnectors(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
 }
 
+/** How this platform keeps and ends a process tree (POSIX: a group; Windows: taskkill /T, no console window). */
+const processTree = processTreeStrategy(process.platform);
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const killTree = processTree.killTree(child.pid);
+  if (killTree !== undefined) {
+    // Windows: signals do not reach a child's children, and there are no process groups.
+    spawnSync(killTree.command, killTree.args, { stdio: 'ignore', windowsHide: true });
+    return;
+  }
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -141,7 +150,8 @@ export interface PythonProcess {
 export function startPython(python: string, args: string[], options: { cwd: string; env: Readonly<Record<string, string | undefined>>; extraPipes?: number }): PythonProcess {
   const child = spawn(python, args, {
     cwd: options.cwd,
-    detached: true,
+    detached: processTree.detached,
+    windowsHide: processTree.windowsHide,
     stdio: ['pipe', 'pipe', 'pipe', ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const)],
     env: { ...options.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
@@ -166,7 +176,7 @@ export function startPython(python: string, args: string[], options: { cwd: stri
     await exited;
     clearTimeout(timer);
     // The group may hold children of the connector that outlive it.
-    if (child.pid !== undefined) {
+    if (child.pid !== undefined && processTree.detached) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
