@@ -60,13 +60,17 @@ const TolerantRecord = Type.Object(
   { ...Type.Partial(HedRecord).properties, record_id: HedRecord.properties.record_id },
   { additionalProperties: true },
 );
+// A cursor is opaque to a client: the mock promises its own shape (api/page.ts), but the
+// connector sends back whatever string the server gave, so it checks only that it is one.
+const OpaqueCursor = Type.String();
 const TolerantPage = Type.Object(
-  { ...HedPage.properties, hed_records: Type.Array(TolerantRecord) },
+  { ...HedPage.properties, next_cursor: OpaqueCursor, hed_records: Type.Array(TolerantRecord) },
   { additionalProperties: false },
 );
 type TolerantPage = Static<typeof TolerantPage>;
+const StrictPage = Type.Object({ ...HedPage.properties, next_cursor: OpaqueCursor }, { additionalProperties: false });
 
-const strictPageCheck = TypeCompiler.Compile(HedPage);
+const strictPageCheck = TypeCompiler.Compile(StrictPage);
 const tolerantPageCheck = TypeCompiler.Compile(TolerantPage);
 
 /**

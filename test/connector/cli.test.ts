@@ -101,7 +101,7 @@ t.test('reset deletes the output with --force, refuses without it off a terminal
   t.equal((await run(['debug', '--configuration', path, '--output', out])).status, 0);
   const refused = await run(['reset', '--output', out]);
   t.equal(refused.status, 1);
-  t.match(refused.stderr, /not deleting .* without confirmation\. Run it in a terminal to be asked, or pass --force\./);
+  t.match(refused.stderr, /not deleting .* without confirmation; reset would delete .*state\.json, .*warehouse\.db \(the synced data and the saved state\)\. Run it in a terminal to be asked, or pass --force\./);
   t.ok(existsSync(join(out, 'warehouse.db')), 'still there');
   const forced = await run(['reset', '--output', out, '--force']);
   t.equal(forced.status, 0);
