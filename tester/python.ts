@@ -21,31 +21,40 @@ export function resolvePython(flag: string | undefined, env: Readonly<Record<str
   return 'python3';
 }
 
-/** The SDK version the lab pins, in the install sentence. */
-export const LAB_SDK_REQUIREMENT = 'fivetran-connector-sdk==1.7.0';
-
 /**
- * The sentences that say how to get the SDK into the Python in use. An SDK that is there
- * but cannot be run is reinstalled at the version installed, never another one. With none,
- * the lab installs it in a virtual environment: a bare `python3` (no venv active, no
- * --python) is told to activate the venv first and install into it, not into the system
- * Python; a Python inside a venv is told to install into that one.
+ * How to get the SDK into the Python in use, as a clause that fits one sentence. The lab
+ * installs it in a virtual environment: a bare `python3` (no venv active, no --python) is
+ * told to activate the venv first and install into it, never into the system Python; a
+ * Python inside a venv is told to install into that one. It names no version but the lab's
+ * pin, in brackets: 1.x, 2.x and 3.x all run.
  *
  * @example
- * installSdkSentence('/x/python', '3.0.0') // 'Reinstall it into that Python: /x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0 ...'
- * installSdkSentence('python3') // 'python3 is not in a virtual environment (none is active). Activate your virtual environment first ...'
- * installSdkSentence('/lab/.venv/bin/python') // 'Install it into that virtual environment: /lab/.venv/bin/python -m pip install ...'
+ * installSdkClause('python3') // 'activate your virtual environment first (...), then install the SDK into it with `python -m pip install fivetran-connector-sdk` (the lab pins ==1.7.0)'
+ */
+export function installSdkClause(python: string): string {
+  const install = '`python -m pip install fivetran-connector-sdk` (the lab pins ==1.7.0)';
+  if (!inVirtualEnvironment(python)) {
+    return (
+      'activate your virtual environment first (`source .venv/bin/activate` in your project folder, `.venv\\Scripts\\activate` on Windows; ' +
+      `\`python3 -m venv .venv\` makes one), then install the SDK into it with ${install}`
+    );
+  }
+  return `install the SDK into that virtual environment with \`${python} -m pip install fivetran-connector-sdk\` (the lab pins ==1.7.0)`;
+}
+
+/**
+ * The sentence that says how to (re)install the SDK into the Python in use: the version
+ * installed there when one is (never another one), else installSdkClause.
+ *
+ * @example
+ * installSdkSentence('/x/python', '3.0.0') // 'Reinstall it into that Python: /x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0 (or pass --python with a Python that has it).'
+ * installSdkSentence('python3') // 'python3 is not in a virtual environment (none is active): activate your virtual environment first ...'
  */
 export function installSdkSentence(python: string, installed?: string): string {
   if (installed !== undefined) return `Reinstall it into that Python: ${python} -m pip install --force-reinstall fivetran-connector-sdk==${installed} (or pass --python with a Python that has it).`;
-  if (!inVirtualEnvironment(python)) {
-    return (
-      `${python} is not in a virtual environment (none is active). Activate your virtual environment first ` +
-      '(`source .venv/bin/activate` in your project folder, `.venv\\Scripts\\activate` on Windows; make it with `python3 -m venv .venv` if you have none), ' +
-      `then install the SDK into it: \`python -m pip install ${LAB_SDK_REQUIREMENT}\` (the lab's pin; 2.x and 3.x work too), and run hed-tester again (or pass --python with a Python that has the SDK).`
-    );
-  }
-  return `Install it into that virtual environment: ${python} -m pip install ${LAB_SDK_REQUIREMENT} (the lab's pin; 2.x and 3.x work too; or activate the venv that has it, or pass --python with a Python that has it).`;
+  const clause = installSdkClause(python);
+  if (!inVirtualEnvironment(python)) return `${python} is not in a virtual environment (none is active): ${clause}, or pass --python with a Python that has it.`;
+  return `${clause.charAt(0).toUpperCase()}${clause.slice(1)}, or pass --python with a Python that has it.`;
 }
 
 /** True when `python` is a path inside a virtual environment (its folder's parent holds pyvenv.cfg). */

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { testerAssetDir } from './protocol.js';
-import { installSdkSentence } from './python.js';
+import { installSdkClause } from './python.js';
 
 /** The runners hed-tester has, one per SDK generation. */
 export type RunnerKind = 'grpc-v1' | 'grpc-v2' | 'engine';
@@ -61,7 +61,7 @@ export function chooseRunner(probe: SdkProbe): InstalledSdk {
   if (sdk === null) {
     throw new SdkUnavailableError(
       'no_sdk',
-      `fivetran-connector-sdk is not installed in ${python}; hed-tester runs ${SUPPORTED_SDKS}. ${installSdkSentence(python)}`,
+      `fivetran-connector-sdk is not installed in ${python}, and hed-tester runs ${SUPPORTED_SDKS}: ${installSdkClause(python)}, or pass --python with a Python that has it.`,
     );
   }
   const major = Number(/^(\d+)\./.exec(sdk)?.[1] ?? NaN);

@@ -173,7 +173,7 @@ t.test('a Python without the SDK: exit-2 error (SdkUnavailableError) naming what
   await t.rejects(runTesterDebug({ projectDir: project, python: fake, out }), {
     name: 'SdkUnavailableError',
     code: 'no_sdk',
-    message: /^fivetran-connector-sdk is not installed in .*python; hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*Activate your virtual environment first .*then install the SDK into it: `python -m pip install fivetran-connector-sdk==1\.7\.0`/,
+    message: /^fivetran-connector-sdk is not installed in .*python, and hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*: activate your virtual environment first .*then install the SDK into it with `python -m pip install fivetran-connector-sdk` \(the lab pins ==1\.7\.0\)/,
   });
   t.equal(out.text(), '', 'no sync was started');
   t.notOk(existsSync(join(project, 'files')), 'no empty files/warehouse.db or state.json is left behind');

@@ -13,11 +13,11 @@ t.test('the Python: --python (paths from the current folder), else $VIRTUAL_ENV,
   t.equal(resolvePython(undefined, {}), 'python3');
   t.match(installSdkSentence('/x/python', '3.0.0'), '/x/python -m pip install --force-reinstall fivetran-connector-sdk==3.0.0');
   t.notMatch(installSdkSentence('/x/python', '3.0.0'), '1.7.0');
-  t.match(installSdkSentence('/x/python'), /^\/x\/python is not in a virtual environment \(none is active\)\. Activate your virtual environment first \(`source \.venv\/bin\/activate`.*then install the SDK into it: `python -m pip install fivetran-connector-sdk==1\.7\.0`/);
-  t.match(installSdkSentence('python3'), /Activate your virtual environment first[^]*then install the SDK into it/, 'venv first, then pip into the venv');
+  t.match(installSdkSentence('/x/python'), /^\/x\/python is not in a virtual environment \(none is active\): activate your virtual environment first \(`source \.venv\/bin\/activate`.*then install the SDK into it with `python -m pip install fivetran-connector-sdk` \(the lab pins ==1\.7\.0\)/);
+  t.match(installSdkSentence('python3'), /activate your virtual environment first[^]*then install the SDK into it/, 'venv first, then pip into the venv');
   t.notMatch(installSdkSentence('python3'), /python3 -m pip install/, 'never pip into the system Python');
   const venv = t.testdir({ 'pyvenv.cfg': 'home = /usr/bin\n', bin: { python: '' } });
-  t.match(installSdkSentence(join(venv, 'bin', 'python')), /^Install it into that virtual environment: .*bin\/python -m pip install fivetran-connector-sdk==1\.7\.0/);
+  t.match(installSdkSentence(join(venv, 'bin', 'python')), /^Install the SDK into that virtual environment with `.*bin\/python -m pip install fivetran-connector-sdk` \(the lab pins ==1\.7\.0\)/);
   t.equal(tailText([]), '');
   t.equal(tailText(['', '  ']), '');
   t.equal(tailText(['a', 'b', 'c'], 2), '. Last lines from the connector:\n  b\n  c');

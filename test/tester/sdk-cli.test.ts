@@ -41,8 +41,8 @@ t.test('debug without any SDK: exit 2, and the sentence does not send anyone to 
   if (made === undefined) return void t.comment('no python3: nothing to check');
   const streams = io();
   t.equal(await runTesterCli(argv('debug', '--project-dir', made.project, '--python', made.python), streams), EXIT.usage);
-  t.match(streams.err(), /fivetran-connector-sdk is not installed in .*; hed-tester runs 1\.x/);
-  t.match(streams.err(), /-m pip install fivetran-connector-sdk /);
+  t.match(streams.err(), /fivetran-connector-sdk is not installed in .*, and hed-tester runs 1\.x/);
+  t.match(streams.err(), /-m pip install fivetran-connector-sdk`/);
   t.notMatch(streams.out(), /Sync FAILED/);
 });
 

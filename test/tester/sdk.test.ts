@@ -22,7 +22,7 @@ t.test('each SDK generation gets its runner: 1.x gRPC v1, 2.x gRPC v2, 3.x the i
 });
 
 t.test('an SDK it cannot run is one sentence naming the installed version and what is supported', async (t) => {
-  t.throws(() => chooseRunner(probe({ sdk: null })), { name: 'SdkUnavailableError', code: 'no_sdk', message: /^fivetran-connector-sdk is not installed in \/venv\/bin\/python; hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x/ });
+  t.throws(() => chooseRunner(probe({ sdk: null })), { name: 'SdkUnavailableError', code: 'no_sdk', message: /^fivetran-connector-sdk is not installed in \/venv\/bin\/python, and hed-tester runs 1\.x \(gRPC v1\), 2\.x \(gRPC v2\) and 3\.x .*activate your virtual environment first/ });
   t.throws(() => chooseRunner(probe({ sdk: '4.0.0' })), { code: 'unsupported_version', message: /^fivetran-connector-sdk 4\.0\.0 is installed in \/venv\/bin\/python, and hed-tester runs 1\.x .* only/ });
   t.throws(() => chooseRunner(probe({ sdk: '0.9.3' })), { code: 'unsupported_version', message: /0\.9\.3 is installed/ });
   t.throws(() => chooseRunner(probe({ sdk: '2.1.0', protos: false })), { code: 'unknown_layout', message: /2\.1\.0 is installed .* without fivetran_connector_sdk\/protos/ });
