@@ -139,7 +139,7 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 /** Part 7: the room, as bench rows. */
 export async function benchRoom(rows: BenchRow[], log: (line: string) => void, settings = ROOM_SETTINGS): Promise<void> {
   const { attendees, students, pageSize } = settings;
-  log(`6. a room: ${attendees} attendees' lab syncs at once against one mock (${students} records, page_size ${pageSize}, each its own client)`);
+  log(`7. a room: ${attendees} attendees' lab syncs at once against one mock (${students} records, page_size ${pageSize}, each its own client)`);
   const mock = await startListening(process.execPath, ['bin/hed-mock.js', 'serve', '--port', '0', '--students', String(students), '--log-level', 'silent'], settings.serverStartTimeoutMs);
   const abort = new AbortController();
   // Every attendee's request listens to the one signal.
