@@ -43,7 +43,7 @@ export function engineElapsedSeconds(text: string): number | undefined {
  * await benchTesterSdk3(rows, (line) => process.stderr.write(line + '\n'));
  */
 export async function benchTesterSdk3(rows: BenchRow[], log: (line: string) => void, students: number = SDK3_BENCH.students): Promise<void> {
-  const figure = `hed-tester debug under SDK 3.x, lab connector, ${students.toLocaleString('en-US')} records`;
+  const figure = `hed-tester debug under SDK 3.x, lab-style connector (lab-strict), ${students.toLocaleString('en-US')} records`;
   const frame: BenchRow = { part: '6', figure, unit: 'rec/s', baselineLabel: 'fivetran debug', judgement: { kind: 'ratio-at-least', floor: SDK3_BENCH.floor, aim: SDK3_BENCH.aim } };
   const bin = join(ROOT, SDK3_BENCH.venv, 'bin');
   if (!existsSync(join(bin, 'fivetran'))) {
@@ -57,7 +57,7 @@ export async function benchTesterSdk3(rows: BenchRow[], log: (line: string) => v
   try {
     const configuration = JSON.stringify({ api_key: 'hed-demo-key', base_url: mock.url, page_size: String(SDK3_BENCH.pageSize), max_pages: String(SDK3_BENCH.maxPages) });
     for (const project of [theirs, ours]) {
-      copyFileSync(join(ROOT, 'fixtures', 'connectors', 'lab', 'connector.py'), join(project, 'connector.py'));
+      copyFileSync(join(ROOT, 'fixtures', 'connectors', 'lab-strict', 'connector.py'), join(project, 'connector.py'));
       writeFileSync(join(project, 'configuration.json'), configuration);
     }
     // `fivetran debug` as a user runs it from the activated venv (its pipreqs scan needs the venv on PATH).
