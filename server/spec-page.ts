@@ -16,6 +16,26 @@ function typeOf(schema: { type?: string; anyOf?: { const?: unknown }[] }): strin
 }
 
 /**
+ * The Parameters and Authentication sections every data path's spec page shares (HED's and
+ * each vertical's): page_size, cursor, the key header and which published keys this mock takes.
+ *
+ * @example
+ * requestSectionsHtml(['hed-demo-key']) // '<h2>Parameters</h2>...<h2>Authentication</h2>...'
+ */
+export function requestSectionsHtml(apiKeys: readonly string[]): string {
+  const publicKeys = ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'].filter((k) => apiKeys.includes(k));
+  const keyHint = publicKeys.length ? ` This mock accepts ${publicKeys.map((k) => `<code>${k}</code>`).join(' and ')}.` : '';
+  return `<h2>Parameters</h2>
+<table><tr><th>name</th><th>in</th><th>meaning</th></tr>
+<tr><td><code>page_size</code></td><td>query</td><td>Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; default ${PAGE_SIZE_DEFAULT}.</td></tr>
+<tr><td><code>cursor</code></td><td>query</td><td>The <code>next_cursor</code> of the previous page, unchanged. Omit it for the first page.</td></tr>
+</table>
+<h2>Authentication</h2>
+<p>Send the header <code>x-api-key</code> (the older header name <code>api_key</code> also works).${keyHint}</p>
+`;
+}
+
+/**
  * The page a lab attendee reads at /hed_api_spec: endpoint, parameters, auth, fields,
  * a sample record and the errors, generated from the same schemas as the API.
  */
@@ -26,8 +46,6 @@ export function renderSpecPage(app: FastifyInstance): string {
     .map(([name, s]) => `<tr><td><code>${name}</code></td><td>${escapeHtml(typeOf(s))}</td><td>${escapeHtml(s.description ?? '')}</td></tr>`)
     .join('\n');
   const errors = ERRORS.map(([status, code, why]) => `<tr><td>${status}</td><td><code>${code}</code></td><td>${escapeHtml(why)}</td></tr>`).join('\n');
-  const publicKeys = ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'].filter((k) => app.config.apiKeys.includes(k));
-  const keyHint = publicKeys.length ? ` This mock accepts ${publicKeys.map((k) => `<code>${k}</code>`).join(' and ')}.` : '';
   const standings = STANDING_BANDS.map((band, k) => {
     const below = STANDING_BANDS[k - 1]?.minGpa;
     const range = below === undefined ? `${band.minGpa.toFixed(2)} and above` : band.minGpa === 0 ? `under ${below.toFixed(2)}` : `${band.minGpa.toFixed(2)} to under ${below.toFixed(2)}`;
@@ -42,13 +60,7 @@ export function renderSpecPage(app: FastifyInstance): string {
 (seed ${app.config.seed}, ${app.store.count()} records, ${app.config.paging} paging). Machine-readable: <a href="/openapi.json">/openapi.json</a>, interactive: <a href="/docs">/docs</a>.</p>
 <h2>Endpoint</h2>
 <p><code>GET /hed_data</code> returns <code>{"hed_records": [...], "next_cursor": "...", "has_more": true|false}</code>.</p>
-<h2>Parameters</h2>
-<table><tr><th>name</th><th>in</th><th>meaning</th></tr>
-<tr><td><code>page_size</code></td><td>query</td><td>Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; default ${PAGE_SIZE_DEFAULT}.</td></tr>
-<tr><td><code>cursor</code></td><td>query</td><td>The <code>next_cursor</code> of the previous page, unchanged. Omit it for the first page.</td></tr>
-</table>
-<h2>Authentication</h2>
-<p>Send the header <code>x-api-key</code> (the older header name <code>api_key</code> also works).${keyHint}</p>
+${requestSectionsHtml(app.config.apiKeys)}
 <h2>Paging and incremental sync</h2>
 <p>Records come in ascending change sequence; a create or update moves a record after all others.
 Loop while <code>has_more</code> is true, passing <code>next_cursor</code> each time, and checkpoint it.

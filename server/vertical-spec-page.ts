@@ -1,5 +1,5 @@
 import { describeField } from '../verticals/index.js';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
+import { requestSectionsHtml } from './spec-page.js';
 import type { VerticalRows } from './vertical-rows.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -16,8 +16,6 @@ export function renderVerticalSpecPage(rows: VerticalRows, options: { seed: numb
   const fields = v.fields
     .map((f) => `<tr><td><code>${escapeHtml(f.name)}</code></td><td>${f.type}</td><td>${escapeHtml(describeField(f))}</td></tr>`)
     .join('\n');
-  const publicKeys = ['hed-demo-key', 'fiveTRANmovesTHEworldsDATA'].filter((k) => options.keys.includes(k));
-  const keyHint = publicKeys.length ? ` This mock accepts ${publicKeys.map((k) => `<code>${k}</code>`).join(' and ')}.` : '';
   const title = `${v.prefix.toUpperCase()} API specification`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -28,13 +26,7 @@ export function renderVerticalSpecPage(rows: VerticalRows, options: { seed: numb
 (seed ${options.seed}, ${rows.count()} records, ${escapeHtml(options.paging)} paging).</p>
 <h2>Endpoint</h2>
 <p><code>GET ${v.path}</code> returns <code>{"${v.table}": [...], "next_cursor": "...", "has_more": true|false}</code>. Primary key: <code>${v.primaryKey.join(', ')}</code>.</p>
-<h2>Parameters</h2>
-<table><tr><th>name</th><th>in</th><th>meaning</th></tr>
-<tr><td><code>page_size</code></td><td>query</td><td>Records per page, ${PAGE_SIZE_MIN} to ${PAGE_SIZE_MAX}; default ${PAGE_SIZE_DEFAULT}.</td></tr>
-<tr><td><code>cursor</code></td><td>query</td><td>The <code>next_cursor</code> of the previous page, unchanged. Omit it for the first page.</td></tr>
-</table>
-<h2>Authentication</h2>
-<p>Send the header <code>x-api-key</code> (the older header name <code>api_key</code> also works).${keyHint}</p>
+${requestSectionsHtml(options.keys)}
 <h2>Paging</h2>
 <p>Loop while <code>has_more</code> is true, passing <code>next_cursor</code> each time, and checkpoint it. A cursor belongs to this path:
 another path refuses it. ${options.paging === 'lab' ? 'As on the hosted API, <code>has_more</code> is true whenever a page is full, so a sync ends with one empty page.' : '<code>has_more</code> is true only while records remain (exact paging).'}</p>
