@@ -4,7 +4,8 @@
 // lost/dup/unexpected/differing counts must agree across SDKs, except the differences
 // tester/sdk-agreement.ts names. Exit 0 when they do, 1 when they do not, 2 when a venv is missing.
 //
-//   tsx scripts/verify-sdks.ts [--fixture NAME ...] [--scenario NAME ...] [--json FILE]
+//   tsx scripts/verify-sdks.ts [--fixture NAME ...] [--scenario NAME ...] [--timeout-s S] [--json FILE]
+//   (--timeout-s: a run's limit, default the matrix's 120 s; defective-loop times out in every scenario.)
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,12 @@ async function main(): Promise<number> {
   const chosen = fixtures.length > 0 ? fixtures : ['lab', ...readdirSync(join(root, 'fixtures/connectors')).filter((name) => name.startsWith('defective-')).sort()];
   const scenarios = flags('--scenario');
   const json = flags('--json')[0];
+  const timeoutText = flags('--timeout-s')[0];
+  const timeoutS = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutS !== undefined && !(Number.isFinite(timeoutS) && timeoutS > 0)) {
+    console.error(`verify:sdks: --timeout-s takes a number of seconds above 0, not "${timeoutText}".`);
+    return 2;
+  }
   const runners = [];
   for (const venv of VENVS) {
     const python = join(root, venv, 'bin', 'python');
@@ -51,6 +58,7 @@ async function main(): Promise<number> {
         run: pythonRunner({ projectDir, runner }),
         configuration: { api_key: 'hed-demo-key', page_size: '100' },
         ...(scenarios.length > 0 ? { scenarios } : {}),
+        ...(timeoutS === undefined ? {} : { timeoutS }),
       });
       console.log(`  ${fixture} under ${runner.sdk.version}: ${report.results.filter((r) => r.verdict === 'pass').length} of ${report.results.length} pass (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       reports.push({ sdk: runner.sdk.version, report });

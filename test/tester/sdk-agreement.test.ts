@@ -45,6 +45,7 @@ t.test('live: the lab-style connector gets the same verdicts under 1.7.0, 2.x an
   t.comment(formatAgreement(reports.map((r) => r.sdk), rows));
   for (const row of rows) t.ok(row.agree || row.known !== undefined, `${row.scenario} agrees across SDKs`);
   t.same(reports.map((r) => r.report.results.map((x) => x.verdict)), [['fail', 'pass'], ['fail', 'pass'], ['fail', 'pass']]);
+  t.ok(reports.every((r) => r.report.results.every((x) => (x.faultsMet ?? 0) > 0)), 'every run met its scenario\'s faults (faultsMet > 0)');
 });
 
 t.test('live: a defective connector (defective-drops) gets the same fail and the same lost count under every SDK', { skip: pythons.every(Boolean) ? false : 'the three SDK venvs are needed; run node scripts/python-env.mjs' }, async (t) => {
@@ -59,4 +60,31 @@ t.test('live: a defective connector (defective-drops) gets the same fail and the
   t.ok(rows[0]?.agree, 'the same verdict and counts');
   t.equal(reports[0]!.report.results[0]!.verdict, 'fail');
   t.ok((reports[0]!.report.results[0]!.comparison?.lost ?? 0) > 0, 'records lost');
+});
+
+t.test('a difference where one SDK never met the fault is named (fault-not-met); where every run met it, it is not', async (t) => {
+  const met = (r: ScenarioResult, faultsMet: number): ScenarioResult => ({ ...r, faultsMet });
+  const rows = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(met(result('rate-limited', 'fail', comparison(99, 601)), 1)) },
+    { sdk: '2.13.1', report: report(met(result('rate-limited', 'fail', comparison(99, 601)), 1)) },
+    { sdk: '3.0.0', report: report(met(result('rate-limited', 'pass', comparison(0, 603)), 0)) },
+  ]);
+  t.equal(rows[0]!.agree, false);
+  t.equal(rows[0]!.known?.name, 'fault-not-met');
+  const bothMet = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(met(result('rate-limited', 'fail', comparison(99, 601)), 1)) },
+    { sdk: '3.0.0', report: report(met(result('rate-limited', 'pass', comparison(0, 603)), 2)) },
+  ]);
+  t.equal(bothMet[0]!.known, undefined, 'both runs met the fault: a real difference');
+  const metDisagree = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(met(result('rate-limited', 'fail', comparison(99, 601)), 1)) },
+    { sdk: '2.13.1', report: report(met(result('rate-limited', 'fail', comparison(98, 602)), 1)) },
+    { sdk: '3.0.0', report: report(met(result('rate-limited', 'pass', comparison(0, 603)), 0)) },
+  ]);
+  t.equal(metDisagree[0]!.known, undefined, 'the runs that met the fault disagree among themselves: not explained');
+  const unknownMet = compareAcrossSdks([
+    { sdk: '1.7.0', report: report(result('rate-limited', 'fail', comparison(99, 601))) },
+    { sdk: '3.0.0', report: report(met(result('rate-limited', 'pass', comparison(0, 603)), 0)) },
+  ]);
+  t.equal(unknownMet[0]!.known, undefined, 'a report without faultsMet (an older JSON) explains nothing');
 });

@@ -14,7 +14,7 @@ import { openDestination, readWarehouse, WAREHOUSE_FILE } from '../../warehouse/
 import { diagnoseRuns, isFailedRequest, type RunTrace } from '../diagnose.js';
 import { compareRows, isEqual, type Comparison } from './compare.js';
 import type { MatrixReport, RunSummary, ScenarioResult, Verdict } from './types.js';
-import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, type RetryAfterGiven, type RunOutcome, type RunRetries, type ScenarioWarning } from './warnings.js';
+import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, unmetFaultWarnings, type RetryAfterGiven, type RunOutcome, type RunRetries, type ScenarioWarning } from './warnings.js';
 
 /** Defaults of the matrix, in one block. */
 export const MATRIX_DEFAULTS = {
@@ -236,6 +236,8 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   }
   warnings.push(...partialSyncWarnings(outcomes));
   warnings.push(...retryWarnings(retries));
+  const faultsMet = journal.filter((entry) => entry.faults.length > 0).length;
+  warnings.push(...unmetFaultWarnings(scenario.name, scenario.rules.length, faultsMet, journal.length));
   const decided = decideVerdict(runs, comparison, tables);
   const causes = decided.verdict === 'pass' ? [] : diagnoseRuns(traces);
   return {
@@ -247,6 +249,7 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
     runs,
     warnings,
     requests: journal.length,
+    faultsMet,
     durationMs: Date.now() - started,
   };
 }
@@ -308,7 +311,7 @@ export function errorReport(connector: string, scenarios: readonly string[] | un
   const names = scenarios && scenarios.length > 0 ? scenarios : listScenarios();
   const results: ScenarioResult[] = names.map((name) => {
     const scenario = loadScenario(name);
-    return { scenario: scenario.name, description: scenario.description, verdict: 'error', reason, runs: [], warnings: [], requests: 0, durationMs: 0 };
+    return { scenario: scenario.name, description: scenario.description, verdict: 'error', reason, runs: [], warnings: [], requests: 0, faultsMet: 0, durationMs: 0 };
   });
   return { connector, startedAt: new Date().toISOString(), durationMs: 0, results };
 }

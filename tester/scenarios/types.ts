@@ -30,6 +30,8 @@ export interface ScenarioResult {
   warnings: ScenarioWarning[];
   /** Requests the mock received. */
   requests: number;
+  /** Answers that carried one of the scenario's faults: 0 means the scenario never tested what it names. */
+  faultsMet?: number;
   durationMs: number;
 }
 

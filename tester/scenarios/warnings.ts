@@ -8,6 +8,8 @@ export const WARNING_ADVICE = {
   'retry-too-soon': 'On 429 and 503 read Retry-After (seconds or an HTTP-date) and wait at least that long before the next request.',
   'no-request-timeout':
     'Give every request a timeout (requests.get(url, timeout=(5, 30))) and retry when it expires: a request the server never answers otherwise blocks the sync forever.',
+  'fault-not-met':
+    'Read this verdict as untested, not as passed or failed for this fault: run the scenario again with a smaller page_size in the configuration (more, quicker requests), or test the handling directly with a fault rule (docs/faults.md).',
 } as const;
 
 /** A warning kind. */
@@ -142,4 +144,18 @@ export function partialSyncWarnings(runs: readonly RunOutcome[]): ScenarioWarnin
 export function hangWarnings(pendingHangs: number, stoppedAfterS: number): ScenarioWarning[] {
   if (pendingHangs <= 0) return [];
   return [warning('no-request-timeout', `A request the server never answered was still waiting when the run was stopped after ${stoppedAfterS} s; only the scenario's end released it.`)];
+}
+
+/**
+ * A `fault-not-met` warning when a scenario with fault rules ran and none of its faults
+ * ever fired: a quota (rate-limited) depends on the connector's pace, and a connector
+ * slower than the quota never meets a 429, so its verdict says nothing about the fault.
+ *
+ * @example
+ * unmetFaultWarnings('rate-limited', 1, 0) // one warning
+ * unmetFaultWarnings('rate-limited', 1, 3) // []
+ */
+export function unmetFaultWarnings(scenario: string, rules: number, faultsMet: number, requests: number): ScenarioWarning[] {
+  if (rules === 0 || faultsMet > 0 || requests === 0) return [];
+  return [warning('fault-not-met', `None of the ${scenario} scenario's faults fired in the ${requests} request(s) the connector made: this run did not test how the connector handles them.`)];
 }

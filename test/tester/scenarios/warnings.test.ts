@@ -1,5 +1,5 @@
 import t from 'tap';
-import { hangWarnings, isFailedStatus, parseRetryAfter, partialSyncWarnings, retryWarnings, WARNING_ADVICE, WRONG_KEY_ADVICE } from '../../../tester/scenarios/warnings.js';
+import { hangWarnings, isFailedStatus, unmetFaultWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, WARNING_ADVICE, WRONG_KEY_ADVICE } from '../../../tester/scenarios/warnings.js';
 
 t.test('parseRetryAfter reads seconds and HTTP-dates', async (t) => {
   t.equal(parseRetryAfter('2', 0), 2);
@@ -62,4 +62,14 @@ t.test('a request still held when the run was stopped means no request timeout',
   const [warning] = hangWarnings(1, 30);
   t.equal(warning?.kind, 'no-request-timeout');
   t.match(warning?.message, /stopped after 30 s/);
+});
+
+t.test('a scenario whose faults never fired says its run tested nothing of them (fault-not-met)', async (t) => {
+  const [w] = unmetFaultWarnings('rate-limited', 1, 0, 14);
+  t.equal(w?.kind, 'fault-not-met');
+  t.match(w!.message, /None of the rate-limited scenario's faults fired in the 14 request/);
+  t.equal(w!.advice, WARNING_ADVICE['fault-not-met']);
+  t.same(unmetFaultWarnings('rate-limited', 1, 1, 15), [], 'a fault that fired once is met');
+  t.same(unmetFaultWarnings('baseline', 0, 0, 14), [], 'a scenario without rules has nothing to meet');
+  t.same(unmetFaultWarnings('hang', 1, 0, 0), [], 'no request at all is another warning’s business');
 });
