@@ -1,6 +1,7 @@
 // Which Connector SDK the connector's Python has, read from the installed package's metadata
-// (tester/python/probe.py, no import of the SDK), and which runner speaks it: the choice is
-// made here, once; nothing after it asks for a version again.
+// (tester/python/probe.py), whether what its runner imports does import (the connector is not
+// run), and which runner speaks it: the choice is made here, once; nothing after it asks for a
+// version again.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { testerAssetDir } from './protocol.js';
@@ -28,7 +29,16 @@ export interface SdkProbe {
   protos: boolean;
   /** fivetran-connector-sdk-core's version (3.x's engine), null when absent. */
   core: string | null;
+  /**
+   * For each layout the metadata shows, whether what its runner imports (tester/python/
+   * hed_tester_common.py) imports: null when it does, else the error in a few words. An
+   * absent entry was not checked.
+   */
+  imports: Readonly<Partial<Record<ImportSet, string | null>>>;
 }
+
+/** The import sets of tester/python/hed_tester_common.py: gRPC (1.x, 2.x) and the engine (3.x). */
+export type ImportSet = 'grpc' | 'engine';
 
 /** An SDK the runner can run, and which runner. */
 export interface InstalledSdk {
@@ -41,7 +51,7 @@ export interface InstalledSdk {
 /** Why an SDK cannot be run at all: exit 2 in `debug`, verdict `error` in `scenarios`. */
 export class SdkUnavailableError extends Error {
   constructor(
-    readonly code: 'no_python' | 'no_sdk' | 'unsupported_version' | 'unknown_layout',
+    readonly code: 'no_python' | 'no_sdk' | 'unsupported_version' | 'unknown_layout' | 'does_not_import',
     message: string,
   ) {
     super(message);
@@ -54,7 +64,7 @@ export class SdkUnavailableError extends Error {
  * sentence naming the installed version and what is supported. Pure.
  *
  * @example
- * chooseRunner({ python: 'python3', sdk: '3.0.0', protos: false, core: '0.1.0' }) // { python: 'python3', version: '3.0.0', kind: 'engine' }
+ * chooseRunner({ python: 'python3', sdk: '3.0.0', protos: false, core: '0.1.0', imports: { engine: null } }) // { python: 'python3', version: '3.0.0', kind: 'engine' }
  */
 export function chooseRunner(probe: SdkProbe): InstalledSdk {
   const { python, sdk } = probe;
@@ -80,18 +90,34 @@ export function chooseRunner(probe: SdkProbe): InstalledSdk {
       `fivetran-connector-sdk ${sdk} is installed in ${python} without ${what}, a layout hed-tester does not recognise (it runs ${SUPPORTED_SDKS}): reinstall it with ${python} -m pip install --force-reinstall fivetran-connector-sdk==${sdk}.`,
     );
   }
+  const importError = probe.imports[kind === 'engine' ? 'engine' : 'grpc'];
+  if (typeof importError === 'string') {
+    throw new SdkUnavailableError(
+      'does_not_import',
+      `fivetran-connector-sdk ${sdk} is installed in ${python} but does not import for hed-tester's ${RUNNER_LABEL[kind]} runner (${importError}), and hed-tester runs ${SUPPORTED_SDKS}: reinstall it with ${python} -m pip install --force-reinstall fivetran-connector-sdk==${sdk}.`,
+    );
+  }
   return { python, version: sdk, kind };
 }
 
+/** How long the probe may take (it imports the SDK) before hed-tester gives up on the Python. */
+export const PROBE_TIMEOUT_MS = 60_000;
+
 /** Runs tester/python/probe.py in the Python; rejects with SdkUnavailableError when it cannot run. */
-export function probeSdk(python: string, env: Readonly<Record<string, string | undefined>>): Promise<SdkProbe> {
+export function probeSdk(python: string, env: Readonly<Record<string, string | undefined>>, timeoutMs = PROBE_TIMEOUT_MS): Promise<SdkProbe> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, [join(testerAssetDir(), 'python', 'probe.py')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PYTHONDONTWRITEBYTECODE: '1' } });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       reject(
         new SdkUnavailableError(
           'no_python',
@@ -102,9 +128,14 @@ export function probeSdk(python: string, env: Readonly<Record<string, string | u
       );
     });
     child.once('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        reject(new SdkUnavailableError('no_python', `importing fivetran-connector-sdk in ${python} did not finish within ${Math.round(timeoutMs / 1000)} s (an SDK or a package it imports hangs at import time): pass --python with a Python whose SDK imports.`));
+        return;
+      }
       try {
-        const parsed = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Omit<SdkProbe, 'python'>;
-        resolvePromise({ python, sdk: parsed.sdk ?? null, protos: parsed.protos === true, core: parsed.core ?? null });
+        const parsed = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Partial<Omit<SdkProbe, 'python'>>;
+        resolvePromise({ python, sdk: parsed.sdk ?? null, protos: parsed.protos === true, core: parsed.core ?? null, imports: parsed.imports ?? {} });
       } catch {
         const last = stderr.trim().split('\n').at(-1) ?? '';
         reject(new SdkUnavailableError('no_python', `cannot read which fivetran-connector-sdk ${python} has (exit code ${code}${last === '' ? '' : `: ${last}`}): pass --python with a Python 3.9+ that has fivetran-connector-sdk.`));

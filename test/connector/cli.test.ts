@@ -22,6 +22,31 @@ function run(args: string[], cwd?: string): Promise<{ status: number | null; std
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
+/** In-process streams for runCli; `tty` makes stdin and stdout claim to be a terminal. */
+function memoryIo(tty: boolean, input = ''): { io: CliIo; stdout(): string; stderr(): string } {
+  const stdout = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  Object.assign(stdout, { isTTY: tty });
+  Object.assign(stdin, { isTTY: tty });
+  stdin.end(input);
+  return { io: { stdout, stderr: { write: (text: string) => (err += text) }, stdin }, stdout: () => out, stderr: () => err };
+}
+
+/**
+ * Runs the CLI in this process (runCli, what bin/hed-connector.js calls), off a terminal: the
+ * same exit codes and output as a child process without a Node start each time. The tests
+ * that need a real process (the bin wrapper, the working folder, a real non-terminal stdin)
+ * use run().
+ */
+async function runHere(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = memoryIo(false);
+  const status = await runCli(['node', 'hed-connector', ...args], io.io);
+  return { status, stdout: io.stdout(), stderr: io.stderr() };
+}
+
 let mock: RunningMock;
 t.before(async () => {
   mock = await startMock({ students: 120 });
@@ -44,20 +69,21 @@ t.test('a bad configuration exits 2 and names the key at fault', { skip }, async
     ['bad jitter_ratio', { ...good, jitter_ratio: '2' }, /\(jitter_ratio\)/],
     ['not an object', ['api_key'], /\(\(file\)\).*JSON object/],
   ];
-  for (const [label, configuration, message] of cases) {
+  for (const [index, [label, configuration, message]] of cases.entries()) {
     const path = join(dir, `${label.replaceAll(' ', '-')}.json`);
     writeFileSync(path, JSON.stringify(configuration));
     const out = join(dir, `out-${label.replaceAll(' ', '-')}`);
-    const result = await run(['debug', '--configuration', path, '--output', out]);
+    // The first case through the installed command, the rest in this process (the same runCli).
+    const result = await (index === 0 ? run : runHere)(['debug', '--configuration', path, '--output', out]);
     t.equal(result.status, 2, label);
     t.match(result.stderr, message, label);
     t.notOk(existsSync(out), `${label}: nothing written`);
   }
-  const missing = await run(['debug', '--configuration', join(dir, 'nope.json')]);
+  const missing = await runHere(['debug', '--configuration', join(dir, 'nope.json')]);
   t.equal(missing.status, 2);
   t.match(missing.stderr, /Cannot read the configuration file .*nope\.json \(ENOENT\)/);
   writeFileSync(join(dir, 'broken.json'), '{"api_key": ');
-  const broken = await run(['debug', '--configuration', join(dir, 'broken.json')]);
+  const broken = await runHere(['debug', '--configuration', join(dir, 'broken.json')]);
   t.equal(broken.status, 2);
   t.match(broken.stderr, /not valid JSON/);
 });
@@ -72,7 +98,7 @@ t.test('debug prints the tester log, exits 0, and warns about unknown keys', { s
   t.match(first.stdout, /Upserts {9}\| 120\n/);
   t.match(first.stdout, /INFO Sync SUCCEEDED\n$/);
   t.notOk(first.stdout.includes('\x1b['), 'no escape codes when stdout is not a terminal');
-  const second = await run(['debug', '--configuration', path, '--output', join(dir, 'out')]);
+  const second = await runHere(['debug', '--configuration', path, '--output', join(dir, 'out')]);
   t.match(second.stdout, /Upserts {9}\| 0\n/);
 });
 
@@ -80,7 +106,7 @@ t.test('a failed sync exits 1 with Sync FAILED and the reason', { skip }, async 
   const dir = t.testdir();
   const path = join(dir, 'configuration.json');
   writeFileSync(path, JSON.stringify({ ...configurationFor(mock.url), api_key: 'nope' }));
-  const result = await run(['debug', '--configuration', path, '--output', join(dir, 'out')]);
+  const result = await runHere(['debug', '--configuration', path, '--output', join(dir, 'out')]);
   t.equal(result.status, 1);
   t.match(result.stdout, /SEVERE Sync FAILED: The API rejected the api_key \(HTTP 401 unauthorized\)/);
 });
@@ -98,28 +124,28 @@ t.test('reset deletes the output with --force, refuses without it off a terminal
   const path = join(dir, 'configuration.json');
   writeFileSync(path, JSON.stringify(configurationFor(mock.url)));
   const out = join(dir, 'out');
-  t.equal((await run(['debug', '--configuration', path, '--output', out])).status, 0);
-  const refused = await run(['reset', '--output', out]);
+  t.equal((await runHere(['debug', '--configuration', path, '--output', out])).status, 0);
+  const refused = await runHere(['reset', '--output', out]);
   t.equal(refused.status, 1);
   t.match(refused.stderr, /not deleting .* without confirmation; reset would delete .*state\.json, .*warehouse\.db \(the synced data and the saved state\)\. Run it in a terminal to be asked, or pass --force\./);
   t.ok(existsSync(join(out, 'warehouse.db')), 'still there');
-  const forced = await run(['reset', '--output', out, '--force']);
+  const forced = await runHere(['reset', '--output', out, '--force']);
   t.equal(forced.status, 0);
   t.match(forced.stdout, /Deleted .*out\. The next sync is a full sync\./);
   t.notOk(existsSync(out));
-  const again = await run(['reset', '--output', out, '--force']);
+  const again = await runHere(['reset', '--output', out, '--force']);
   t.equal(again.status, 0);
   t.match(again.stdout, /Nothing to reset/);
 });
 
 t.test('reset refuses a directory holding files it did not write', { skip }, async (t) => {
   const dir = t.testdir({ project: { 'package.json': '{}', 'state.json': '{}' } });
-  const result = await run(['reset', '--output', join(dir, 'project'), '--force']);
+  const result = await runHere(['reset', '--output', join(dir, 'project'), '--force']);
   t.equal(result.status, 1);
   t.match(result.stderr, /holds files hed-connector did not write \(package\.json\); refusing/);
   t.ok(existsSync(join(dir, 'project', 'package.json')));
   mkdirSync(join(dir, 'empty'));
-  t.equal((await run(['reset', '--output', join(dir, 'empty'), '--force'])).status, 0, 'an empty directory is fine');
+  t.equal((await runHere(['reset', '--output', join(dir, 'empty'), '--force'])).status, 0, 'an empty directory is fine');
 });
 
 t.test('reset keeps the Insights History (insights.db) and names what it deletes', async (t) => {
@@ -147,33 +173,20 @@ t.test('--help works on every command; an unknown command or flag exits 2', { sk
   t.equal(top.status, 0);
   t.match(top.stdout, /debug/);
   t.match(top.stdout, /reset/);
-  const debug = await run(['debug', '--help']);
+  const debug = await runHere(['debug', '--help']);
   t.equal(debug.status, 0);
   t.match(debug.stdout, /--configuration <file>/);
   t.match(debug.stdout, /--output <dir>/);
-  const reset = await run(['reset', '--help']);
+  const reset = await runHere(['reset', '--help']);
   t.equal(reset.status, 0);
   t.match(reset.stdout, /--force/);
-  const unknown = await run(['debgu']);
+  const unknown = await runHere(['debgu']);
   t.equal(unknown.status, 2);
   t.match(unknown.stderr, /unknown command/);
-  const flag = await run(['debug', '--outptu', 'x']);
+  const flag = await runHere(['debug', '--outptu', 'x']);
   t.equal(flag.status, 2);
   t.match(flag.stderr, /unknown option/);
 });
-
-/** In-process streams for runCli; `tty` makes stdin and stdout claim to be a terminal. */
-function memoryIo(tty: boolean, input = ''): { io: CliIo; stdout(): string; stderr(): string } {
-  const stdout = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  Object.assign(stdout, { isTTY: tty });
-  Object.assign(stdin, { isTTY: tty });
-  stdin.end(input);
-  return { io: { stdout, stderr: { write: (text: string) => (err += text) }, stdin }, stdout: () => out, stderr: () => err };
-}
 
 t.test('runCli in process: exit codes for a sync, a bad configuration and --help', async (t) => {
   const dir = t.testdir();

@@ -23,6 +23,9 @@ import os
 import sys
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under PYTHONSAFEPATH
+from hed_tester_common import exit_when_stdin_closes, import_engine_sdk
+
 NO_SDK_EXIT = 3
 NO_CONNECTOR_EXIT = 4
 
@@ -124,14 +127,6 @@ def engine_logger(core_constants, tally, print_library_log, sdk_level):
     return log
 
 
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(65536):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     if len(sys.argv) != 2:
         print("usage: engine.py PROJECT_DIR", file=sys.stderr)
@@ -141,17 +136,12 @@ def main():
     warehouse_dir = os.path.abspath(given.get("warehouse_dir") or os.path.join(project_dir, "files"))
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     try:
-        import fivetran_connector_sdk as sdk
-        import fivetran_connector_sdk_core as core
-        from fivetran_connector_sdk_core import constants as core_constants
-        from fivetran_connector_sdk_cli import core_adapter, runtime
-        from fivetran_connector_sdk_cli.cli_helpers import find_connector_object
-        from fivetran_connector_sdk_common import constants as sdk_constants
-        from fivetran_connector_sdk_common.configuration import check_dict
-        from fivetran_connector_sdk_common.helpers import print_library_log
-        from fivetran_connector_sdk_common.logger import Logging
+        installed = import_engine_sdk()
     except Exception as error:  # an install we do not recognise
         fail(NO_SDK_EXIT, "no_sdk", f"{type(error).__name__}: {error}")
+    sdk, core, core_constants = installed.sdk, installed.core, installed.core_constants
+    core_adapter, runtime, find_connector_object = installed.core_adapter, installed.runtime, installed.find_connector_object
+    sdk_constants, check_dict, print_library_log, Logging = installed.sdk_constants, installed.check_dict, installed.print_library_log, installed.Logging
 
     # What `fivetran debug` sets before it runs a connector.
     sdk_constants.EXECUTED_VIA_CLI = True

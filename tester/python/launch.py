@@ -18,6 +18,9 @@ import queue
 import sys
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under PYTHONSAFEPATH
+from hed_tester_common import exit_when_stdin_closes, import_grpc_sdk
+
 NO_SDK_EXIT = 3
 NO_CONNECTOR_EXIT = 4
 
@@ -29,11 +32,9 @@ def fail(code, message):
 
 def import_sdk():
     try:
-        import fivetran_connector_sdk as sdk
-        from fivetran_connector_sdk.protos import connector_sdk_pb2_grpc as grpc_module
+        return import_grpc_sdk()
     except Exception as error:  # ImportError, or a broken install raising anything else
         fail(NO_SDK_EXIT, f"HED_TESTER_NO_SDK {type(error).__name__}: {error}")
-    return sdk, grpc_module
 
 
 def mark_debugging():
@@ -191,14 +192,6 @@ def start_server(sdk, grpc_module, connector):
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     return server, port, protocol
-
-
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(65536):
-            pass
-    finally:
-        os._exit(0)
 
 
 def main():
