@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../output/progress.js';
 import { describeReset, planReset } from '../warehouse/reset-plan.js';
+import { badConfigurationLine } from './configuration-error.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
@@ -138,7 +139,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
           return;
         }
         if (!(error instanceof TesterConfigurationError)) throw error;
-        io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
+        io.stderr.write(`hed-tester: ${badConfigurationLine(error)}\n`);
         result.exitCode = EXIT.usage;
       }
     });

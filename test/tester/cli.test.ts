@@ -70,6 +70,16 @@ t.test('a configuration value that is not a string exits 2 naming the key', asyn
   t.match(streams.err(), /bad configuration \(page_size\)/);
 });
 
+t.test('a configuration file that is not JSON exits 2 with one plain sentence, no "((file))"', async (t) => {
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  writeFileSync(join(project, 'configuration.json'), '{"api_key": "k", "base_url": "http://127.0.0.1:8080",}');
+  const streams = io();
+  t.equal(await runTesterCli(argv('debug', '--project-dir', project), streams), EXIT.usage);
+  t.match(streams.err(), /^hed-tester: bad configuration: The configuration file .*configuration\.json is not valid JSON/);
+  t.notMatch(streams.err(), /\(\(file\)\)/);
+});
+
 t.test('debug through the CLI: exit 0 on success, 1 on failure', needsPython(), async (t) => {
   const python = sdkPython() as string;
   const project = projectFrom('value-types');
