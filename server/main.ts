@@ -154,7 +154,7 @@ export function createProgram(): Command {
     .addOption(new Option('--allow-host <name>', 'also answer requests addressed to this host name, repeatable [env HED_ALLOW_HOSTS, comma list] (default: loopback and the bound address)').argParser(collect))
     .addOption(new Option('--seed <n>', `dataset and fault seed [env HED_SEED] (default: ${SERVER_DEFAULTS.seed})`))
     .addOption(new Option('--students <n>', `students in the dataset, 1 to 1000000 [env HED_STUDENTS] (default: ${SERVER_DEFAULTS.students})`))
-    .addOption(new Option('--api-key <key>', 'accepted API key, repeatable [env HED_API_KEYS, comma list] (default: hed-demo-key)').argParser(collect))
+    .addOption(new Option('--api-key <key>', `accepted API key, repeatable; giving any replaces the defaults [env HED_API_KEYS, comma list] (default: ${SERVER_DEFAULTS.apiKeys.join(' and ')}, the lab's published key)`).argParser(collect))
     .addOption(new Option('--scenario <name-or-path>', 'fault scenario to load: a name from fixtures/scenarios or a JSON file [env HED_SCENARIO]'))
     .addOption(new Option('--db <path>', 'SQLite file for the dataset; it survives restarts [env HED_DB] (default: in memory)'))
     .addOption(new Option('--paging <mode>', 'lab: has_more whenever a page is full (hosted API); exact: only when records remain [env HED_PAGING] (default: lab)'))
