@@ -114,7 +114,7 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
         result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
-        io.stderr.write(`hed-connector: bad configuration (${error.key}): ${error.message}\n`);
+        io.stderr.write(`hed-connector: bad configuration${error.key === '(file)' ? '' : ` (${error.key})`}: ${error.message}\n`);
         result.exitCode = EXIT.badConfiguration;
       }
     });

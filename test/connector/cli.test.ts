@@ -186,6 +186,10 @@ t.test('runCli in process: exit codes for a sync, a bad configuration and --help
   const bad = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], bad.io), 2);
   t.match(bad.stderr(), /bad configuration \(page_size\)/);
+  writeFileSync(path, '{"api_key": "k",}');
+  const notJson = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], notJson.io), 2);
+  t.match(notJson.stderr(), /^hed-connector: bad configuration: The configuration file .* is not valid JSON/, 'the file at fault is named in the sentence, not as "((file))"');
   const help = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--help'], help.io), 0);
   t.match(help.stdout(), /--configuration <file>/);
