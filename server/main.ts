@@ -7,6 +7,7 @@ import { exposureWarning, shownUrls } from '../api/serving.js';
 import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
 import { VERTICAL_PREFIXES } from '../verticals/index.js';
+import { kitVersion } from '../lib/kit-version.js';
 
 /** The --scenario to start with, loaded here; an unknown name or a bad file is a ConfigError naming the flag. */
 export function startScenario(nameOrPath: string | undefined): LoadedScenario | undefined {
@@ -145,6 +146,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function createProgram(): Command {
   const program = new Command('hed-mock')
     .description('Offline mock of the HED API (Fivetran Connector SDK lab), with faults and scenarios.')
+    .version(kitVersion(), '-V, --version', 'print the kit\'s version')
     .showHelpAfterError();
   program
     .command('serve')

@@ -9,6 +9,7 @@ import type { Output } from '../output/progress.js';
 import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
+import { kitVersion } from '../lib/kit-version.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand } from './scenarios/commands.js';
@@ -106,6 +107,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
     })
+    .version(kitVersion(), '-V, --version', 'print the kit\'s version')
     .showHelpAfterError()
     .exitOverride();
   program

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { runCli, type CliIo } from '../../connector/cli.js';
 import { join } from 'node:path';
@@ -193,6 +193,9 @@ t.test('runCli in process: exit codes for a sync, a bad configuration and --help
   const help = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--help'], help.io), 0);
   t.match(help.stdout(), /--configuration <file>/);
+  const version = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', '--version'], version.io), 0);
+  t.equal(version.stdout(), `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
   const usage = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--nope'], usage.io), 2);
   t.match(usage.stderr(), /unknown option '--nope'/);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { EXIT, parseStateFlag, runTesterCli, type TesterIo } from '../../tester/cli.js';
@@ -34,6 +34,15 @@ t.test('--help of the program and of each command', async (t) => {
   streams = io();
   t.equal(await runTesterCli(argv('reset', '--help'), streams), EXIT.ok);
   t.match(streams.out(), /--force/);
+});
+
+t.test('--version prints the kit\'s version from package.json', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const streams = io();
+    t.equal(await runTesterCli(argv(flag), streams), EXIT.ok);
+    t.equal(streams.out(), `${version}\n`);
+  }
 });
 
 t.test('bad usage exits 2 naming the flag', async (t) => {
