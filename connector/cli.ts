@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
+import { kitVersion } from '../lib/kit-version.js';
 import { planReset, describeReset } from '../warehouse/reset-plan.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
 import type { Output } from '../output/progress.js';
@@ -97,6 +98,7 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
     })
+    .version(kitVersion(), '-V, --version', 'print the kit\'s version')
     .showHelpAfterError()
     .exitOverride();
   program
@@ -114,7 +116,7 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
         result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
-        io.stderr.write(`hed-connector: bad configuration (${error.key}): ${error.message}\n`);
+        io.stderr.write(`hed-connector: bad configuration${error.key === '(file)' ? '' : ` (${error.key})`}: ${error.message}\n`);
         result.exitCode = EXIT.badConfiguration;
       }
     });

@@ -7,6 +7,7 @@ import { exposureWarning, shownUrls } from '../api/serving.js';
 import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
 import { VERTICAL_PREFIXES } from '../verticals/index.js';
+import { kitVersion } from '../lib/kit-version.js';
 
 /** The --scenario to start with, loaded here; an unknown name or a bad file is a ConfigError naming the flag. */
 export function startScenario(nameOrPath: string | undefined): LoadedScenario | undefined {
@@ -145,6 +146,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function createProgram(): Command {
   const program = new Command('hed-mock')
     .description('Offline mock of the HED API (Fivetran Connector SDK lab), with faults and scenarios.')
+    .version(kitVersion(), '-V, --version', 'print the kit\'s version')
     .showHelpAfterError();
   program
     .command('serve')
@@ -154,7 +156,7 @@ export function createProgram(): Command {
     .addOption(new Option('--allow-host <name>', 'also answer requests addressed to this host name, repeatable [env HED_ALLOW_HOSTS, comma list] (default: loopback and the bound address)').argParser(collect))
     .addOption(new Option('--seed <n>', `dataset and fault seed [env HED_SEED] (default: ${SERVER_DEFAULTS.seed})`))
     .addOption(new Option('--students <n>', `students in the dataset, 1 to 1000000 [env HED_STUDENTS] (default: ${SERVER_DEFAULTS.students})`))
-    .addOption(new Option('--api-key <key>', 'accepted API key, repeatable [env HED_API_KEYS, comma list] (default: hed-demo-key)').argParser(collect))
+    .addOption(new Option('--api-key <key>', `accepted API key, repeatable; giving any replaces the defaults [env HED_API_KEYS, comma list] (default: ${SERVER_DEFAULTS.apiKeys.join(' and ')}, the lab's published key)`).argParser(collect))
     .addOption(new Option('--scenario <name-or-path>', 'fault scenario to load: a name from fixtures/scenarios or a JSON file [env HED_SCENARIO]'))
     .addOption(new Option('--db <path>', 'SQLite file for the dataset; it survives restarts [env HED_DB] (default: in memory)'))
     .addOption(new Option('--paging <mode>', 'lab: has_more whenever a page is full (hosted API); exact: only when records remain [env HED_PAGING] (default: lab)'))

@@ -7,7 +7,9 @@ import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../output/progress.js';
 import { describeReset, planReset } from '../warehouse/reset-plan.js';
+import { badConfigurationLine } from './configuration-error.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
+import { kitVersion } from '../lib/kit-version.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand } from './scenarios/commands.js';
@@ -105,6 +107,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
     })
+    .version(kitVersion(), '-V, --version', 'print the kit\'s version')
     .showHelpAfterError()
     .exitOverride();
   program
@@ -138,7 +141,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
           return;
         }
         if (!(error instanceof TesterConfigurationError)) throw error;
-        io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
+        io.stderr.write(`hed-tester: ${badConfigurationLine(error)}\n`);
         result.exitCode = EXIT.usage;
       }
     });

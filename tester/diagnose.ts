@@ -80,7 +80,7 @@ function keyDiagnosis(requests: readonly JournalEntry[]): Diagnosis | undefined 
     return {
       kind: 'api-key',
       message: `${seen}: the key was sent in the ${DIAGNOSE_DEFAULTS.keyHeader} header but refused.`,
-      advice: `Put a key the API accepts in "api_key" of configuration.json (the mock accepts the key given to its --api-key, hed-demo-key by default).`,
+      advice: `Put a key the API accepts in "api_key" of configuration.json (a mock started without --api-key accepts hed-demo-key and the lab's fiveTRANmovesTHEworldsDATA; with --api-key, only the keys given there).`,
     };
   }
   const where = places.length === 0 ? 'no key was sent at all' : `the key went in ${places.join(' and ')}`;

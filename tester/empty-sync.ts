@@ -34,7 +34,7 @@ export function emptySyncWarning(facts: EmptySyncFacts): string | undefined {
   const first = facts.severe[0]!.split('\n')[0]!.trim();
   const shown = first.length > 160 ? `${first.slice(0, 157)}...` : first;
   const more = facts.severe.length > 1 ? ` (and ${facts.severe.length - 1} more SEVERE line${facts.severe.length > 2 ? 's' : ''})` : '';
-  return `Nothing was synced (0 rows) and the connector logged SEVERE: "${shown}"${more}. The sync probably did not reach the API: check api_key and ${where} in configuration.json, and ${mock}.`;
+  return `Nothing was synced (0 rows) and the connector logged SEVERE: "${shown}"${more}. The connector probably got no data from the API (a refused key, a wrong base_url, or no mock running): check api_key and ${where} in configuration.json, and ${mock}.`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { runCli, type CliIo } from '../../connector/cli.js';
 import { join } from 'node:path';
@@ -199,9 +199,16 @@ t.test('runCli in process: exit codes for a sync, a bad configuration and --help
   const bad = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], bad.io), 2);
   t.match(bad.stderr(), /bad configuration \(page_size\)/);
+  writeFileSync(path, '{"api_key": "k",}');
+  const notJson = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', 'debug', '--configuration', path, '--output', join(dir, 'out')], notJson.io), 2);
+  t.match(notJson.stderr(), /^hed-connector: bad configuration: The configuration file .* is not valid JSON/, 'the file at fault is named in the sentence, not as "((file))"');
   const help = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--help'], help.io), 0);
   t.match(help.stdout(), /--configuration <file>/);
+  const version = memoryIo(false);
+  t.equal(await runCli(['node', 'hed-connector', '--version'], version.io), 0);
+  t.equal(version.stdout(), `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
   const usage = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'debug', '--nope'], usage.io), 2);
   t.match(usage.stderr(), /unknown option '--nope'/);

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { MOCK_BIN as bin, startMockProcess as startProcess } from '../helpers/mock-process.js';
 import { fileURLToPath } from 'node:url';
 import type { HedPage } from '../../api/page.js';
@@ -28,6 +29,10 @@ t.test('bad flags exit 2 with the flag named; --help lists every flag', async (t
   const help = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8', timeout: 60_000 });
   t.equal(help.status, 0);
   for (const flag of ['--port', '--host', '--allow-host', '--seed', '--students', '--api-key', '--scenario', '--db', '--paging', '--admin-token']) t.match(help.stdout, flag);
+  t.match(help.stdout.replace(/\s+/g, ' '), /--api-key <key> .*\(default: hed-demo-key and fiveTRANmovesTHEworldsDATA/, 'the help names every key a default mock accepts, the lab\'s among them');
+  const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(version.status, 0);
+  t.equal(version.stdout, `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`, '--version prints the kit\'s version');
   const top = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 60_000 });
   t.match(top.stdout, /serve/);
 });

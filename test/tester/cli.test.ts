@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { EXIT, parseStateFlag, runTesterCli, type TesterIo } from '../../tester/cli.js';
@@ -36,6 +36,15 @@ t.test('--help of the program and of each command', async (t) => {
   t.match(streams.out(), /--force/);
 });
 
+t.test('--version prints the kit\'s version from package.json', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const streams = io();
+    t.equal(await runTesterCli(argv(flag), streams), EXIT.ok);
+    t.equal(streams.out(), `${version}\n`);
+  }
+});
+
 t.test('bad usage exits 2 naming the flag', async (t) => {
   let streams = io();
   t.equal(await runTesterCli(argv('debug', '--no-such-flag'), streams), EXIT.usage);
@@ -68,6 +77,16 @@ t.test('a configuration value that is not a string exits 2 naming the key', asyn
   const streams = io();
   t.equal(await runTesterCli(argv('debug', '--project-dir', project), streams), EXIT.usage);
   t.match(streams.err(), /bad configuration \(page_size\)/);
+});
+
+t.test('a configuration file that is not JSON exits 2 with one plain sentence, no "((file))"', async (t) => {
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  writeFileSync(join(project, 'configuration.json'), '{"api_key": "k", "base_url": "http://127.0.0.1:8080",}');
+  const streams = io();
+  t.equal(await runTesterCli(argv('debug', '--project-dir', project), streams), EXIT.usage);
+  t.match(streams.err(), /^hed-tester: bad configuration: The configuration file .*configuration\.json is not valid JSON/);
+  t.notMatch(streams.err(), /\(\(file\)\)/);
 });
 
 t.test('debug through the CLI: exit 0 on success, 1 on failure', needsPython(), async (t) => {

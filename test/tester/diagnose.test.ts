@@ -47,6 +47,8 @@ t.test('every request refused with 401: the key in the wrong header, no key, or 
   const refused = diagnoseRun({ ok: false, requests: [entry({ status: 401 })] })[0]!;
   t.match(refused.message, /sent in the x-api-key header but refused/);
   t.match(refused.advice, /"api_key" of configuration\.json/);
+  t.match(refused.advice, /the lab's fiveTRANmovesTHEworldsDATA/, 'a mock started without --api-key accepts the lab\'s published key too: name it');
+  t.match(refused.advice, /hed-demo-key/);
   t.same(diagnoseRun({ ok: true, requests: [...walk(2), entry({ status: 401 })], tables: ['hed_records'], rowsWritten: 100 }), [], 'some 401s (an expired key mid-sync) are not a wrong key');
 });
 

@@ -18,6 +18,8 @@ t.test('SEVERE lines of SDK 1.x and 2.x output are recognised', async (t) => {
 t.test('no rows and a SEVERE line: one warning naming the message and what to check', async (t) => {
   const warning = emptySyncWarning({ counts: zero, severe: ['Authentication failed: 401', 'again'], configuration: { api_key: 'k', base_url: 'http://127.0.0.1:8080' }, reachable: true });
   t.match(warning, /^Nothing was synced \(0 rows\) and the connector logged SEVERE: "Authentication failed: 401" \(and 1 more SEVERE line\)\. .*check api_key and base_url \(http:\/\/127\.0\.0\.1:8080\) in configuration\.json, and that the mock is running \(`hed-mock serve`/);
+  t.notMatch(warning, /did not reach the API/, 'a 401 is an answer: the API was reached and refused the key');
+  t.match(warning, /The connector probably got no data from the API \(a refused key, a wrong base_url, or no mock running\)/);
   t.match(emptySyncWarning({ counts: zero, severe: [], configuration: { base_url: 'http://127.0.0.1:9' }, reachable: false }), /nothing answers at http:\/\/127\.0\.0\.1:9: .*mock is running/);
 });
 

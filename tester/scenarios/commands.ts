@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../../output/progress.js';
 import { listScenarios, loadScenario, ScenarioError } from '../../server/faults/scenarios.js';
 import { CheckError, checkWarehouse, formatCheck } from '../check.js';
+import { badConfigurationLine } from '../configuration-error.js';
 import { chooseSyncRunner, loadConfiguration, TesterConfigurationError } from '../debug.js';
 import { SdkUnavailableError, startedLine } from '../sdk.js';
 import type { SyncRunner as SdkRunner } from '../sync-runner.js';
@@ -91,7 +92,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         configuration = loadConfiguration({ projectDir: flags.projectDir, ...(flags.configuration === undefined ? {} : { configurationPath: flags.configuration }) });
       } catch (error) {
         if (!(error instanceof TesterConfigurationError)) throw error;
-        io.stderr.write(`hed-tester: bad configuration (${error.key}): ${error.message}\n`);
+        io.stderr.write(`hed-tester: ${badConfigurationLine(error)}\n`);
         result.exitCode = 2;
         return;
       }
