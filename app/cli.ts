@@ -9,6 +9,7 @@ import { exposureWarning, shownUrls, type Interfaces } from '../api/serving.js';
 import { APP_DEFAULTS, ConfigError, resolveAppConfig, type AppFlags } from './config.js';
 import { buildApp } from './server.js';
 import { warehouseStatus } from './warehouse.js';
+import { presentVerticals } from './vertical/routes.js';
 
 /** Where the CLI writes. */
 export interface AppIo {
@@ -31,7 +32,9 @@ export async function serve(flags: AppFlags, env: Record<string, string | undefi
     throw error;
   }
   const status = await warehouseStatus(config.warehouse);
-  const data = status.ready ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}` : `no data yet in ${config.warehouse}: the page says how to make it`;
+  const others = (await presentVerticals(config.warehouse)).filter((v) => v.prefix !== 'hed');
+  const paths = others.length > 0 ? `; also ${others.map((v) => `${v.name} at ${v.path}`).join(', ')}` : '';
+  const data = (status.ready ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}` : `no data yet in ${config.warehouse}: the page says how to make it`) + paths;
   const insights = config.llmProvider === 'openai' ? `insights by ${config.llmModel} at ${config.llmBaseUrl}` : 'offline insights';
   io.stdout.write(listeningLines(address, config.host, `${data}; ${insights}; history in ${config.insightsDb}`));
   return app;

@@ -5,7 +5,7 @@
  */
 import { AppError } from './errors.js';
 import { NUMERIC_FIELDS, REQUIRED_FIELDS, TABLE_LABEL } from './fields.js';
-import { columnKind, filteredRowsCte, quoteIdent, visibleColumns, type Filters } from './sql.js';
+import { columnKind, filteredRowsCte, quoteIdent, visibleColumns, type BoundSql, type ColumnKind, type Filters, type WarehouseColumn } from './sql.js';
 import { requireTable, type JsonRow, type JsonValue, type OpenWarehouse } from './warehouse.js';
 
 /** A DuckDB JSON value as a number; NaN, infinities and non-numbers become null. */
@@ -177,24 +177,44 @@ export interface RowsQuery {
   q?: string;
 }
 
-/** Checks a column name a user sent against the table; a bad one is a 400 naming the valid ones. */
-export function requireColumn(warehouse: OpenWarehouse, name: string, parameter: string) {
-  const column = visibleColumns(warehouse.columns).find((c) => c.name === name);
+/**
+ * Where the explorer reads rows: the CTE of the live rows (`r`), the columns it shows in
+ * their order, and what kind of value each holds. HED's comes from sql.ts; each other
+ * vertical's from its definition (app/vertical/source.ts).
+ */
+export interface RowSource {
+  cte: BoundSql;
+  columns: WarehouseColumn[];
+  kind: (column: WarehouseColumn) => ColumnKind;
+}
+
+/** HED's row source: tester.hed_records with the user's filters. */
+export function hedRowSource(warehouse: OpenWarehouse, filters: Filters): RowSource {
+  return { cte: filteredRowsCte(warehouse.columns, filters), columns: visibleColumns(warehouse.columns), kind: columnKind };
+}
+
+/** Checks a column name a user sent against the source's columns; a bad one is a 400 naming the valid ones. */
+export function requireSourceColumn(columns: WarehouseColumn[], name: string, parameter: string): WarehouseColumn {
+  const column = columns.find((c) => c.name === name);
   if (!column) {
-    throw new AppError('bad_request', 400, `Unknown column "${name}" in ${parameter}. Use one of: ${visibleColumns(warehouse.columns).map((c) => c.name).join(', ')}.`);
+    throw new AppError('bad_request', 400, `Unknown column "${name}" in ${parameter}. Use one of: ${columns.map((c) => c.name).join(', ')}.`);
   }
   return column;
 }
 
+/** Checks a column name a user sent against the table; a bad one is a 400 naming the valid ones. */
+export function requireColumn(warehouse: OpenWarehouse, name: string, parameter: string) {
+  return requireSourceColumn(visibleColumns(warehouse.columns), name, parameter);
+}
+
 /** ORDER BY and the text/number search, both on validated columns with the value bound. */
-function explorerSql(warehouse: OpenWarehouse, filters: Filters, query: Omit<RowsQuery, 'page' | 'perPage'>) {
-  const cte = filteredRowsCte(warehouse.columns, filters);
-  const params = [...cte.params];
+function explorerSql(source: RowSource, query: Omit<RowsQuery, 'page' | 'perPage'>) {
+  const params = [...source.cte.params];
   let where = '';
   if (query.qCol !== undefined && query.q !== undefined && query.q !== '') {
-    const column = requireColumn(warehouse, query.qCol, 'q_col');
+    const column = requireSourceColumn(source.columns, query.qCol, 'q_col');
     const c = quoteIdent(column.name);
-    const kind = columnKind(column);
+    const kind = source.kind(column);
     if (kind === 'number') {
       const value = Number(query.q.trim());
       if (query.q.trim() === '' || !Number.isFinite(value)) {
@@ -207,26 +227,36 @@ function explorerSql(warehouse: OpenWarehouse, filters: Filters, query: Omit<Row
       params.push(query.q);
     }
   }
-  const tieBreak = warehouse.columns.some((c) => c.name === 'record_id') ? ', "record_id" ASC' : '';
-  const order = query.sort !== undefined ? ` ORDER BY ${quoteIdent(requireColumn(warehouse, query.sort, 'sort').name)} ${query.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST${tieBreak}` : tieBreak ? ` ORDER BY ${tieBreak.slice(2)}` : '';
-  const names = visibleColumns(warehouse.columns).map((c) => quoteIdent(c.name));
-  return { sql: `${cte.sql}, hits AS (SELECT ${names.join(', ')} FROM r${where}) `, params, order };
+  const tieBreak = source.columns.some((c) => c.name === 'record_id') ? ', "record_id" ASC' : '';
+  const order = query.sort !== undefined ? ` ORDER BY ${quoteIdent(requireSourceColumn(source.columns, query.sort, 'sort').name)} ${query.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST${tieBreak}` : tieBreak ? ` ORDER BY ${tieBreak.slice(2)}` : '';
+  const names = source.columns.map((c) => quoteIdent(c.name));
+  return { sql: `${source.cte.sql}, hits AS (SELECT ${names.join(', ')} FROM r${where}) `, params, order };
+}
+
+/** One page of the Data Explorer from a row source: the rows and the total that match. */
+export async function sourceRowsPage(warehouse: OpenWarehouse, source: RowSource, query: RowsQuery): Promise<{ columns: string[]; rows: JsonRow[]; total: number }> {
+  const { sql, params, order } = explorerSql(source, query);
+  const [count = {}] = await warehouse.all(`${sql}SELECT CAST(count(*) AS DOUBLE) AS n FROM hits`, params);
+  const rows = await warehouse.all(`${sql}SELECT * FROM hits${order} LIMIT ${query.perPage} OFFSET ${(query.page - 1) * query.perPage}`, params);
+  return { columns: source.columns.map((c) => c.name), rows, total: n(count.n) };
+}
+
+/** Every matching row of a row source, streamed in chunks of arrays (for the CSV download). */
+export function sourceAllRows(warehouse: OpenWarehouse, source: RowSource, query: Omit<RowsQuery, 'page' | 'perPage'>): { columns: string[]; chunks: AsyncIterable<JsonValue[][]> } {
+  const { sql, params, order } = explorerSql(source, query);
+  return { columns: source.columns.map((c) => c.name), chunks: warehouse.stream(`${sql}SELECT * FROM hits${order}`, params) };
 }
 
 /** One page of the Data Explorer: the rows and the total that match. */
 export async function rowsPage(warehouse: OpenWarehouse, filters: Filters, query: RowsQuery): Promise<{ columns: string[]; rows: JsonRow[]; total: number }> {
   requireTable(warehouse);
-  const { sql, params, order } = explorerSql(warehouse, filters, query);
-  const [count = {}] = await warehouse.all(`${sql}SELECT CAST(count(*) AS DOUBLE) AS n FROM hits`, params);
-  const rows = await warehouse.all(`${sql}SELECT * FROM hits${order} LIMIT ${query.perPage} OFFSET ${(query.page - 1) * query.perPage}`, params);
-  return { columns: visibleColumns(warehouse.columns).map((c) => c.name), rows, total: n(count.n) };
+  return sourceRowsPage(warehouse, hedRowSource(warehouse, filters), query);
 }
 
 /** Every matching row, streamed in chunks of arrays (for the CSV download). */
 export function allRows(warehouse: OpenWarehouse, filters: Filters, query: Omit<RowsQuery, 'page' | 'perPage'>): { columns: string[]; chunks: AsyncIterable<JsonValue[][]> } {
   requireTable(warehouse);
-  const { sql, params, order } = explorerSql(warehouse, filters, query);
-  return { columns: visibleColumns(warehouse.columns).map((c) => c.name), chunks: warehouse.stream(`${sql}SELECT * FROM hits${order}`, params) };
+  return sourceAllRows(warehouse, hedRowSource(warehouse, filters), query);
 }
 
 /** Rows grouped by a category with their share at risk and means (for the offline analyst). */

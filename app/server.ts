@@ -24,6 +24,8 @@ import { pageWindow, parseFilters, parseRowsQuery, type QueryValue } from './req
 import type { Filters } from './sql.js';
 import { readUnder, vendorPath } from './static-files.js';
 import { openWarehouse, warehouseStatus, withWarehouse } from './warehouse.js';
+import { registerVerticalRoutes } from './vertical/routes.js';
+import { VERTICALS, isVerticalPrefix } from '../verticals/index.js';
 
 /** Replaceable parts, for tests: clock, ids, fetch, an already open history. */
 export interface AppDeps {
@@ -117,11 +119,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   const sendFile = (reply: FastifyReply, file: { body: Buffer; type: string }) => reply.type(file.type).send(file.body);
 
-  app.get('/', async (_request, reply) => {
+  const sendPage = async (reply: FastifyReply) => {
     const file = await readUnder(config.publicDir, 'index.html');
     if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(`The page ${join(config.publicDir, 'index.html')} is missing. Check out app/public/ from the project, or use the API under /api/.\n`);
     return sendFile(reply.header('cache-control', 'no-cache'), file);
-  });
+  };
+  app.get('/', async (_request, reply) => sendPage(reply));
   app.get('/static/*', async (request, reply) => {
     const file = await readUnder(config.publicDir, (request.params as { '*': string })['*']);
     if (!file) throw new AppError('not_found', 404, `There is no file ${request.url.split('?')[0]} in the page's folder.`);
@@ -202,6 +205,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     return job;
   });
   app.get('/api/history', async () => history.list());
+  // Every other vertical's page and API (StudentSuccess keeps / and the routes above).
+  registerVerticalRoutes(app, { warehouse: config.warehouse, history, jobs, insights, llm, llmProvider: config.llmProvider, sendPage, ...(deps.scatterMax !== undefined ? { scatterMax: deps.scatterMax } : {}) });
   app.delete('/api/history/:id', async (request, reply) => {
     const id = (request.params as { id: string }).id;
     if (!history.remove(id)) throw new AppError('not_found', 404, `There is no report ${id} in the history (it may be deleted already). GET /api/history lists them.`);
@@ -213,7 +218,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     const report = history.get(markdown ? file.slice(0, -3) : file);
     if (!report) throw new AppError('not_found', 404, `There is no report ${file} in the history. Pick one from GET /api/history.`);
     if (!markdown) return report;
-    const name = downloadName(`studentsuccess-${report.focus}-${report.createdAt.slice(0, 19)}`);
+    const vertical = history.verticalOf(report.id) ?? 'hed';
+    const appName = vertical === 'hed' || !isVerticalPrefix(vertical) ? 'studentsuccess' : VERTICALS[vertical].app.name.toLowerCase();
+    const name = downloadName(`${appName}-${report.focus}-${report.createdAt.slice(0, 19)}`);
     return reply.type('text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="${name}.md"`).send(report.markdown);
   });
   return app;

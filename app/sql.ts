@@ -50,14 +50,16 @@ export function columnKind(column: WarehouseColumn): ColumnKind {
   return 'text';
 }
 
-function booleanSql(column: WarehouseColumn): string {
+/** A column read as BOOLEAN whatever its type (BOOLEAN, 0/1 numbers, `true`/`false` text). */
+export function booleanSql(column: WarehouseColumn): string {
   const c = quoteIdent(column.name);
   if (/^BOOL(EAN)?$/i.test(column.type)) return c;
   if (INTEGER_TYPE.test(column.type) || FLOAT_TYPE.test(column.type) || EXACT_NUMBER_TYPE.test(column.type)) return `(${c} <> 0)`;
   return `(CASE WHEN lower(trim(CAST(${c} AS VARCHAR))) IN ('true', 't', '1', 'yes') THEN true WHEN lower(trim(CAST(${c} AS VARCHAR))) IN ('false', 'f', '0', 'no') THEN false END)`;
 }
 
-function numberSql(column: WarehouseColumn): string {
+/** A column read as DOUBLE whatever its type (FLOAT as written, text tried). */
+export function numberSql(column: WarehouseColumn): string {
   const c = quoteIdent(column.name);
   // FLOAT 3.06 widens to 3.059999942779541; its shortest text form is what was written.
   if (FLOAT_TYPE.test(column.type)) return `CAST(CAST(${c} AS VARCHAR) AS DOUBLE)`;

@@ -42,8 +42,11 @@ export function warehouseError(path: string, error: unknown): AppError {
   return new AppError('warehouse_unreadable', 503, `The warehouse ${path} could not be read as a DuckDB file (${message.split('\n')[0]}). Check --warehouse, or delete the file and sync again.`);
 }
 
-/** Opens the warehouse read-only; a missing file is an AppError with the commands that make one. */
-export async function openWarehouse(path: string): Promise<OpenWarehouse> {
+/**
+ * Opens the warehouse read-only and reads the columns of `tester.{table}` (HED's table
+ * unless another is named); a missing file is an AppError with the commands that make one.
+ */
+export async function openWarehouse(path: string, table: string = WAREHOUSE_TABLE): Promise<OpenWarehouse> {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('warehouse_missing', 503, warehouseMissingMessage(path, 'missing'), [...MAKE_WAREHOUSE_COMMANDS]);
   }
@@ -74,7 +77,7 @@ export async function openWarehouse(path: string): Promise<OpenWarehouse> {
     columns = (
       await all(
         'SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position',
-        [WAREHOUSE_SCHEMA, WAREHOUSE_TABLE],
+        [WAREHOUSE_SCHEMA, table],
       )
     ).map((row) => ({ name: String(row.name), type: String(row.type) }));
   } catch (error) {
@@ -94,9 +97,9 @@ export async function openWarehouse(path: string): Promise<OpenWarehouse> {
   };
 }
 
-/** Opens the warehouse, runs `use`, and always closes it. */
-export async function withWarehouse<T>(path: string, use: (warehouse: OpenWarehouse) => Promise<T>): Promise<T> {
-  const warehouse = await openWarehouse(path);
+/** Opens the warehouse (with `table`'s columns read, HED's by default), runs `use`, and always closes it. */
+export async function withWarehouse<T>(path: string, use: (warehouse: OpenWarehouse) => Promise<T>, table: string = WAREHOUSE_TABLE): Promise<T> {
+  const warehouse = await openWarehouse(path, table);
   try {
     return await use(warehouse);
   } finally {
@@ -137,4 +140,10 @@ export async function warehouseStatus(path: string): Promise<WarehouseStatus> {
     if (error instanceof AppError) return { ...base, ready: false, rows: 0, message: error.message, ...(error.commands ? { commands: error.commands } : {}) };
     throw error;
   }
+}
+
+/** The tables of the tester's schema, sorted (`hed_records`, `agr_records`, ...). */
+export async function testerTables(warehouse: OpenWarehouse): Promise<string[]> {
+  const rows = await warehouse.all('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name', [WAREHOUSE_SCHEMA]);
+  return rows.map((row) => String(row.name));
 }

@@ -28,12 +28,14 @@ export const HISTORY_KEPT_MAX = 1000;
 
 /** The history store. */
 export interface History {
-  /** Saves a report, then deletes the oldest beyond the cap. */
-  add(report: Report): void;
+  /** Saves a report of a vertical's app (StudentSuccess's, `hed`, unless named), then deletes the oldest beyond the cap. */
+  add(report: Report, vertical?: string): void;
   /** Deletes one report; false when there was none with this id. */
   remove(id: string): boolean;
-  /** Newest first. */
-  list(): Report[];
+  /** A vertical's reports (StudentSuccess's, `hed`, unless named), newest first. */
+  list(vertical?: string): Report[];
+  /** The vertical a report belongs to (`hed`, `agr`, ...). */
+  verticalOf(id: string): string | undefined;
   get(id: string): Report | undefined;
   close(): void;
 }
@@ -58,20 +60,27 @@ export function openHistory(path: string, options: { keptMax?: number } = {}): H
     title TEXT NOT NULL,
     markdown TEXT NOT NULL
   )`);
+  // Files from before the fifteen verticals hold only StudentSuccess reports.
+  const hasVertical = (db.prepare('PRAGMA table_info(reports)').all() as { name: string }[]).some((c) => c.name === 'vertical');
+  if (!hasVertical) db.exec("ALTER TABLE reports ADD COLUMN vertical TEXT NOT NULL DEFAULT 'hed'");
   const columns = 'id, created_at AS createdAt, focus, focus_label AS focusLabel, provider, model, title, markdown';
-  const insert = db.prepare('INSERT INTO reports (id, created_at, focus, focus_label, provider, model, title, markdown) VALUES (@id, @createdAt, @focus, @focusLabel, @provider, @model, @title, @markdown)');
-  const list = db.prepare(`SELECT ${columns} FROM reports ORDER BY created_at DESC, seq DESC`);
+  const insert = db.prepare(
+    'INSERT INTO reports (id, created_at, focus, focus_label, provider, model, title, markdown, vertical) VALUES (@id, @createdAt, @focus, @focusLabel, @provider, @model, @title, @markdown, @vertical)',
+  );
+  const list = db.prepare(`SELECT ${columns} FROM reports WHERE vertical = ? ORDER BY created_at DESC, seq DESC`);
+  const verticalOf = db.prepare('SELECT vertical FROM reports WHERE id = ?');
   const get = db.prepare(`SELECT ${columns} FROM reports WHERE id = ?`);
   const remove = db.prepare('DELETE FROM reports WHERE id = ?');
   const trim = db.prepare('DELETE FROM reports WHERE seq NOT IN (SELECT seq FROM reports ORDER BY created_at DESC, seq DESC LIMIT ?)');
-  const addAndTrim = db.transaction((report: Report) => {
-    insert.run(report);
+  const addAndTrim = db.transaction((report: Report, vertical: string) => {
+    insert.run({ ...report, vertical });
     trim.run(keptMax);
   });
   return {
-    add: (report) => addAndTrim(report),
+    add: (report, vertical = 'hed') => addAndTrim(report, vertical),
     remove: (id) => remove.run(id).changes > 0,
-    list: () => list.all() as Report[],
+    list: (vertical = 'hed') => list.all(vertical) as Report[],
+    verticalOf: (id) => (verticalOf.get(id) as { vertical: string } | undefined)?.vertical,
     get: (id) => get.get(id) as Report | undefined,
     close: () => db.close(),
   };

@@ -65,7 +65,7 @@ const fixed2 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
  * The data summary as the text block of the lab's prompt.
  * @example formatDataSummary(s).split('\n')[0] // 'Table: tester.hed_records'
  */
-export function formatDataSummary(summary: DataSummary): string {
+export function formatDataSummary(summary: DataSummary, noun = 'student'): string {
   const lines = [`Table: ${summary.table}`, `Description: ${summary.description}`, `Records analyzed: ${summary.records}`];
   for (const f of summary.numeric) lines.push(`- ${f.field} (avg: ${fixed2(f.mean)}, min: ${fixed2(f.min)}, max: ${fixed2(f.max)})`);
   for (const c of summary.categories) {
@@ -73,7 +73,7 @@ export function formatDataSummary(summary: DataSummary): string {
     for (const t of c.top) lines.push(`- ${t.value}: ${t.count}`);
   }
   if (summary.correlations.length > 0) {
-    lines.push('', 'Top correlations between student metrics:');
+    lines.push('', `Top correlations between ${noun} metrics:`);
     for (const c of summary.correlations) lines.push(`- ${c.a} and ${c.b}: r = ${c.r.toFixed(2)}`);
   }
   return lines.join('\n');

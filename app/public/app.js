@@ -8,6 +8,19 @@ import { renderMarkdown } from '/static/markdown.js';
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * The vertical this page shows: StudentSuccess (HED) at `/`, any other of the lab's paths
+ * at `/{prefix}` or `/?vertical={prefix}`, each with its API under `/api/verticals/{prefix}`.
+ */
+const VERTICAL = (() => {
+  const named = new URLSearchParams(location.search).get('vertical') ?? location.pathname.replace(/^\/+|\/+$/g, '');
+  const prefix = named.toLowerCase();
+  return /^[a-z]{3}$/.test(prefix) && prefix !== 'hed' ? prefix : '';
+})();
+const API = VERTICAL ? `/api/verticals/${VERTICAL}` : '/api';
+/** What the page calls a row: StudentSuccess's are students. */
+const NOUN = VERTICAL ? 'records' : 'students';
+
 /** Builds an element with text (never HTML) and attributes. */
 function el(tag, options = {}, children = []) {
   const element = document.createElement(tag);
@@ -124,6 +137,10 @@ const DELTA_ARROWS = { up: '↑ ', down: '↓ ', none: '' };
 function renderKpis(kpis) {
   $('kpis').replaceChildren(
     ...kpis.map((kpi) => {
+      // A KPI the lab sets no target for has a value and no delta.
+      if (kpi.deltaGood === null) {
+        return el('article', { className: 'kpi', attrs: { 'data-kpi': kpi.id } }, [el('h3', { className: 'kpi-label', text: kpi.label }), el('p', { className: 'kpi-value', text: kpi.display })]);
+      }
       const verdict = kpi.deltaGood ? 'on the good side of the target' : 'on the wrong side of the target';
       return el('article', { className: `kpi ${kpi.deltaGood ? 'good' : 'bad'}`, attrs: { 'data-kpi': kpi.id } }, [
         el('h3', { className: 'kpi-label', text: kpi.label }),
@@ -179,10 +196,10 @@ async function renderCharts(charts) {
 async function loadMetrics() {
   const seq = ++metricsState.requestSeq;
   try {
-    const metrics = await getJson(`/api/metrics?${filterParams()}`);
+    const metrics = await getJson(VERTICAL ? `${API}/metrics` : `${API}/metrics?${filterParams()}`);
     if (seq !== metricsState.requestSeq) return;
     showError('metrics-error');
-    $('metrics-rows').textContent = `${metrics.rows.toLocaleString('en-US')} students match the filters.`;
+    $('metrics-rows').textContent = VERTICAL ? `${metrics.rows.toLocaleString('en-US')} records.` : `${metrics.rows.toLocaleString('en-US')} students match the filters.`;
     renderKpis(metrics.kpis);
     renderSummary(metrics.summary);
     $('remarks').replaceChildren(...metrics.remarks.map((remark) => el('li', { text: remark })));
@@ -237,7 +254,7 @@ async function loadInsightsOptions() {
   if (insightsState.loaded) return;
   insightsState.loaded = true;
   try {
-    const [focusAreas, providers] = await Promise.all([getJson('/api/insights/focus-areas'), getJson('/api/insights/providers')]);
+    const [focusAreas, providers] = await Promise.all([getJson(`${API}/insights/focus-areas`), getJson(`${API}/insights/providers`)]);
     insightsState.focusAreas = focusAreas;
     $('insights-focus').replaceChildren(...focusAreas.map((f) => el('option', { text: f.label, attrs: { value: f.id } })));
     $('insights-provider').replaceChildren(
@@ -268,7 +285,7 @@ async function generateInsights(event) {
   $('insights-progress').hidden = false;
   $('insights-steps').replaceChildren();
   try {
-    const { jobId } = await getJson('/api/insights', {
+    const { jobId } = await getJson(`${API}/insights`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ focus: $('insights-focus').value, provider: $('insights-provider').value }),
@@ -309,7 +326,7 @@ const formatTime = (iso) => timeFormat.format(new Date(iso));
 async function loadHistory() {
   if (!historyState.stale) return;
   try {
-    const reports = await getJson('/api/history');
+    const reports = await getJson(`${API}/history`);
     historyState.stale = false;
     showError('history-error');
     $('history-empty').hidden = reports.length > 0;
@@ -356,6 +373,7 @@ const explorer = { columns: [], refocus: '', page: 1, perPage: 10, sort: '', dir
 
 /** The Metrics tab's filters in words, for the explorer. */
 function describeFilters() {
+  if (VERTICAL) return 'All records.';
   const params = filterParams();
   const parts = [];
   if (params.getAll('major').length) parts.push(`major ${params.getAll('major').join(', ')}`);
@@ -365,7 +383,7 @@ function describeFilters() {
 }
 
 function explorerParams({ paging = true } = {}) {
-  const params = filterParams();
+  const params = VERTICAL ? new URLSearchParams() : filterParams();
   if (paging) {
     params.set('page', String(explorer.page));
     params.set('per_page', String(explorer.perPage));
@@ -434,21 +452,22 @@ function syncExplorerControls() {
   $('explorer-dir').value = explorer.dir;
   $('explorer-prev').disabled = explorer.page <= 1;
   $('explorer-next').disabled = explorer.page >= explorer.pages;
-  $('explorer-csv').href = `/api/rows.csv?${explorerParams({ paging: false })}`;
+  $('explorer-csv').href = `${API}/rows.csv?${explorerParams({ paging: false })}`;
 }
 
 function fillColumnSelects(columns) {
   const options = (first) => [...(first ? [el('option', { text: first, attrs: { value: '' } })] : []), ...columns.map((c) => el('option', { text: c, attrs: { value: c } }))];
   $('explorer-sort').replaceChildren(...options('(table order)'));
   $('explorer-q-col').replaceChildren(...options());
-  explorer.qCol = columns.includes('major_code') ? 'major_code' : (columns[0] ?? '');
+  const preferred = explorer.filterColumn ?? 'major_code';
+  explorer.qCol = columns.includes(preferred) ? preferred : (columns[0] ?? '');
   $('explorer-q-col').value = explorer.qCol;
 }
 
 async function loadRows() {
   const seq = ++explorer.seq;
   try {
-    const result = await getJson(`/api/rows?${explorerParams()}`);
+    const result = await getJson(`${API}/rows?${explorerParams()}`);
     if (seq !== explorer.seq) return;
     showError('explorer-error');
     if (explorer.columns.join() !== result.columns.join()) {
@@ -527,12 +546,53 @@ loaders['data-explorer'] = () => {
   }
 };
 
+/** The links to every vertical the warehouse holds, shown when it holds more than this page's. */
+async function loadVerticalLinks() {
+  let present = [];
+  try {
+    present = await getJson('/api/verticals');
+  } catch {
+    return;
+  }
+  const current = VERTICAL || 'hed';
+  const nav = $('verticals');
+  if (present.length === 0 || (present.length === 1 && present[0].prefix === current)) {
+    nav.hidden = true;
+    return;
+  }
+  nav.replaceChildren(
+    el('span', { className: 'muted', text: 'Paths in this warehouse: ' }),
+    ...present.map((v) => {
+      const link = el('a', { text: `${v.prefix.toUpperCase()} · ${v.name}`, attrs: { href: v.path, title: v.title, 'data-vertical': v.prefix } });
+      if (v.prefix === current) link.setAttribute('aria-current', 'page');
+      return link;
+    }),
+  );
+  nav.hidden = false;
+}
+
+/** A vertical's page: its title, no StudentSuccess filters, its own charts. */
+function becomeVertical(status) {
+  document.title = status.title;
+  $('app-title').textContent = status.title;
+  document.querySelector('[role="tablist"]').setAttribute('aria-label', `${status.name} views`);
+  $('filters').hidden = true;
+  $('charts').replaceChildren();
+  $('explorer-csv').setAttribute('download', `${status.vertical}_records.csv`);
+  if (status.categories?.length) explorer.filterColumn = status.categories[0];
+}
+
 async function start() {
   let status;
+  loadVerticalLinks();
   try {
-    status = await getJson('/api/status');
+    status = await getJson(`${API}/status`);
   } catch (error) {
     status = { ready: false, message: error.message, commands: [] };
+  }
+  if (VERTICAL && status.title && !metricsState.vertical) {
+    metricsState.vertical = true;
+    becomeVertical(status);
   }
   if (!status.ready) {
     $('source-line').textContent = 'No data yet.';
@@ -544,13 +604,15 @@ async function start() {
   }
   $('not-ready').hidden = true;
   $('tabs').hidden = false;
-  $('source-line').textContent = `${status.rows.toLocaleString('en-US')} students in ${status.table} of ${status.warehouse}`;
+  $('source-line').textContent = `${status.rows.toLocaleString('en-US')} ${NOUN} in ${status.table} of ${status.warehouse}`;
   const wanted = tabs().find((tab) => `#${tab.dataset.hash}` === location.hash) ?? tabs()[0];
   selectTab(wanted);
   // The filter choices and the unfiltered metrics load side by side.
-  await Promise.all([loadFilters().catch((error) => showError('metrics-error', error)), loadMetrics()]);
+  await Promise.all([VERTICAL ? Promise.resolve() : loadFilters().catch((error) => showError('metrics-error', error)), loadMetrics()]);
 }
 
+// A vertical's page does not show StudentSuccess's heading while its own loads.
+if (VERTICAL) $('app-title').textContent = VERTICAL.toUpperCase();
 setUpTabs();
 setUpMetrics();
 setUpExplorer();

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { runCli } from '../../../app/cli.js';
+import { VERTICALS } from '../../../verticals/index.js';
+import { writeVerticalWarehouse } from '../helpers/vertical-warehouse.js';
+import { makeRows, writeWarehouse } from '../helpers/warehouse-fixture.js';
+
+t.test("the start line names the other paths the warehouse holds and where their apps are", async (t) => {
+  const dir = t.testdir();
+  await writeWarehouse(join(dir, 'warehouse.db'), makeRows(12), 'ours');
+  await writeVerticalWarehouse(dir, [VERTICALS.agr, VERTICALS.tlc], 42, 20);
+  let stdout = '';
+  let app: FastifyInstance | undefined;
+  const code = await runCli(['node', 'hed-app', 'serve', '--port', '0', '--warehouse', join(dir, 'warehouse.db'), '--insights-db', join(dir, 'insights.db')], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true } }, (a) => (app = a));
+  t.teardown(() => app?.close());
+  t.equal(code, undefined, 'serving');
+  t.match(stdout, /^StudentSuccess app listening on http:\/\/127\.0\.0\.1:\d+ \(11 rows in tester\.hed_records of .*warehouse\.db; also Livestock Health Guardian at \/agr, ChurnGuard at \/tlc; offline insights; /);
+  t.equal(stdout.split('\n').length, 2, 'still one line');
+});
