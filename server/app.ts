@@ -12,7 +12,9 @@ import { registerRequestGuard } from './plugins/request-guard.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
 import { hedDataRoutes } from './routes/hed-data.js';
 import { verticalDataRoutes } from './routes/vertical-data.js';
-import { VERTICALS } from '../verticals/index.js';
+import { VERTICALS, type VerticalPrefix } from '../verticals/index.js';
+import { createVerticalRows } from './vertical-rows.js';
+import { hedSource, type DataSource, type DataSources } from './sources.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
 import { adminFaultRoutes } from './routes/admin-faults.js';
@@ -30,6 +32,8 @@ declare module 'fastify' {
     pages: CachedPageEngine;
     /** The API keys /hed_data accepts now: the configured ones until a provider state replaces them. */
     acceptedKeys: Set<string>;
+    /** The served verticals' records by prefix (HED's is its store), in the lab's order. */
+    sources: DataSources;
   }
 }
 
@@ -77,6 +81,11 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.decorate('cursors', cursors);
   app.decorate('pages', withPageCache(createPageEngine({ rows: store, cursors, paging: config.paging })));
   app.decorate('acceptedKeys', new Set(config.apiKeys));
+  const sources = new Map<VerticalPrefix, DataSource>();
+  for (const prefix of config.verticals) {
+    sources.set(prefix, prefix === 'hed' ? hedSource(store, VERTICALS.hed) : createVerticalRows(VERTICALS[prefix], config.seed));
+  }
+  app.decorate('sources', sources);
   registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault
   // Before the routes, so its hooks see them.
   registerFaults(app, { scenario: deps.scenario, clock: deps.faultClock });
@@ -88,7 +97,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   if (deps.validateResponses) registerResponseValidation(app, deps.validateResponses === true ? {} : deps.validateResponses);
   await registerOpenApi(app);
   if (config.verticals.includes('hed')) await app.register(hedDataRoutes);
-  await app.register(verticalDataRoutes, { verticals: config.verticals.filter((p) => p !== 'hed').map((p) => VERTICALS[p]) });
+  await app.register(verticalDataRoutes, { verticals: [...sources.values()].filter((s) => s.definition.prefix !== 'hed') });
   await app.register(infoRoutes);
   await app.register(adminRoutes, { prefix: '/__admin' });
   await app.register(adminFaultRoutes, { prefix: '/__admin' });

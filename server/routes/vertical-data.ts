@@ -1,13 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { verticalRecordSchema, type VerticalDefinition } from '../../verticals/index.js';
+import { verticalRecordSchema } from '../../verticals/index.js';
+import type { DataSource } from '../sources.js';
 import { invalidPageSize } from '../plugins/errors.js';
 import { API_KEY_SCHEME } from '../plugins/openapi.js';
 import { createCursorCodec } from '../paging/cursor.js';
 import { createPageEngine } from '../paging/page-engine.js';
 import { withPageCache } from '../paging/page-cache.js';
-import { createVerticalRows } from '../vertical-rows.js';
 import { renderVerticalSpecPage } from '../vertical-spec-page.js';
 import { checkApiKey } from './hed-data.js';
 import { CURSOR_PATTERN, HedDataQuery, PAGE_SIZE_DEFAULT } from '../../api/page.js';
@@ -16,8 +16,8 @@ import { errorResponse } from '../../api/errors.js';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface VerticalRoutesOptions {
-  /** The non-HED verticals to serve (HED keeps its own routes). */
-  verticals: readonly VerticalDefinition[];
+  /** The non-HED verticals to serve, by their records (HED keeps its own routes). */
+  verticals: readonly DataSource[];
 }
 
 /**
@@ -29,8 +29,8 @@ export interface VerticalRoutesOptions {
  * until then.
  */
 export const verticalDataRoutes: FastifyPluginAsyncTypebox<VerticalRoutesOptions> = async (app, { verticals }) => {
-  for (const definition of verticals) {
-    const rows = createVerticalRows(definition, app.config.seed);
+  for (const rows of verticals) {
+    const definition = rows.definition;
     const cursors = createCursorCodec(app.config.seed, definition.prefix);
     const pages = withPageCache(createPageEngine({ rows, cursors, paging: app.config.paging, recordsKey: definition.table }));
     const page = Type.Object(
@@ -65,13 +65,13 @@ export const verticalDataRoutes: FastifyPluginAsyncTypebox<VerticalRoutesOptions
       },
     );
 
-    let specPage: string | undefined;
+    let specPage: { version: number; html: string } | undefined;
     app.get(
       definition.specPath,
       { schema: { hide: true, tags: ['info'], summary: `Human-readable ${definition.prefix} API description (HTML)`, produces: ['text/html'], response: { 200: Type.String() } } },
       async (_request, reply) => {
-        specPage ??= renderVerticalSpecPage(rows, { seed: app.config.seed, paging: app.config.paging, keys: app.config.apiKeys });
-        return reply.type('text/html; charset=utf-8').send(specPage);
+        if (specPage?.version !== rows.version) specPage = { version: rows.version, html: renderVerticalSpecPage(rows, { seed: app.config.seed, paging: app.config.paging, keys: app.config.apiKeys }) };
+        return reply.type('text/html; charset=utf-8').send(specPage.html);
       },
     );
   }
