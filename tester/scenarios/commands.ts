@@ -156,8 +156,13 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         io.stdout.write(`${startedLine(sdkRunner.sdk)}\n`);
       }
       const { vertical, from } = scenarioVertical(flags);
+      if (flags.builtin && vertical !== DEFAULT_VERTICAL) {
+        io.stderr.write(`hed-tester scenarios: the built-in connector syncs HED only; leave out --vertical ${vertical.prefix}, or run a connector.py for ${vertical.path} without --builtin.\n`);
+        result.exitCode = 2;
+        return;
+      }
       // HED's output stays as it was; another path says which and why.
-      if (vertical !== DEFAULT_VERTICAL) io.stdout.write(`Vertical ${vertical.prefix}: faults on ${vertical.path}, truth from tester.${vertical.table} (${from})\n`);
+      if (vertical !== DEFAULT_VERTICAL) io.stdout.write(`Vertical ${vertical.prefix} (${from}): faults on ${vertical.path}, tester.${vertical.table} compared with its records\n`);
       const run = flags.builtin || sdkRunner === undefined
         ? builtinRunner()
         : pythonRunner({ projectDir: flags.projectDir, env: io.env, runner: sdkRunner, ...(flags.python === undefined ? {} : { python: flags.python }) });
