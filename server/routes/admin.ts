@@ -6,7 +6,8 @@ import { ApiError } from '../errors.js';
 import { errorResponse } from '../../api/errors.js';
 import { MutationResult, RecordsDump, ResetResult, mutationRequest, recordsDump, recordsQuery } from '../../api/admin.js';
 import { ADMIN_TOKEN_SCHEME } from '../plugins/openapi.js';
-import { VERTICAL_PREFIXES, VERTICALS, verticalRecordSchema, type VerticalPrefix } from '../../verticals/index.js';
+import { VERTICAL_PREFIXES, VERTICALS, type VerticalPrefix } from '../../verticals/index.js';
+import { recordSchemaId } from './data.js';
 import { hedSource, type DataSource } from '../sources.js';
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
@@ -94,7 +95,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const verticals = adminVerticals(app);
-  const dumps = verticals.map((p) => (p === 'hed' ? RecordsDump : recordsDump(VERTICALS[p].table, verticalRecordSchema(VERTICALS[p]))));
+  const dumps = verticals.map((p) => (p === 'hed' ? RecordsDump : recordsDump(VERTICALS[p].table, Type.Ref(recordSchemaId(p)))));
   app.get(
     '/records',
     {
