@@ -10,10 +10,13 @@ import { runTesterDebug } from '../../tester/debug.js';
 import { VERTICALS } from '../../verticals/index.js';
 import { EXPECTED_SYNC, formatVerticalRuns, runPassed, verifyVertical } from '../../fixtures/connectors/verticals/verify.js';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
-import { needsPython, sdkPython } from '../helpers/python.js';
+import { sdkPython } from '../helpers/python.js';
 import { captureOutput, fixtureDir } from './helpers.js';
 
-const python = sdkPython() || 'python3';
+/** SDK 1.7.0's Python: HED_SDK_PYTHON when set (another venv with the lab's pin), else .venv's. */
+const sdk = process.env.HED_SDK_PYTHON || sdkPython();
+const python = sdk || 'python3';
+const needsSdk = () => ({ skip: sdk ? false : 'no Python with fivetran-connector-sdk; run node scripts/python-env.mjs' });
 let mock: RunningMock;
 t.before(async () => {
   mock = await startMock({ students: 600 });
@@ -34,7 +37,7 @@ function verticalProject(prefix: string): string {
   return dir;
 }
 
-t.test('AGR, TLC and MSO: the lab connector syncs 600 rows in 8 checkpoints into tester.{prefix}_records and the check, naming nothing, says EQUAL', needsPython(), async (t) => {
+t.test('AGR, TLC and MSO: the lab connector syncs 600 rows in 8 checkpoints into tester.{prefix}_records and the check, naming nothing, says EQUAL', needsSdk(), async (t) => {
   for (const prefix of ['agr', 'tlc', 'mso'] as const) {
     const run = await verifyVertical(VERTICALS[prefix], { baseUrl: mock.url, python });
     t.ok(run.ok, run.reason ?? `${prefix} synced`);
@@ -46,7 +49,7 @@ t.test('AGR, TLC and MSO: the lab connector syncs 600 rows in 8 checkpoints into
   }
 });
 
-t.test('after AGR mutations the check counts them (exit 1); the next sync upserts exactly those and the check is EQUAL again; --vertical names another path', needsPython(), async (t) => {
+t.test('after AGR mutations the check counts them (exit 1); the next sync upserts exactly those and the check is EQUAL again; --vertical names another path', needsSdk(), async (t) => {
   const project = verticalProject('agr');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   let out = captureOutput();
@@ -76,7 +79,7 @@ t.test('after AGR mutations the check counts them (exit 1); the next sync upsert
   t.match(streams.err(), /--vertical must be one of agr, cds, .*; got "xyz"/);
 });
 
-t.test('a TLC connector that names its table after the endpoint is told the table the TLC API names (debug --vertical, or from the path it asked for)', needsPython(), async (t) => {
+t.test('a TLC connector that names its table after the endpoint is told the table the TLC API names (debug --vertical, or from the path it asked for)', needsSdk(), async (t) => {
   const project = verticalProject('tlc');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const source = readFileSync(join(project, 'connector.py'), 'utf8');
