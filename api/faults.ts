@@ -1,4 +1,14 @@
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { VERTICAL_PREFIXES } from '../verticals/definition.js';
+
+/** The data paths a fault rule or a scenario may be scoped to: `/agr_data` … `/tlc_data` (a server serves those --verticals names). */
+export const DATA_PATHS: readonly string[] = VERTICAL_PREFIXES.map((p) => `/${p}_data`);
+
+/** The optional `path` of a rule or a scenario: one data path; absent means every data path. */
+export const FaultPath = Type.Union(
+  DATA_PATHS.map((p) => Type.Literal(p)),
+  { description: 'Act on this data path only (e.g. "/agr_data"); absent: every data path. A path of a vertical this server does not serve (--verticals) is refused.' },
+);
 
 /** Limits that keep a rule from wedging the lab (an hour-long delay is a typo, not a test). */
 export const FAULT_LIMITS = {
@@ -58,6 +68,7 @@ export const FaultRuleFields = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: FAULT_LIMITS.idPattern, description: 'Stable name; generated (rule-1, rule-2, ...) when absent.' })),
     description: Type.Optional(Type.String({ maxLength: 500 })),
+    path: Type.Optional(FaultPath),
     page: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('first'), Type.Literal('later')], { description: 'first: requests without a cursor; later: with one.' })),
     nth: Type.Optional(PositiveInt('Fire on the nth matching request only.')),
     every: Type.Optional(PositiveInt('Fire on every k-th matching request.')),
@@ -127,7 +138,7 @@ function ruleShape(title: string, required: RuleField | undefined, optional: rea
   return Type.Object(properties, { additionalProperties: false, title });
 }
 
-const COMMON: readonly RuleField[] = ['id', 'description', 'page', 'delay'];
+const COMMON: readonly RuleField[] = ['id', 'description', 'path', 'page', 'delay'];
 const TRIGGERS: readonly RuleField[] = ['nth', 'every', 'after', 'probability', 'times'];
 
 /**
@@ -181,7 +192,15 @@ export type Scenario = Static<typeof Scenario>;
  */
 export function scenarioRequest(names: readonly string[]) {
   return Type.Object(
-    { name: Type.Unsafe<string>({ type: 'string', enum: [...names], description: 'A scenario of fixtures/scenarios.' }) },
+    {
+      name: Type.Unsafe<string>({ type: 'string', enum: [...names], description: 'A scenario of fixtures/scenarios.' }),
+      path: Type.Optional(
+        Type.Union(
+          DATA_PATHS.map((p) => Type.Literal(p)),
+          { description: "Scope every rule of the scenario to this data path (e.g. \"/agr_data\"); absent: every data path, or the path a scenario's rule names itself." },
+        ),
+      ),
+    },
     { additionalProperties: false },
   );
 }

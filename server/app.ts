@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { ServerConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './paging/cursor.js';
 import { createPageEngine } from './paging/page-engine.js';
@@ -10,9 +11,10 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import { registerRequestGuard } from './plugins/request-guard.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
-import { hedDataRoutes } from './routes/hed-data.js';
-import { verticalDataRoutes } from './routes/vertical-data.js';
-import { VERTICALS } from '../verticals/index.js';
+import { dataRoutes, recordSchemaId } from './routes/data.js';
+import { VERTICALS, verticalRecordSchema, type VerticalPrefix } from '../verticals/index.js';
+import { createVerticalRows } from './vertical-rows.js';
+import { hedSource, type DataSource, type DataSources } from './sources.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
 import { adminFaultRoutes } from './routes/admin-faults.js';
@@ -30,6 +32,8 @@ declare module 'fastify' {
     pages: CachedPageEngine;
     /** The API keys /hed_data accepts now: the configured ones until a provider state replaces them. */
     acceptedKeys: Set<string>;
+    /** The served verticals' records by prefix (HED's is its store), in the lab's order. */
+    sources: DataSources;
   }
 }
 
@@ -77,6 +81,11 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.decorate('cursors', cursors);
   app.decorate('pages', withPageCache(createPageEngine({ rows: store, cursors, paging: config.paging })));
   app.decorate('acceptedKeys', new Set(config.apiKeys));
+  const sources = new Map<VerticalPrefix, DataSource>();
+  for (const prefix of config.verticals) {
+    sources.set(prefix, prefix === 'hed' ? hedSource(store, VERTICALS.hed) : createVerticalRows(VERTICALS[prefix], config.seed));
+  }
+  app.decorate('sources', sources);
   registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault
   // Before the routes, so its hooks see them.
   registerFaults(app, { scenario: deps.scenario, clock: deps.faultClock });
@@ -85,10 +94,20 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   // Order matters: the error handling and the OpenAPI collector must see every route.
   registerValidation(app);
   registerErrorHandling(app);
-  if (deps.validateResponses) registerResponseValidation(app, deps.validateResponses === true ? {} : deps.validateResponses);
+  // Each vertical's record schema once, by $id: its data path and the admin dump refer to it.
+  const shared: TSchema[] = [];
+  const recordSchemas: Record<string, TSchema> = {};
+  for (const prefix of config.verticals) {
+    if (prefix === 'hed') continue;
+    const record = verticalRecordSchema(VERTICALS[prefix]);
+    const schema = Type.Object(record.properties, { additionalProperties: false, description: record.description, $id: recordSchemaId(prefix) });
+    app.addSchema(schema);
+    shared.push(schema);
+    recordSchemas[prefix] = Type.Ref(recordSchemaId(prefix));
+  }
+  if (deps.validateResponses) registerResponseValidation(app, { ...(deps.validateResponses === true ? {} : deps.validateResponses), references: shared });
   await registerOpenApi(app);
-  if (config.verticals.includes('hed')) await app.register(hedDataRoutes);
-  await app.register(verticalDataRoutes, { verticals: config.verticals.filter((p) => p !== 'hed').map((p) => VERTICALS[p]) });
+  await app.register(dataRoutes, { sources: [...sources.values()], paths: { hed: { cursors, pages: app.pages } }, recordSchemas });
   await app.register(infoRoutes);
   await app.register(adminRoutes, { prefix: '/__admin' });
   await app.register(adminFaultRoutes, { prefix: '/__admin' });

@@ -1,6 +1,6 @@
 import { describeField } from '../verticals/index.js';
 import { requestSectionsHtml } from './spec-page.js';
-import type { VerticalRows } from './vertical-rows.js';
+import type { DataSource } from './sources.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -9,9 +9,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * parameters, authentication, paging, the fields with their types and a sample record,
  * all from the vertical's definition and its served data.
  */
-export function renderVerticalSpecPage(rows: VerticalRows, options: { seed: number; paging: string; keys: readonly string[] }): string {
+export function renderVerticalSpecPage(rows: DataSource, options: { seed: number; paging: string; keys: readonly string[] }): string {
   const v = rows.definition;
-  const sample = rows.json()[0];
+  const sample = rows.rowsAfter(0, 1)[0]?.json;
   const sampleRecord = sample ? JSON.stringify(JSON.parse(sample), null, 2) : '(the dataset is empty)';
   const fields = v.fields
     .map((f) => `<tr><td><code>${escapeHtml(f.name)}</code></td><td>${f.type}</td><td>${escapeHtml(describeField(f))}</td></tr>`)

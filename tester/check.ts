@@ -1,8 +1,10 @@
 // hed-tester check: any warehouse (hed-tester's, hed-connector's or the real Fivetran
 // tester's) against a running mock's ground truth. compareRows decides; this file fetches.
-import { readWarehouse, WarehouseError } from '../warehouse/index.js';
+import type { VerticalDefinition } from '../verticals/index.js';
+import { readWarehouse, readWarehouseTables, WarehouseError } from '../warehouse/index.js';
 import { compareRows, isEqual, type Comparison } from './scenarios/compare.js';
 import { formatTable } from './scenarios/report.js';
+import { DEFAULT_VERTICAL, VerticalChoiceError, verticalOfTable, verticalOfTables } from './vertical.js';
 
 /** Inputs of checkWarehouse. */
 export interface CheckWarehouseOptions {
@@ -14,8 +16,10 @@ export interface CheckWarehouseOptions {
   adminToken?: string;
   /** Sent as x-api-key (not needed by the admin API; kept for proxies that want it). */
   apiKey?: string;
-  /** Table in schema tester (default hed_records). */
+  /** Table in schema tester (default: the vertical's, `{prefix}_records`). */
   table?: string;
+  /** The lab path whose records are the truth (default: the vertical of `table`, else the one vertical table the warehouse holds, else HED). */
+  vertical?: VerticalDefinition;
   fetch?: typeof fetch;
 }
 
@@ -25,6 +29,9 @@ export interface CheckWarehouseResult {
   comparison: Comparison;
   /** The key column the rows were matched on. */
   key: string;
+  /** The vertical compared and its table in schema tester. */
+  vertical: VerticalDefinition;
+  table: string;
 }
 
 /** A check that could not be made (unreachable mock, missing warehouse); the message says what to do. */
@@ -36,44 +43,77 @@ export class CheckError extends Error {
 }
 
 /**
+ * Which vertical and table a check compares: the options, else the one vertical table the
+ * warehouse holds (HED when it holds none: the read then says the table is missing).
+ */
+async function checkSubject(options: CheckWarehouseOptions): Promise<{ vertical: VerticalDefinition; table: string }> {
+  if (options.table !== undefined) return { vertical: options.vertical ?? verticalOfTable(options.table) ?? DEFAULT_VERTICAL, table: options.table };
+  if (options.vertical !== undefined) return { vertical: options.vertical, table: options.vertical.table };
+  let tables: string[];
+  try {
+    tables = await readWarehouseTables(options.warehouse);
+  } catch (error) {
+    if (error instanceof WarehouseError) throw new CheckError(error.message);
+    throw error;
+  }
+  try {
+    const vertical = verticalOfTables(tables, options.warehouse);
+    return { vertical, table: vertical.table };
+  } catch (error) {
+    if (error instanceof VerticalChoiceError) throw new CheckError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The ground truth of a vertical on a running mock: `GET /__admin/records` for HED (as
+ * every kit has answered it), `?vertical=PREFIX` for the others; the list is under the
+ * vertical's table name (`agr_records`).
+ */
+export async function fetchGroundTruth(baseUrl: string, vertical: VerticalDefinition, headers: Record<string, string> = {}, doFetch: typeof fetch = fetch): Promise<Record<string, unknown>[]> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/__admin/records${vertical === DEFAULT_VERTICAL ? '' : `?vertical=${vertical.prefix}`}`;
+  try {
+    const response = await doFetch(url, { headers });
+    if (!response.ok) {
+      const more = response.status === 403 ? ': pass --admin-token with the mock\'s token, or run the check on the mock\'s machine' : response.status === 400 && vertical !== DEFAULT_VERTICAL ? ` (the mock may not serve ${vertical.prefix}: start it with --verticals naming ${vertical.prefix}, or all)` : '';
+      throw new CheckError(`${url} answered ${response.status}${more}. --base-url must point at a running hed-mock.`);
+    }
+    const body = (await response.json()) as Record<string, unknown>;
+    const records = body[vertical.table];
+    if (!Array.isArray(records)) throw new CheckError(`${url} did not answer a hed-mock records dump of ${vertical.table}; --base-url must point at a running hed-mock${vertical === DEFAULT_VERTICAL ? '' : ' that serves every vertical'}.`);
+    return records as Record<string, unknown>[];
+  } catch (error) {
+    if (error instanceof CheckError) throw error;
+    throw new CheckError(`Cannot read the ground truth from ${url} (${error instanceof Error ? error.message : String(error)}). Start the mock (npm start) and pass its address as --base-url.`);
+  }
+}
+
+/**
  * Compares a warehouse table with `GET /__admin/records` of a running mock: lost,
  * duplicated, unexpected and differing rows, tolerant of the Fivetran tester's types
- * (BIGINT 0/1 booleans, FLOAT columns, timestamps).
+ * (BIGINT 0/1 booleans, FLOAT columns, timestamps). The table and the records are those of
+ * one vertical (see CheckWarehouseOptions.vertical).
  *
  * @example
  * const { equal, comparison } = await checkWarehouse({ warehouse: 'files/warehouse.db', baseUrl: 'http://127.0.0.1:8080' });
  */
 export async function checkWarehouse(options: CheckWarehouseOptions): Promise<CheckWarehouseResult> {
   const doFetch = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/__admin/records`;
   const headers: Record<string, string> = {};
   if (options.adminToken !== undefined) headers['x-admin-token'] = options.adminToken;
   if (options.apiKey !== undefined) headers['x-api-key'] = options.apiKey;
-  let records: Record<string, unknown>[];
-  try {
-    const response = await doFetch(url, { headers });
-    if (!response.ok) {
-      throw new CheckError(
-        `${url} answered ${response.status}${response.status === 403 ? ': pass --admin-token with the mock\'s token, or run the check on the mock\'s machine' : ''}. --base-url must point at a running hed-mock.`,
-      );
-    }
-    const body = (await response.json()) as { hed_records?: unknown };
-    if (!Array.isArray(body.hed_records)) throw new CheckError(`${url} did not answer a hed-mock records dump; --base-url must point at a running hed-mock.`);
-    records = body.hed_records as Record<string, unknown>[];
-  } catch (error) {
-    if (error instanceof CheckError) throw error;
-    throw new CheckError(`Cannot read the ground truth from ${url} (${error instanceof Error ? error.message : String(error)}). Start the mock (npm start) and pass its address as --base-url.`);
-  }
+  const { vertical, table } = await checkSubject(options);
+  const records = await fetchGroundTruth(options.baseUrl, vertical, headers, doFetch);
   let contents;
   try {
-    contents = await readWarehouse(options.warehouse, options.table ?? 'hed_records');
+    contents = await readWarehouse(options.warehouse, table);
   } catch (error) {
     if (error instanceof WarehouseError) throw new CheckError(error.message);
     throw error;
   }
   const key = contents.primaryKey.length === 1 && contents.primaryKey[0] !== '_fivetran_id' ? contents.primaryKey[0]! : 'record_id';
   const comparison = compareRows(records, contents.rows, { key });
-  return { equal: isEqual(comparison), comparison, key };
+  return { equal: isEqual(comparison), comparison, key, vertical, table };
 }
 
 /**
@@ -96,8 +136,11 @@ export function formatCheck(result: CheckWarehouseResult, warehouse: string): st
   if (c.extraColumns.length > 0) rows.push(['extra columns (tolerated)', c.extraColumns.join(', ')]);
   let text = formatTable(['what', 'count'], rows);
   for (const example of c.examples) text += `  e.g. ${example}\n`;
+  // HED's sentences stay as they were; another vertical's name its table and path.
+  const what = result.vertical === DEFAULT_VERTICAL ? warehouse : `${warehouse} (tester.${result.table})`;
+  const source = result.vertical === DEFAULT_VERTICAL ? 'source' : `${result.vertical.path} source`;
   text += result.equal
-    ? `EQUAL: ${warehouse} holds every source record once, with the source's values.\n`
-    : `DIFFERENT: ${warehouse} does not match the source (matched on ${result.key}).\n`;
+    ? `EQUAL: ${what} holds every ${source} record once, with the source's values.\n`
+    : `DIFFERENT: ${what} does not match the ${source} (matched on ${result.key}).\n`;
   return text;
 }

@@ -6,13 +6,14 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../output/progress.js';
+import type { VerticalDefinition } from '../verticals/index.js';
 import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
 import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { kitVersion } from '../lib/kit-version.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
-import { addCheckCommand, addScenariosCommand } from './scenarios/commands.js';
+import { addCheckCommand, addScenariosCommand, parseVerticalFlag } from './scenarios/commands.js';
 
 /** Exit codes of hed-tester: 2 is bad usage, bad configuration, or an SDK it cannot run. */
 export const EXIT = { ok: 0, syncFailed: 1, usage: 2 } as const;
@@ -97,6 +98,7 @@ interface DebugFlags {
   state?: Record<string, unknown>;
   python?: string;
   timeoutS: number;
+  vertical?: VerticalDefinition;
 }
 
 /** The hed-tester program. Actions store their exit code in `result`. */
@@ -121,6 +123,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
     .addOption(new Option('--state <json>', 'start from this state (JSON object, or a file holding one) instead of the saved one').argParser(parseStateFlag))
     .addOption(new Option('--python <path>', 'the Python with fivetran-connector-sdk (default: $VIRTUAL_ENV/bin/python, else python3)'))
     .addOption(new Option('--timeout-s <seconds>', 'fail when the connector sends nothing for this long').default(TESTER_DEFAULTS.silenceTimeoutMs / 1000).argParser(parseSeconds))
+    .addOption(new Option('--vertical <prefix>', 'the lab path the connector is on (agr, ..., tlc), for what to fix (default: the data path it asks a local hed-mock for)').argParser(parseVerticalFlag))
     .action(async (flags: DebugFlags) => {
       try {
         const run = await runTesterDebug({
@@ -128,6 +131,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
           ...(flags.configuration === undefined ? {} : { configurationPath: flags.configuration }),
           ...(flags.state === undefined ? {} : { state: flags.state }),
           ...(flags.python === undefined ? {} : { python: flags.python }),
+          ...(flags.vertical === undefined ? {} : { vertical: flags.vertical }),
           ...(signal === undefined ? {} : { signal }),
           silenceTimeoutMs: flags.timeoutS * 1000,
           out: io.stdout,

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createProgress, reportSyncEnd, type Output, type Progress, type SyncCounts } from '../output/progress.js';
+import type { VerticalDefinition } from '../verticals/index.js';
 import type { ConnectorStateJson } from '../warehouse/index.js';
 import { createSevereLog, nothingSyncedWarning } from './empty-sync.js';
 import { watchMockJournal } from './mock-journal.js';
@@ -55,6 +56,8 @@ export interface TesterDebugOptions {
   runner?: SyncRunner;
   /** Called after each checkpoint is committed (tests and the scenario matrix watch progress here). */
   onCheckpoint?(state: ConnectorStateJson, counts: SyncCounts): void | Promise<void>;
+  /** The lab path the connector is on (--vertical), for what to fix; default: the data path it asked the mock for. */
+  vertical?: VerticalDefinition;
 }
 
 /** How a run ended; `reason` is the text after `Sync FAILED: `. */
@@ -195,7 +198,7 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   const runner = options.runner ?? (await chooseSyncRunner(options));
   const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
   // Step 5 of the lab: a hed-mock on loopback knows what the connector got wrong (tester/mock-journal.ts).
-  const journal = watchMockJournal(configuration.base_url);
+  const journal = watchMockJournal(configuration.base_url, fetch, options.vertical);
   const output = rememberOutput(outputDir);
   const severe = createSevereLog();
   const outcome = await runner.run(

@@ -4,7 +4,7 @@
 // journal. Pure functions over journal entries and what the run wrote; no sockets here.
 import type { JournalEntry } from '../api/faults.js';
 
-/** The table and key header of the HED API. */
+/** The key header every lab path takes, and the table when no vertical is named (HED's; a caller passes the vertical's own). */
 export const DIAGNOSE_DEFAULTS = {
   table: 'hed_records',
   keyHeader: 'x-api-key',
@@ -26,7 +26,7 @@ export interface Diagnosis {
 
 /** What one connector run left behind, as the diagnosis needs it. */
 export interface RunTrace {
-  /** The run's requests to /hed_data, oldest first. */
+  /** The run's requests to its vertical's data path (/hed_data, /agr_data, ...), oldest first. */
   requests: readonly JournalEntry[];
   /** The run reported success. */
   ok: boolean;

@@ -2,7 +2,9 @@
 // (GET /__admin/requests) says what the connector got wrong. The edge only: reading the
 // journal before and after a sync; the judging is tester/diagnose.ts.
 import type { Journal, JournalEntry } from '../api/faults.js';
+import type { VerticalDefinition } from '../verticals/index.js';
 import { diagnoseRun, formatDiagnosis, type RunTrace } from './diagnose.js';
+import { DEFAULT_VERTICAL, isDataUrl, verticalOfRequests } from './vertical.js';
 
 /** How long a journal read may take before the diagnosis is skipped. */
 export const JOURNAL_READ_TIMEOUT_MS = 2000;
@@ -46,16 +48,17 @@ export interface JournalWatch {
 
 /**
  * Starts watching a hed-mock's journal when base_url is on loopback: notes where the
- * journal stands now, and after the sync diagnoses the requests made since. Undefined for
- * any other base_url; a server that is not a hed-mock (or wants an admin token) gives no
- * advice and no error.
+ * journal stands now, and after the sync diagnoses the requests made since to the
+ * vertical's data path (`vertical`, else the path the connector asked for most, else
+ * /hed_data), expecting its table. Undefined for any other base_url; a server that is not
+ * a hed-mock (or wants an admin token) gives no advice and no error.
  *
  * @example
  * const watch = watchMockJournal(configuration.base_url);
  * // ... the sync ...
  * for (const line of (await watch?.advice({ ok: true, tables: ['hed_data'] })) ?? []) log(line);
  */
-export function watchMockJournal(baseUrl: string | undefined, fetchJournal: typeof fetch = fetch): JournalWatch | undefined {
+export function watchMockJournal(baseUrl: string | undefined, fetchJournal: typeof fetch = fetch, vertical?: VerticalDefinition): JournalWatch | undefined {
   if (baseUrl === undefined || !isLoopbackUrl(baseUrl)) return undefined;
   const before = readJournal(baseUrl, fetchJournal);
   return {
@@ -67,8 +70,10 @@ export function watchMockJournal(baseUrl: string | undefined, fetchJournal: type
       const lastSeq = start.requests.at(-1)?.seq ?? 0;
       // A journal cleared during the sync starts again from seq 1: then all of it is this sync's.
       const cleared = (after.requests.at(-1)?.seq ?? 0) < lastSeq;
-      const requests: JournalEntry[] = after.requests.filter((e) => (cleared || e.seq > lastSeq) && e.url.startsWith('/hed_data'));
-      return diagnoseRun({ ...run, requests }).map(formatDiagnosis);
+      const mine: JournalEntry[] = after.requests.filter((e) => (cleared || e.seq > lastSeq) && isDataUrl(e.url));
+      const asked = vertical ?? verticalOfRequests(mine) ?? DEFAULT_VERTICAL;
+      const requests = mine.filter((e) => isDataUrl(e.url, asked));
+      return diagnoseRun({ ...run, requests }, asked.table).map(formatDiagnosis);
     },
   };
 }

@@ -3,8 +3,10 @@ import type { AppliedFault, FaultRule } from '../../api/faults.js';
 import { ruleAction } from './rules.js';
 import { codeForStatus, errorBody, type ErrorCode } from '../../api/errors.js';
 
-/** What the engine knows about a /hed_data request when it decides. */
+/** What the engine knows about a data request when it decides. */
 export interface RequestFacts {
+  /** The data path asked for (`/agr_data`); a rule with a `path` acts on that path only. */
+  path?: string;
   /** first: no cursor; later: a cursor was sent. */
   page: 'first' | 'later';
   /** The cursor decodes (expire_cursor only answers cursors the server would accept). */
@@ -112,6 +114,7 @@ export function decideFaults(
 }
 
 function passesFilter(rule: FaultRule, kind: string, facts: RequestFacts): boolean {
+  if (rule.path !== undefined && rule.path !== facts.path) return false;
   if (rule.page !== undefined && rule.page !== 'any' && rule.page !== facts.page) return false;
   // These need a previous position: on a first page there is nothing to expire or repeat.
   if (kind === 'expire_cursor') return facts.page === 'later' && facts.cursorValid;

@@ -1,7 +1,7 @@
 import { createRandom, type Random } from '../dataset/random.js';
-import type { FaultList, FaultRule } from '../../api/faults.js';
+import type { FaultList, FaultRule, FaultRuleInput } from '../../api/faults.js';
 import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
-import { FaultRuleIdTaken, validateRule } from './rules.js';
+import { FaultRuleError, FaultRuleIdTaken, validateRule } from './rules.js';
 import type { LoadedScenario } from './scenarios.js';
 
 /** Milliseconds since the epoch; tests pass a fake one. */
@@ -16,8 +16,8 @@ export interface FaultEngine {
   add(inputs: unknown[]): FaultRule[];
   /** Removes one rule; false when there is none with that id. */
   remove(id: string): boolean;
-  /** Replaces every rule with a scenario's; counters start over. */
-  load(scenario: LoadedScenario): void;
+  /** Replaces every rule with a scenario's, each scoped to `path` when one is given; counters start over. */
+  load(scenario: LoadedScenario, path?: string): void;
   /** No rules, no counters, no scenario. */
   clear(): void;
   /** The decision for one request; counters advance. */
@@ -29,12 +29,15 @@ export interface FaultEngine {
  * stream per rule (`createRandom(seed, 'faults', ruleId)`) and the clock, so the same
  * rules and seed give the same schedule on every run.
  *
+ * `paths` are the data paths the server serves: a rule scoped to another is refused
+ * (absent: any data path is taken).
+ *
  * @example
  * const engine = createFaultEngine(42, Date.now);
  * engine.add([{ status: 503, times: 3 }]);
  * engine.decide({ page: 'first', cursorValid: false }).action?.kind // 'status'
  */
-export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
+export function createFaultEngine(seed: number, clock: Clock, paths?: readonly string[]): FaultEngine {
   let rules: FaultRule[] = [];
   let counters: Counters = {};
   let streams = new Map<string, Random>();
@@ -49,7 +52,7 @@ export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
   const withIds = (inputs: unknown[], where: (i: number) => string): FaultRule[] => {
     const taken = new Set(rules.map((r) => r.id));
     // Ids are generated after every rule is valid, so a refused list consumes none.
-    const valid = inputs.map((input, i) => validateRule(input, where(i)));
+    const valid = inputs.map((input, i) => servedPath(validateRule(input, where(i)), where(i)));
     valid.forEach((rule, i) => {
       if (rule.id === undefined) return;
       if (taken.has(rule.id)) {
@@ -66,6 +69,11 @@ export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
       }
       return { ...rule, id };
     });
+  };
+  const servedPath = (rule: FaultRuleInput, where: string): FaultRuleInput => {
+    if (rule.path === undefined || paths === undefined || paths.includes(rule.path)) return rule;
+    const at = where === 'rule' ? 'path' : `${where}.path`;
+    throw new FaultRuleError(at, `${at} "${rule.path}" is not served by this server; use one of ${paths.join(', ')}, or leave path out for every data path.`);
   };
   const clear = () => {
     rules = [];
@@ -95,11 +103,14 @@ export function createFaultEngine(seed: number, clock: Clock): FaultEngine {
       streams.delete(id);
       return rules.length < before;
     },
-    load(loaded) {
-      clear();
+    load(loaded, path) {
       // Scenario rules are named after the scenario, so journals read "flaky-2", not "rule-7".
       const prefix = loaded.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50);
-      rules = withIds(loaded.rules.map((r, i) => (r.id ? r : { ...r, id: `${prefix}-${i + 1}` })), (i) => `rules[${i}]`);
+      const scoped = loaded.rules.map((r, i) => ({ ...r, ...(r.id ? {} : { id: `${prefix}-${i + 1}` }), ...(path === undefined ? {} : { path }) }));
+      // Checked before the old rules go: a refused scenario leaves the engine as it was.
+      const checked = scoped.map((r, i) => servedPath(validateRule(r, `rules[${i}]`), `rules[${i}]`));
+      clear();
+      rules = withIds(checked, (i) => `rules[${i}]`);
       scenario = loaded.name;
     },
     clear,

@@ -8,7 +8,7 @@ import { recordRequest } from './wire.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** /hed_data: the position the page starts after (the decoded cursor; an overlap fault moves it back). */
+    /** A data path: the position the page starts after (the decoded cursor; an overlap fault moves it back). */
     position: number;
   }
 }
@@ -16,7 +16,8 @@ declare module 'fastify' {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Faults around the routes of the scope it is registered in (only `/hed_data`): decide
+ * Faults around the routes of the scope it is registered in (one data path's: see
+ * ../routes/data.ts; a rule with `path` acts on that path only): decide
  * early (a preHandler, after the cursor is decoded), answer early (statuses, socket
  * faults, a truncated page), move the page start (overlap), and reshape the page on the
  * way out (drift, malformed, dribble, in onSend). The route's handler knows nothing of
@@ -32,7 +33,7 @@ export async function faultInjection(scope: FastifyInstance): Promise<void> {
     if (engine.rules().length === 0) return;
     const later = Boolean((request.query as { cursor?: string }).cursor);
     // Only a cursor the server issued reaches here: a bad one was refused while decoding it.
-    const decision = engine.decide({ page: later ? 'later' : 'first', cursorValid: later });
+    const decision = engine.decide({ page: later ? 'later' : 'first', cursorValid: later, path: scope.dataPath?.source.definition.path });
     request.faultDecision = decision;
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     if (decision.action) return answerEarly(scope, request, reply, decision.action);
@@ -43,7 +44,7 @@ export async function faultInjection(scope: FastifyInstance): Promise<void> {
     if (action === undefined || reply.statusCode !== 200 || !Buffer.isBuffer(payload)) return payload;
     switch (action.kind) {
       case 'drift':
-        return driftPage(payload.toString('utf8'), action);
+        return driftPage(payload.toString('utf8'), action, scope.dataPath?.source.definition.table);
       case 'malformed':
         return malformedBody(payload.toString('utf8'));
       case 'dribble': {
@@ -94,7 +95,7 @@ function answerEarly(app: FastifyInstance, request: FastifyRequest, reply: Fasti
       socket.once('close', () => recordRequest(app, request, 'hang'));
       return reply;
     case 'truncate': {
-      const body = app.pages.pageAfter(request.position, pageSizeOf(request)).body;
+      const body = pagesOf(app).pageAfter(request.position, pageSizeOf(request)).body;
       reply.hijack();
       const raw = reply.raw;
       // The full length is promised, part is sent, then the connection closes.
@@ -107,7 +108,8 @@ function answerEarly(app: FastifyInstance, request: FastifyRequest, reply: Fasti
       // At most page_size - 1 records: every page must still end past the cursor, or a
       // client following next_cursor would walk backwards or stall.
       const records = Math.min(action.records, pageSizeOf(request) - 1);
-      if (records > 0) request.position = overlapStart((p, n) => app.store.rowsAfter(p, n), request.position, records);
+      const rows = app.dataPath?.source ?? app.store;
+      if (records > 0) request.position = overlapStart((p, n) => rows.rowsAfter(p, n), request.position, records);
       return undefined;
     }
     default:
@@ -116,3 +118,5 @@ function answerEarly(app: FastifyInstance, request: FastifyRequest, reply: Fasti
 }
 
 const pageSizeOf = (request: FastifyRequest) => (request.query as { page_size: number }).page_size;
+/** The pages of the data path whose scope this is (HED's outside any). */
+const pagesOf = (app: FastifyInstance) => app.dataPath?.pages ?? app.pages;

@@ -27,15 +27,15 @@ export interface DriftChange {
 }
 
 /**
- * The page with its records drifted: a field added with a value, or one removed.
+ * The page with its records (under `recordsKey`) drifted: a field added with a value, or one removed.
  *
  * @example
  * driftPage('{"hed_records":[{"a":1}],"next_cursor":"x","has_more":false}', { add: 'b', value: 2 })
  * // '{"hed_records":[{"a":1,"b":2}],"next_cursor":"x","has_more":false}'
  */
-export function driftPage(pageJson: string, change: DriftChange): string {
-  const page = JSON.parse(pageJson) as { hed_records: Record<string, unknown>[] };
-  for (const record of page.hed_records) {
+export function driftPage(pageJson: string, change: DriftChange, recordsKey = 'hed_records'): string {
+  const page = JSON.parse(pageJson) as Record<string, Record<string, unknown>[]>;
+  for (const record of page[recordsKey] ?? []) {
     if (change.add !== undefined) record[change.add] = change.value ?? null;
     if (change.remove !== undefined) delete record[change.remove];
   }

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, FaultRuleFields, type FaultAction, type FaultRuleInput } from '../../api/faults.js';
+import { DATA_PATHS, FAULT_ACTIONS, FAULT_LIMITS, FAULT_TRIGGERS, FaultRule, FaultRuleFields, type FaultAction, type FaultRuleInput } from '../../api/faults.js';
 
 /** A rule that cannot be used: names the field at fault and what is allowed. Answered as 400 invalid_request. */
 export class FaultRuleError extends Error {
@@ -39,6 +39,7 @@ const NESTED_EXAMPLES: Record<string, string> = {
 const FIELD_SENTENCES: Record<string, (v: unknown) => string> = {
   id: (v) => `must be 1-64 letters, digits, ".", "_" or "-"; got ${show(v)}.`,
   description: () => 'must be a string of at most 500 characters.',
+  path: (v) => `must be a data path such as "/agr_data" (one of ${DATA_PATHS.join(', ')}), or absent for every path; got ${show(v)}.`,
   page: (v) => `must be "first" (no cursor), "later" (with a cursor) or "any"; got ${show(v)}.`,
   nth: (v) => `must be a whole number from 1 up; got ${show(v)}.`,
   every: (v) => `must be a whole number from 1 up; got ${show(v)}.`,
@@ -74,7 +75,7 @@ function schemaRefusal(rule: Record<string, unknown>): [string, string] | undefi
   if (first === undefined) return undefined;
   const field = first.path.split('/')[1] ?? '';
   if (first.type === ValueErrorType.ObjectAdditionalProperties || !Object.hasOwn(FaultRuleFields.properties, field)) {
-    return [field, `is not a rule field. Triggers: ${FAULT_TRIGGERS.join(', ')}; actions: ${FAULT_ACTIONS.join(', ')}, delay; also id, description, retry_after, body.`];
+    return [field, `is not a rule field. Triggers: ${FAULT_TRIGGERS.join(', ')}; actions: ${FAULT_ACTIONS.join(', ')}, delay; also id, description, path, retry_after, body.`];
   }
   const value = rule[field];
   const example = NESTED_EXAMPLES[field];

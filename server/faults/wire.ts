@@ -32,14 +32,15 @@ export interface FaultOptions {
  * Adds the fault engine and the request journal to the app: decorates `app.faults`,
  * `app.journal` and `app.faultClock`, loads the start-up scenario, and journals every
  * request outside /__admin. Registered on the root instance so its hooks see all routes;
- * the faults themselves act only inside the /hed_data scope (see ./inject.ts).
+ * the faults themselves act only inside the data paths' scopes (see ./inject.ts and
+ * ../routes/data.ts), each rule on every data path or on the one its `path` names.
  *
  * @example
  * registerFaults(app, { scenario: loadScenario('flaky') });
  */
 export function registerFaults(app: FastifyInstance, options: FaultOptions = {}): void {
   const clock = options.clock ?? Date.now;
-  const engine = createFaultEngine(app.config.seed, clock);
+  const engine = createFaultEngine(app.config.seed, clock, app.config.verticals.map((p) => `/${p}_data`));
   if (options.scenario !== undefined) engine.load(options.scenario);
   app.decorate('faults', engine);
   app.decorate('journal', createJournal(options.journalCapacity));

@@ -19,6 +19,8 @@ export interface ResponseValidationOptions {
   onViolation?: (violation: ResponseViolation) => void;
   /** Called for every body that was checked, so a test can tell a check that never ran from one that passed. */
   onChecked?: (checked: { method: string; url: string; statusCode: number; stage: ResponseViolation['stage'] }) => void;
+  /** The shared schemas (with their $id) that response schemas refer to: each vertical's record. */
+  references?: TSchema[];
 }
 
 /**
@@ -44,7 +46,8 @@ export function registerResponseValidation(app: FastifyInstance, options: Respon
     if (!compiled.has(schema)) {
       let check: TypeCheck<TSchema> | null = null;
       try {
-        check = TypeCompiler.Compile(schema);
+        // Shared schemas (a vertical's record, by $id) are the references a schema may point to.
+        check = TypeCompiler.Compile(schema, options.references ?? []);
       } catch {
         // Not a TypeBox schema (a plain JSON schema from a plugin): nothing to check it with.
         check = null;

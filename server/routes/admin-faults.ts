@@ -94,20 +94,31 @@ export const adminFaultRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'loadScenario',
         tags,
         summary: 'Replace the fault rules with a named scenario from fixtures/scenarios',
+        description: 'With "path" (e.g. "/agr_data"), every rule of the scenario acts on that data path only; without it, on every data path.',
         ...security,
         body: scenarioRequest(listScenarios()),
         response: { 200: Type.Object({ description: Type.String(), ...FaultList.properties }), ...adminErrors },
       },
+      // Before the schema: a path that is not served gets the sentence naming the served ones.
+      preValidation: async (request) => {
+        const body = request.body as { path?: unknown } | null;
+        if (body === null || typeof body !== 'object' || body.path === undefined) return;
+        const served = app.config.verticals.map((p) => `/${p}_data`);
+        if (typeof body.path !== 'string' || !served.includes(body.path)) {
+          const got = typeof body.path === 'string' ? `"${body.path.slice(0, 40)}"` : `a ${typeof body.path}`;
+          throw new ApiError('invalid_request', `path ${got} is not a data path this server serves; use one of ${served.join(', ')}, or leave path out for every data path.`);
+        }
+      },
     },
     async (request) => {
-      const { name } = request.body;
+      const { name, path } = request.body;
       // A name only: a client of the admin API must not make the server read arbitrary files.
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
         throw new ApiError('invalid_request', `name must be a scenario name, not a path; valid names: ${listScenarios().join(', ')}.`);
       }
       try {
         const scenario = loadScenario(name);
-        app.faults.load(scenario);
+        app.faults.load(scenario, path);
         return { description: scenario.description, ...app.faults.list() };
       } catch (err) {
         if (err instanceof ScenarioError || err instanceof FaultRuleError) throw new ApiError('invalid_request', `name: ${err.message}`);

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { Journal, JournalEntry } from '../../api/faults.js';
 import { isLoopbackUrl, watchMockJournal } from '../../tester/mock-journal.js';
+import { VERTICALS } from '../../verticals/index.js';
 
 const page = (seq: number, fields: Partial<JournalEntry> = {}): JournalEntry => ({
   seq,
@@ -61,4 +62,18 @@ t.test('a server that is not a hed-mock, or refuses the admin call, gives no adv
     throw new Error('ECONNREFUSED');
   }) as unknown as typeof fetch;
   t.same(await watchMockJournal('http://127.0.0.1:1', failing)!.advice({ ok: true }), []);
+});
+
+t.test('the expected table is that of the path the connector asked for; --vertical overrides it; other paths are not its requests', async (t) => {
+  const agrPages = [page(1, { url: '/agr_data?page_size=100', has_more: true, records: 100 }), page(2, { url: '/agr_data?page_size=100&cursor=a', has_more: false })];
+  let lines = await watchMockJournal('http://127.0.0.1:8080', scripted([journal([]), journal(agrPages)]))!.advice({ ok: true, tables: ['agr_records'], rowsWritten: 100 });
+  t.same(lines, [], 'an AGR connector writing agr_records did nothing wrong');
+  lines = await watchMockJournal('http://127.0.0.1:8080', scripted([journal([]), journal(agrPages)]))!.advice({ ok: true, tables: ['hed_records'], rowsWritten: 100 });
+  t.match(lines, [/^The connector wrote the table "hed_records", not "agr_records"\. Fix: Name the table "agr_records" in schema\(\)/]);
+  // Another attendee's HED requests on the same mock are not this sync's.
+  const mixed = [page(1, { url: '/hed_data?page_size=100', has_more: true, records: 100 }), ...agrPages.map((p) => ({ ...p, seq: p.seq + 1 }))];
+  lines = await watchMockJournal('http://127.0.0.1:8080', scripted([journal([]), journal(mixed)]), VERTICALS.agr)!.advice({ ok: true, tables: ['agr_records'], rowsWritten: 100 });
+  t.same(lines, [], 'with --vertical agr only /agr_data counts: the HED page that said has_more is not a stop');
+  lines = await watchMockJournal('http://127.0.0.1:8080', scripted([journal([]), journal(mixed)]), VERTICALS.tlc)!.advice({ ok: true, tables: ['agr_records'], rowsWritten: 100 });
+  t.match(lines, [/wrote the table "agr_records", not "tlc_records"/], '--vertical tlc expects tlc_records');
 });

@@ -1,5 +1,5 @@
 // The `scenarios` and `check` subcommands of hed-tester; tester/cli.ts registers them.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../../output/progress.js';
@@ -12,6 +12,8 @@ import type { SyncRunner as SdkRunner } from '../sync-runner.js';
 import { allPassed, formatReport, reportJson, reportJunit } from './report.js';
 import { errorReport, MATRIX_DEFAULTS, runMatrix } from './runner.js';
 import { builtinRunner, pythonRunner } from './sync-runners.js';
+import type { VerticalDefinition } from '../../verticals/index.js';
+import { DEFAULT_VERTICAL, VerticalChoiceError, verticalByPrefix, verticalOfSource } from '../vertical.js';
 
 /** What the subcommands need from the CLI. */
 export interface CommandIo {
@@ -34,6 +36,40 @@ const seconds = (text: string) => {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Parses --vertical: one of the fifteen prefixes, any case.
+ *
+ * @example
+ * parseVerticalFlag('agr').path // '/agr_data'
+ */
+export function parseVerticalFlag(text: string): VerticalDefinition {
+  try {
+    return verticalByPrefix(text);
+  } catch (error) {
+    if (error instanceof VerticalChoiceError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+/** The option every command that needs a lab path takes. */
+const verticalOption = (what: string) => new Option('--vertical <prefix>', `the lab path (agr, cds, con, cpg, fpr, fts, hed, hpt, icp, met, mso, phr, rdp, spl, tlc) ${what}`).argParser(parseVerticalFlag);
+
+/**
+ * The vertical a scenario matrix runs against: --vertical, else the one table or path of
+ * the fifteen that the project's connector.py names, else HED (the built-in connector is
+ * HED's). Says where it came from, for the line the command prints.
+ *
+ * @example
+ * scenarioVertical({ projectDir: 'fixtures/connectors/verticals/agr', builtin: false }) // { vertical: agr, from: 'connector.py names agr_records' }
+ */
+export function scenarioVertical(flags: { projectDir: string; builtin: boolean; vertical?: VerticalDefinition }): { vertical: VerticalDefinition; from: string } {
+  if (flags.vertical !== undefined) return { vertical: flags.vertical, from: '--vertical' };
+  if (flags.builtin) return { vertical: DEFAULT_VERTICAL, from: 'the built-in connector' };
+  const source = join(flags.projectDir, 'connector.py');
+  const named = existsSync(source) ? verticalOfSource(readFileSync(source, 'utf8')) : undefined;
+  return named === undefined ? { vertical: DEFAULT_VERTICAL, from: 'the default' } : { vertical: named, from: `connector.py names ${named.table}` };
+}
+
 interface ScenariosFlags {
   projectDir: string;
   configuration?: string;
@@ -46,6 +82,7 @@ interface ScenariosFlags {
   python?: string;
   pageSize?: number;
   students: number;
+  vertical?: VerticalDefinition;
 }
 
 /**
@@ -71,6 +108,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
     .addOption(new Option('--python <path>', 'the Python with fivetran-connector-sdk (default: $VIRTUAL_ENV/bin/python, else python3)'))
     .addOption(new Option('--page-size <n>', 'override the configuration\'s page_size').argParser(integer('--page-size', 1, 200)))
     .addOption(new Option('--students <n>', 'records in each scenario\'s dataset').default(MATRIX_DEFAULTS.students).argParser(integer('--students', 1, 100_000)))
+    .addOption(verticalOption('whose endpoint the scenarios fault and whose records are the truth (default: the one whose table or path connector.py names, else hed)'))
     .action(async (flags: ScenariosFlags) => {
       const known = listScenarios();
       const unknown = (flags.scenario ?? []).filter((name) => !known.includes(name) && !/[\\/]|\.json$/.test(name));
@@ -118,6 +156,14 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         }
         io.stdout.write(`${startedLine(sdkRunner.sdk)}\n`);
       }
+      const { vertical, from } = scenarioVertical(flags);
+      if (flags.builtin && vertical !== DEFAULT_VERTICAL) {
+        io.stderr.write(`hed-tester scenarios: the built-in connector syncs HED only; leave out --vertical ${vertical.prefix}, or run a connector.py for ${vertical.path} without --builtin.\n`);
+        result.exitCode = 2;
+        return;
+      }
+      // HED's output stays as it was; another path says which and why.
+      if (vertical !== DEFAULT_VERTICAL) io.stdout.write(`Vertical ${vertical.prefix} (${from}): faults on ${vertical.path}, tester.${vertical.table} compared with its records\n`);
       const run = flags.builtin || sdkRunner === undefined
         ? builtinRunner()
         : pythonRunner({ projectDir: flags.projectDir, env: io.env, runner: sdkRunner, ...(flags.python === undefined ? {} : { python: flags.python }) });
@@ -128,6 +174,7 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         reruns: flags.reruns,
         timeoutS: flags.timeoutS,
         students: flags.students,
+        vertical,
         ...(flags.scenario === undefined ? {} : { scenarios: flags.scenario }),
         ...(flags.pageSize === undefined ? {} : { pageSize: flags.pageSize }),
         ...(signal === undefined ? {} : { signal }),
@@ -148,7 +195,8 @@ interface CheckFlags {
   baseUrl?: string;
   apiKey?: string;
   adminToken?: string;
-  table: string;
+  table?: string;
+  vertical?: VerticalDefinition;
 }
 
 /** Adds `hed-tester check`: a warehouse against a running mock's ground truth; exit 0 when equal. */
@@ -164,13 +212,15 @@ export function addCheckCommand(program: Command, io: CommandIo, result: { exitC
     .addOption(new Option('--base-url <url>', 'the running hed-mock, e.g. http://127.0.0.1:8080 (default: base_url in DIR/configuration.json)'))
     .addOption(new Option('--api-key <key>', 'sent as x-api-key (default: api_key in DIR/configuration.json)'))
     .addOption(new Option('--admin-token <token>', 'sent as x-admin-token, when the mock runs with --admin-token'))
-    .addOption(new Option('--table <name>', 'the table in schema tester').default('hed_records'))
+    .addOption(new Option('--table <name>', 'the table in schema tester (default: the vertical\'s {prefix}_records)'))
+    .addOption(verticalOption('whose records are the truth (default: the one whose {prefix}_records table the warehouse holds, else hed)'))
     .action(async (flags: CheckFlags) => {
       try {
         const target = checkTarget(flags);
         const checked = await checkWarehouse({
           ...target,
-          table: flags.table,
+          ...(flags.table === undefined ? {} : { table: flags.table }),
+          ...(flags.vertical === undefined ? {} : { vertical: flags.vertical }),
           ...(flags.adminToken === undefined ? {} : { adminToken: flags.adminToken }),
         });
         io.stdout.write(formatCheck(checked, flags.warehouse ?? target.warehouse));

@@ -100,6 +100,33 @@ function timestampMs(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** A name with case and everything but letters and digits dropped: `usage_trend_30d` and `usage_trend_30_d` are one. */
+const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The warehouse column that holds each source field: the same name, else the one column
+ * whose letters and digits are the field's. The SDK renames some fields as Fivetran's
+ * naming does (1.x and 3.x write the lab's `usage_trend_30d` as `usage_trend_30_d`; 2.x
+ * keeps it), so a field is found under either name.
+ *
+ * @example
+ * columnsOfFields(['usage_trend_30d'], ['record_id', 'usage_trend_30_d']).get('usage_trend_30d') // 'usage_trend_30_d'
+ */
+export function columnsOfFields(fields: Iterable<string>, columns: Iterable<string>): Map<string, string> {
+  const present = new Set(columns);
+  const byLoose = new Map<string, string[]>();
+  for (const column of present) byLoose.set(looseName(column), [...(byLoose.get(looseName(column)) ?? []), column]);
+  const map = new Map<string, string>();
+  for (const field of fields) {
+    if (present.has(field)) map.set(field, field);
+    else {
+      const candidates = (byLoose.get(looseName(field)) ?? []).filter((c) => !SYSTEM_COLUMNS.includes(c));
+      if (candidates.length === 1) map.set(field, candidates[0]!);
+    }
+  }
+  return map;
+}
+
 const isDeleted = (row: Record<string, unknown>) => {
   const flag = row._fivetran_deleted;
   return flag === true || flag === 1 || flag === 1n || flag === 'true';
@@ -130,7 +157,9 @@ export function compareRows(source: readonly Record<string, unknown>[], rows: re
   }
   const warehouseColumns = new Set<string>();
   for (const row of rows) for (const column of Object.keys(row)) warehouseColumns.add(column);
-  const extraColumns = [...warehouseColumns].filter((c) => !sourceFields.has(c) && !SYSTEM_COLUMNS.includes(c)).sort();
+  const columnOf = columnsOfFields(sourceFields, warehouseColumns);
+  const mapped = new Set(columnOf.values());
+  const extraColumns = [...warehouseColumns].filter((c) => !sourceFields.has(c) && !mapped.has(c) && !SYSTEM_COLUMNS.includes(c)).sort();
 
   const seen = new Set<string>();
   let duplicated = 0;
@@ -157,10 +186,11 @@ export function compareRows(source: readonly Record<string, unknown>[], rows: re
       note(`unexpected ${id}`);
       continue;
     }
-    const field = Object.keys(expected).find((name) => !sameValue(expected[name], row[name]));
+    const field = Object.keys(expected).find((name) => !sameValue(expected[name], row[columnOf.get(name) ?? name]));
     if (field !== undefined) {
       differing += 1;
-      note(`differing ${id} ${field}: ${JSON.stringify(expected[field])} in the source, ${JSON.stringify(typeof row[field] === 'bigint' ? Number(row[field]) : row[field]) ?? 'no value'} in the warehouse`);
+      const value = row[columnOf.get(field) ?? field];
+      note(`differing ${id} ${field}: ${JSON.stringify(expected[field])} in the source, ${JSON.stringify(typeof value === 'bigint' ? Number(value) : value) ?? 'no value'} in the warehouse`);
     }
   }
   let lost = 0;

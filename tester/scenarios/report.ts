@@ -54,7 +54,7 @@ export function formatReport(report: MatrixReport): string {
     String(r.warnings.length),
     `${(r.durationMs / 1000).toFixed(1)} s`,
   ]);
-  let text = `Scenario matrix for ${report.connector}\n\n${formatTable(header, rows)}`;
+  let text = `Scenario matrix for ${report.connector}${report.vertical === undefined ? '' : ` (${report.vertical}: /${report.vertical}_data)`}\n\n${formatTable(header, rows)}`;
   const notes: string[] = [];
   for (const r of report.results) {
     if (r.reason !== undefined) notes.push(`${r.scenario}: ${r.verdict.toUpperCase()}: ${firstLine(r.reason)}`);
@@ -116,7 +116,7 @@ export function reportJunit(report: MatrixReport): string {
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuite name="${escapeXml(`hed-tester scenarios: ${report.connector}`)}" tests="${report.results.length}" failures="${failures}" errors="${errors}" time="${seconds(report.durationMs)}" timestamp="${escapeXml(report.startedAt.replace(/\.\d+Z$/, ''))}" hostname="localhost">`,
+    `<testsuite name="${escapeXml(`hed-tester scenarios: ${report.connector}${report.vertical === undefined ? '' : ` (${report.vertical})`}`)}" tests="${report.results.length}" failures="${failures}" errors="${errors}" time="${seconds(report.durationMs)}" timestamp="${escapeXml(report.startedAt.replace(/\.\d+Z$/, ''))}" hostname="localhost">`,
   );
   out.push('  <properties/>');
   for (const r of report.results) {

@@ -11,7 +11,9 @@ import { buildApp } from '../../server/app.js';
 import { SERVER_DEFAULTS, serverConfig } from '../../server/config.js';
 import { listScenarios, loadScenario } from '../../server/faults/scenarios.js';
 import { openDestination, readWarehouse, WAREHOUSE_FILE } from '../../warehouse/index.js';
+import type { VerticalDefinition } from '../../verticals/index.js';
 import { diagnoseRuns, isFailedRequest, type RunTrace } from '../diagnose.js';
+import { DEFAULT_VERTICAL, isDataUrl } from '../vertical.js';
 import { compareRows, isEqual, type Comparison } from './compare.js';
 import type { MatrixReport, RunSummary, ScenarioResult, Verdict } from './types.js';
 import { hangWarnings, parseRetryAfter, partialSyncWarnings, retryWarnings, unmetFaultWarnings, type RetryAfterGiven, type RunOutcome, type RunRetries, type ScenarioWarning } from './warnings.js';
@@ -63,6 +65,11 @@ export interface MatrixOptions {
   onScenario?(event: { scenario: string; result?: ScenarioResult }): void;
   /** Ctrl-C: stops the current run and skips the scenarios not started. */
   signal?: AbortSignal;
+  /**
+   * The lab path the connector is on (default HED): its endpoint gets the scenario's
+   * faults, its records are mutated and are the truth, its table is compared.
+   */
+  vertical?: VerticalDefinition;
 }
 
 /** A running scenario mock and what it saw. */
@@ -72,14 +79,14 @@ interface ScenarioMock {
   retryAfters: RetryAfterGiven[];
 }
 
-async function startScenarioMock(options: { students: number; seed: number; apiKey: string | undefined }): Promise<ScenarioMock> {
+async function startScenarioMock(options: { students: number; seed: number; apiKey: string | undefined; vertical: VerticalDefinition }): Promise<ScenarioMock> {
   const apiKeys = [...new Set([...SERVER_DEFAULTS.apiKeys, 'fiveTRANmovesTHEworldsDATA', ...(options.apiKey ? [options.apiKey] : [])])];
   const app = await buildApp(serverConfig({ logLevel: 'silent', port: 0, host: '127.0.0.1', students: options.students, seed: options.seed, apiKeys }));
   const retryAfters: RetryAfterGiven[] = [];
   // The journal has no response headers: the Retry-After each answer carried is noted here.
   app.addHook('onSend', async (request, reply, payload) => {
     const header = reply.getHeader('retry-after');
-    if (header !== undefined && request.url.startsWith('/hed_data')) {
+    if (header !== undefined && isDataUrl(request.url, options.vertical)) {
       const now = Date.now();
       const seconds = parseRetryAfter(String(header), now);
       if (seconds !== undefined) retryAfters.push({ answeredAtMs: now, seconds });
@@ -96,14 +103,31 @@ async function admin<T>(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | '
   return response.json<T>();
 }
 
-/** Loads a scenario's rules with fresh counters (the same schedule from the start). */
-async function loadRules(app: FastifyInstance, rules: readonly FaultRuleInput[]): Promise<void> {
-  await admin(app, 'DELETE', '/faults');
-  if (rules.length > 0) await admin(app, 'POST', '/faults', rules);
+/**
+ * A scenario's rules as the mock gets them for a vertical: HED's unchanged (as every kit
+ * has sent them), another path's each scoped to its endpoint (`"path": "/agr_data"`).
+ *
+ * @example
+ * scopedRules([{ id: 'x', status: 503 }], VERTICALS.agr) // [{ id: 'x', status: 503, path: '/agr_data' }]
+ */
+export function scopedRules(rules: readonly FaultRuleInput[], vertical: VerticalDefinition): FaultRuleInput[] {
+  return vertical === DEFAULT_VERTICAL ? [...rules] : rules.map((rule) => ({ ...rule, path: vertical.path }) as FaultRuleInput);
 }
 
-async function groundTruth(app: FastifyInstance): Promise<Record<string, unknown>[]> {
-  return (await admin<{ hed_records: Record<string, unknown>[] }>(app, 'GET', '/records')).hed_records;
+/** Loads a scenario's rules with fresh counters (the same schedule from the start). */
+async function loadRules(app: FastifyInstance, rules: readonly FaultRuleInput[], vertical: VerticalDefinition): Promise<void> {
+  await admin(app, 'DELETE', '/faults');
+  if (rules.length > 0) await admin(app, 'POST', '/faults', scopedRules(rules, vertical));
+}
+
+/** `?vertical=PREFIX` for another path than HED's (HED's admin calls stay as they were). */
+const verticalQuery = (vertical: VerticalDefinition) => (vertical === DEFAULT_VERTICAL ? '' : `?vertical=${vertical.prefix}`);
+
+async function groundTruth(app: FastifyInstance, vertical: VerticalDefinition): Promise<Record<string, unknown>[]> {
+  const body = await admin<Record<string, unknown>>(app, 'GET', `/records${verticalQuery(vertical)}`);
+  const records = body[vertical.table];
+  if (!Array.isArray(records)) throw new Error(`The scenario mock's /__admin/records${verticalQuery(vertical)} holds no ${vertical.table}.`);
+  return records as Record<string, unknown>[];
 }
 
 /** Requests the mock holds unanswered (hang rules fired minus hangs the journal closed). */
@@ -114,9 +138,9 @@ async function pendingHangs(app: FastifyInstance): Promise<number> {
   return fired - journal.requests.filter((e) => e.status === 'hang').length;
 }
 
-/** The mock's /hed_data requests since the last clear, oldest first. */
-async function dataRequests(app: FastifyInstance): Promise<JournalEntry[]> {
-  return (await admin<Journal>(app, 'GET', '/requests')).requests.filter((e) => e.url.startsWith('/hed_data'));
+/** The mock's requests to the vertical's data path since the last clear, oldest first. */
+async function dataRequests(app: FastifyInstance, vertical: VerticalDefinition): Promise<JournalEntry[]> {
+  return (await admin<Journal>(app, 'GET', '/requests')).requests.filter((e) => isDataUrl(e.url, vertical));
 }
 
 /** Tables the scenario's warehouse holds (none when nothing was written). */
@@ -134,9 +158,9 @@ async function warehouseTables(outputDir: string): Promise<string[]> {
   }
 }
 
-async function compareWarehouse(outputDir: string, truth: Record<string, unknown>[]): Promise<Comparison | undefined> {
+async function compareWarehouse(outputDir: string, truth: Record<string, unknown>[], table: string): Promise<Comparison | undefined> {
   try {
-    return compareRows(truth, (await readWarehouse(join(outputDir, WAREHOUSE_FILE), MATRIX_DEFAULTS.table)).rows);
+    return compareRows(truth, (await readWarehouse(join(outputDir, WAREHOUSE_FILE), table)).rows);
   } catch {
     return undefined; // nothing written yet: the verdict says so
   }
@@ -149,7 +173,7 @@ async function compareWarehouse(outputDir: string, truth: Record<string, unknown
  * @example
  * decideVerdict([{ round: 'full', ok: true, timedOut: false, durationMs: 1 }], equalComparison) // { verdict: 'pass' }
  */
-export function decideVerdict(runs: readonly RunSummary[], comparison: Comparison | undefined, tables: readonly string[] = []): { verdict: Verdict; reason?: string } {
+export function decideVerdict(runs: readonly RunSummary[], comparison: Comparison | undefined, tables: readonly string[] = [], table: string = MATRIX_DEFAULTS.table): { verdict: Verdict; reason?: string } {
   const stopped = runs.find((r) => r.timedOut);
   if (stopped !== undefined) return { verdict: 'timeout', reason: `The ${stopped.round} sync did not end within the time limit and was stopped.` };
   for (const round of ['full', 'incremental'] as const) {
@@ -159,9 +183,9 @@ export function decideVerdict(runs: readonly RunSummary[], comparison: Compariso
     }
   }
   if (comparison === undefined) {
-    const others = tables.filter((name) => name !== MATRIX_DEFAULTS.table).map((name) => `"${name}"`);
+    const others = tables.filter((name) => name !== table).map((name) => `"${name}"`);
     const wrote = others.length === 0 ? '' : `; it wrote ${others.join(', ')} instead`;
-    return { verdict: 'fail', reason: `The connector wrote no ${MATRIX_DEFAULTS.table} table${wrote}.` };
+    return { verdict: 'fail', reason: `The connector wrote no ${table} table${wrote}.` };
   }
   if (!isEqual(comparison)) return { verdict: 'fail', reason: 'The warehouse differs from the source.' };
   return { verdict: 'pass' };
@@ -173,7 +197,8 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   const scenario = loadScenario(name);
   const reruns = options.reruns ?? MATRIX_DEFAULTS.reruns;
   const timeoutS = options.timeoutS ?? MATRIX_DEFAULTS.timeoutS;
-  const mock = await startScenarioMock({ students: options.students ?? MATRIX_DEFAULTS.students, seed: options.seed ?? MATRIX_DEFAULTS.seed, apiKey: options.configuration.api_key });
+  const vertical = options.vertical ?? DEFAULT_VERTICAL;
+  const mock = await startScenarioMock({ students: options.students ?? MATRIX_DEFAULTS.students, seed: options.seed ?? MATRIX_DEFAULTS.seed, apiKey: options.configuration.api_key, vertical });
   const outputDir = mkdtempSync(join(tmpdir(), `hed-scenario-${scenario.name}-`));
   const configuration: Record<string, string> = {
     ...options.configuration,
@@ -190,9 +215,9 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   let comparison: Comparison | undefined;
   try {
     for (const round of ['full', 'incremental'] as const) {
-      if (round === 'incremental') await admin(mock.app, 'POST', '/mutations', MATRIX_DEFAULTS.mutations);
+      if (round === 'incremental') await admin(mock.app, 'POST', '/mutations', vertical === DEFAULT_VERTICAL ? MATRIX_DEFAULTS.mutations : { ...MATRIX_DEFAULTS.mutations, vertical: vertical.prefix });
       // Fresh counters each round: faults that fire on early requests hit the incremental sync too.
-      await loadRules(mock.app, scenario.rules);
+      await loadRules(mock.app, scenario.rules, vertical);
       let seen = 0;
       for (let attempt = 0; attempt <= reruns; attempt++) {
         let pending = 0;
@@ -203,7 +228,7 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
         }, options.signal);
         runs.push(run.summary);
         // This run's own requests and Retry-After answers: warnings and causes judge a run by itself.
-        const requests = await dataRequests(mock.app);
+        const requests = await dataRequests(mock.app, vertical);
         const mine = requests.slice(seen);
         seen = requests.length;
         retries.push({ given: mock.retryAfters.slice(givenBefore), requests: mine.map((e) => ({ arrivedAtMs: Date.parse(e.time) })) });
@@ -212,8 +237,8 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
           traces.push({ ok: false, requests: mine });
           break;
         }
-        const truth = await groundTruth(mock.app);
-        comparison = await compareWarehouse(outputDir, truth);
+        const truth = await groundTruth(mock.app, vertical);
+        comparison = await compareWarehouse(outputDir, truth, vertical.table);
         tables = await warehouseTables(outputDir);
         traces.push({ ok: run.summary.ok, requests: mine, tables, ...(comparison === undefined ? {} : { rowsWritten: comparison.actual }) });
         const last = mine.at(-1);
@@ -238,8 +263,8 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   warnings.push(...retryWarnings(retries));
   const faultsMet = journal.filter((entry) => entry.faults.length > 0).length;
   warnings.push(...unmetFaultWarnings(scenario.name, scenario.rules.length, faultsMet, journal.length));
-  const decided = decideVerdict(runs, comparison, tables);
-  const causes = decided.verdict === 'pass' ? [] : diagnoseRuns(traces);
+  const decided = decideVerdict(runs, comparison, tables, vertical.table);
+  const causes = decided.verdict === 'pass' ? [] : diagnoseRuns(traces, vertical.table);
   return {
     scenario: scenario.name,
     description: scenario.description,
@@ -334,5 +359,6 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     results.push(result);
     options.onScenario?.({ scenario: name, result });
   }
-  return { connector: options.connector, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
+  const vertical = options.vertical ?? DEFAULT_VERTICAL;
+  return { connector: options.connector, ...(vertical === DEFAULT_VERTICAL ? {} : { vertical: vertical.prefix }), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
 }

@@ -39,6 +39,8 @@ export interface ScenarioResult {
 export interface MatrixReport {
   /** `builtin` or the project folder. */
   connector: string;
+  /** The lab path the matrix ran against, when not HED (`agr`); absent for HED, as before. */
+  vertical?: string;
   startedAt: string;
   durationMs: number;
   results: ScenarioResult[];

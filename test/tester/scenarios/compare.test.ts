@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compareRows, isEqual, sameValue } from '../../../tester/scenarios/compare.js';
+import { columnsOfFields, compareRows, isEqual, sameValue } from '../../../tester/scenarios/compare.js';
 
 const source = [
   { record_id: 'a', current_gpa: 3.07, at_risk_flag: true, last_updated: '2025-07-31 23:57:37', tags: { x: 1 } },
@@ -75,4 +75,14 @@ t.test('a missing column differs; soft-deleted rows are lost when the source has
 t.test('keys can be any column and any JSON type', async (t) => {
   const comparison = compareRows([{ id: 1, v: 'x' }], [{ id: 1n, v: 'x' }], { key: 'id' });
   t.ok(isEqual(comparison), 'a bigint key matches a number');
+});
+
+t.test('a field the SDK renamed (usage_trend_30d written as usage_trend_30_d) is compared under its column, and is no extra column', async (t) => {
+  const source = [{ record_id: 'a', usage_trend_30d: 'Stable' }];
+  t.same(compareRows(source, [{ record_id: 'a', usage_trend_30_d: 'Stable' }]), { expected: 1, actual: 1, lost: 0, duplicated: 0, unexpected: 0, differing: 0, softDeleted: 0, extraColumns: [], examples: [] });
+  const changed = compareRows(source, [{ record_id: 'a', usage_trend_30_d: 'Rising' }]);
+  t.equal(changed.differing, 1);
+  t.match(changed.examples[0], /usage_trend_30d: "Stable" in the source, "Rising" in the warehouse/);
+  t.same([...columnsOfFields(['usage_trend_30d', 'x', 'record_id'], ['record_id', 'usage_trend_30_d', 'X_', 'x__'])], [['usage_trend_30d', 'usage_trend_30_d'], ['record_id', 'record_id']], 'two columns of one loose name match neither');
+  t.same([...columnsOfFields(['a_b'], ['a_b', 'ab'])], [['a_b', 'a_b']], 'the same name first');
 });
