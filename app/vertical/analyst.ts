@@ -14,7 +14,7 @@ import { quoteIdent } from '../sql.js';
 import type { OpenWarehouse } from '../warehouse.js';
 import { fieldLabel } from './charts.js';
 import { buildVerticalKpis, kpiSelect, type VerticalKpi } from './metrics.js';
-import { fieldOf, requireVerticalFields, tableLabel, verticalRowsCte } from './source.js';
+import { fieldColumns, fieldOf, requireVerticalFields, tableLabel, verticalRowsCte } from './source.js';
 
 /** The four focus areas with generic section headings (the lab's apps ask the same four of every path). */
 export const VERTICAL_SECTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -80,7 +80,7 @@ export async function computeVerticalFigures(warehouse: OpenWarehouse, definitio
   requireVerticalFields(definition, warehouse);
   const cte = verticalRowsCte(definition, warehouse.columns);
   const query = (select: string) => warehouse.all(cte.sql + select, cte.params);
-  const present = new Set(warehouse.columns.map((c) => c.name));
+  const present = new Set(fieldColumns(definition, warehouse.columns).map((c) => c.name));
   const fields = analystNumericFields(definition, present);
   const q = quoteIdent;
   const stats = fields.flatMap((f, i) => [`avg(${q(f)}) AS mean${i}`, `min(${q(f)}) AS min${i}`, `max(${q(f)}) AS max${i}`, `stddev_samp(${q(f)}) AS std${i}`]);

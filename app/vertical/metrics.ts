@@ -9,7 +9,7 @@ import { SUMMARY_STATS, toNumber, type SummaryTable } from '../queries.js';
 import { enrollmentMonthSql, quoteIdent } from '../sql.js';
 import type { JsonValue, OpenWarehouse } from '../warehouse.js';
 import { CATEGORIES_SHOWN_MAX, compileCharts, fieldLabel, type ChartData } from './charts.js';
-import { fieldOf, requireVerticalFields, verticalRowsCte } from './source.js';
+import { fieldColumns, fieldOf, requireVerticalFields, verticalRowsCte } from './source.js';
 import type { Chart } from '../charts.js';
 
 /** Points drawn at most in a scatter. */
@@ -201,7 +201,7 @@ export async function verticalAggregates(warehouse: OpenWarehouse, definition: V
   requireVerticalFields(definition, warehouse);
   const cte = verticalRowsCte(definition, warehouse.columns);
   const query: Query = (select) => warehouse.all(cte.sql + select, cte.params);
-  const present = new Set(warehouse.columns.map((c) => c.name));
+  const present = new Set(fieldColumns(definition, warehouse.columns).map((c) => c.name));
   const hashBy = present.has('record_id') ? q('record_id') : 'ROWID';
   const [kpi = {}] = await query(`SELECT ${kpiSelect(definition)} FROM r`);
   const rows = n(kpi.n);

@@ -9,6 +9,7 @@ import { DELETED_COLUMN, WAREHOUSE_SCHEMA } from '../fields.js';
 import type { RowSource } from '../queries.js';
 import { booleanSql, columnKind, numberSql, quoteIdent, type BoundSql, type ColumnKind, type WarehouseColumn } from '../sql.js';
 import type { OpenWarehouse } from '../warehouse.js';
+import { columnsOfFields } from '../../warehouse/column-names.js';
 
 /** The verticals whose app is served by this module: every one but HED, whose app is StudentSuccess (app/server.ts). */
 export function findVertical(prefix: string): VerticalDefinition {
@@ -27,6 +28,17 @@ export function fieldOf(definition: VerticalDefinition, name: string): FieldDefi
   return definition.fields.find((f) => f.name === name);
 }
 
+/**
+ * The warehouse's columns under the names the definition gives its fields: the SDK may
+ * have renamed a field as Fivetran's naming does (TLC's `usage_trend_30d` is written
+ * `usage_trend_30_d` by SDK 1.x and 3.x), and the app reads every field by its source name.
+ * Each entry keeps the column's name in the table (`stored`).
+ */
+export function fieldColumns(definition: VerticalDefinition, columns: readonly WarehouseColumn[]): (WarehouseColumn & { stored: string })[] {
+  const fieldOfColumn = new Map([...columnsOfFields(definition.fields.map((f) => f.name), columns.map((c) => c.name))].map(([field, column]) => [column, field]));
+  return columns.map((c) => ({ ...c, name: fieldOfColumn.get(c.name) ?? c.name, stored: c.name }));
+}
+
 /** What a column holds once normalised: the definition's type for its fields, the SQL type for any other. */
 export function verticalColumnKind(definition: VerticalDefinition, column: WarehouseColumn): ColumnKind {
   const field = fieldOf(definition, column.name);
@@ -37,7 +49,7 @@ export function verticalColumnKind(definition: VerticalDefinition, column: Wareh
 }
 
 /** The columns shown: the definition's fields in the API's order, then any other column, `_fivetran_synced` last; never the soft-delete marker. */
-export function verticalColumns(definition: VerticalDefinition, columns: WarehouseColumn[]): WarehouseColumn[] {
+export function verticalColumns<C extends WarehouseColumn>(definition: VerticalDefinition, columns: readonly C[]): C[] {
   const order = definition.fields.map((f) => f.name);
   const rank = (name: string) => {
     const at = order.indexOf(name);
@@ -50,16 +62,17 @@ export function verticalColumns(definition: VerticalDefinition, columns: Warehou
     .map(({ c }) => c);
 }
 
-function normalized(definition: VerticalDefinition, column: WarehouseColumn): string {
-  const c = quoteIdent(column.name);
+function normalized(definition: VerticalDefinition, column: WarehouseColumn & { stored: string }): string {
+  const stored: WarehouseColumn = { ...column, name: column.stored };
+  const c = quoteIdent(column.stored);
   const kind = verticalColumnKind(definition, column);
-  const expr = kind === 'boolean' ? booleanSql(column) : kind === 'number' ? numberSql(column) : /^VARCHAR$/i.test(column.type) ? c : `CAST(${c} AS VARCHAR)`;
-  return `${expr} AS ${c}`;
+  const expr = kind === 'boolean' ? booleanSql(stored) : kind === 'number' ? numberSql(stored) : /^VARCHAR$/i.test(column.type) ? c : `CAST(${c} AS VARCHAR)`;
+  return `${expr} AS ${quoteIdent(column.name)}`;
 }
 
 /** `WITH live AS (...), r AS (...)`: the live rows of the vertical's table, normalised. Every query of a vertical's app starts with it. */
 export function verticalRowsCte(definition: VerticalDefinition, columns: WarehouseColumn[]): BoundSql {
-  const select = verticalColumns(definition, columns).map((c) => normalized(definition, c));
+  const select = verticalColumns(definition, fieldColumns(definition, columns)).map((c) => normalized(definition, c));
   const deleted = columns.find((c) => c.name === DELETED_COLUMN);
   const live = deleted ? ` WHERE (${booleanSql(deleted)}) IS NOT TRUE` : '';
   return { sql: `WITH live AS (SELECT ${select.join(', ')} FROM ${quoteIdent(WAREHOUSE_SCHEMA)}.${quoteIdent(definition.table)}${live}), r AS (SELECT * FROM live) `, params: [] };
@@ -67,7 +80,8 @@ export function verticalRowsCte(definition: VerticalDefinition, columns: Warehou
 
 /** The explorer's row source for a vertical. */
 export function verticalRowSource(definition: VerticalDefinition, warehouse: OpenWarehouse): RowSource {
-  return { cte: verticalRowsCte(definition, warehouse.columns), columns: verticalColumns(definition, warehouse.columns), kind: (c) => verticalColumnKind(definition, c) };
+  const columns = verticalColumns(definition, fieldColumns(definition, warehouse.columns)).map(({ stored: _stored, ...c }) => c);
+  return { cte: verticalRowsCte(definition, warehouse.columns), columns, kind: (c) => verticalColumnKind(definition, c) };
 }
 
 /** The status-page sentence for a vertical whose table is missing or empty. */
@@ -84,7 +98,7 @@ export function requireVerticalTable(definition: VerticalDefinition, warehouse: 
 /** Throws a 503 naming the missing columns when the table lacks a field the app draws (a KPI, chart or summary field). */
 export function requireVerticalFields(definition: VerticalDefinition, warehouse: OpenWarehouse): void {
   requireVerticalTable(definition, warehouse);
-  const names = new Set(warehouse.columns.map((c) => c.name));
+  const names = new Set(fieldColumns(definition, warehouse.columns).map((c) => c.name));
   const missing = [...appFields(definition)].filter((f) => !names.has(f));
   if (missing.length > 0) {
     throw new AppError(

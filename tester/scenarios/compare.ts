@@ -1,8 +1,10 @@
 // The verdict's core: a warehouse table against the API's ground truth, as counts.
 // Pure: rows in, counts out; the runner and `hed-tester check` only fetch and read.
 
-/** Columns the destination adds; never compared with the source. */
-export const SYSTEM_COLUMNS: readonly string[] = ['_fivetran_synced', '_fivetran_deleted', '_fivetran_id'];
+import { columnsOfFields, SYSTEM_COLUMNS } from '../../warehouse/column-names.js';
+
+/** Columns the destination adds (never compared with the source), and where a field lives: warehouse/column-names.ts. */
+export { columnsOfFields, SYSTEM_COLUMNS };
 
 /** How a warehouse table differs from the ground truth. */
 export interface Comparison {
@@ -98,33 +100,6 @@ function timestampMs(text: string): number | undefined {
   const [, date, hours, minutes, seconds, zone] = match;
   const ms = Date.parse(`${date}T${hours!.padStart(2, '0')}:${minutes}:${seconds}${zone ?? 'Z'}`);
   return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** A name with case and everything but letters and digits dropped: `usage_trend_30d` and `usage_trend_30_d` are one. */
-const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/**
- * The warehouse column that holds each source field: the same name, else the one column
- * whose letters and digits are the field's. The SDK renames some fields as Fivetran's
- * naming does (1.x and 3.x write the lab's `usage_trend_30d` as `usage_trend_30_d`; 2.x
- * keeps it), so a field is found under either name.
- *
- * @example
- * columnsOfFields(['usage_trend_30d'], ['record_id', 'usage_trend_30_d']).get('usage_trend_30d') // 'usage_trend_30_d'
- */
-export function columnsOfFields(fields: Iterable<string>, columns: Iterable<string>): Map<string, string> {
-  const present = new Set(columns);
-  const byLoose = new Map<string, string[]>();
-  for (const column of present) byLoose.set(looseName(column), [...(byLoose.get(looseName(column)) ?? []), column]);
-  const map = new Map<string, string>();
-  for (const field of fields) {
-    if (present.has(field)) map.set(field, field);
-    else {
-      const candidates = (byLoose.get(looseName(field)) ?? []).filter((c) => !SYSTEM_COLUMNS.includes(c));
-      if (candidates.length === 1) map.set(field, candidates[0]!);
-    }
-  }
-  return map;
 }
 
 const isDeleted = (row: Record<string, unknown>) => {
