@@ -24,6 +24,8 @@ interface Operation {
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
+  /** Shared schemas (FaultRule, each vertical's record) that responses refer to by $ref. */
+  components?: Record<string, unknown>;
 }
 
 export interface ResponseChecker {
@@ -56,7 +58,8 @@ export function createResponseChecker(document: unknown): ResponseChecker {
   const validators = new Map<object, ValidateFunction>();
   const validatorFor = (schema: object) => {
     let v = validators.get(schema);
-    if (!v) validators.set(schema, (v = ajv.compile(schema)));
+    // The document's components ride along, so "#/components/schemas/AgrRecord" resolves from the root.
+    if (!v) validators.set(schema, (v = ajv.compile({ ...schema, components: doc.components ?? {} })));
     return v;
   };
 

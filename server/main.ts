@@ -104,7 +104,8 @@ export async function serve(flags: ServerFlags, env: Record<string, string | und
       `ready in ${Math.round(performance.now() - started)} ms). GET ${url}${firstPath} with x-api-key; docs at ${url}/docs. ${servedVerticalsLine(config.verticals)}\n`,
   );
   const admin = config.adminToken !== undefined ? 'and the admin API (with the admin token)' : 'while the admin API stays loopback-only';
-  const warning = exposureWarning(config.host, 'the mock', `GET /hed_data (with an API key), /hed_api_spec and /docs ${admin}`, [url!, ...also]);
+  const paths = config.verticals.length === 1 ? `GET ${firstPath} (with an API key), /${config.verticals[0]}_api_spec` : `GET /{prefix}_data of the ${config.verticals.length} verticals served (with an API key), their spec pages`;
+  const warning = exposureWarning(config.host, 'the mock', `${paths} and /docs ${admin}`, [url!, ...also]);
   if (warning) out.write(`${warning}\n`);
   return app;
 }

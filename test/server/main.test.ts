@@ -53,7 +53,12 @@ t.test('serve: --host 0.0.0.0 prints a URL that answers; bad settings are Config
   t.notMatch(url, /0\.0\.0\.0/, 'not 0.0.0.0, where no client can go');
   t.equal((await fetch(`${url}/healthz`)).status, 200, 'the printed URL answers');
   t.equal(text().trim().split('\n').length, 2, 'the start line and one warning line');
-  t.match(text(), /\nWarning: the mock is bound to 0\.0\.0\.0, so every machine that can reach this one can now use GET \/hed_data \(with an API key\), \/hed_api_spec and \/docs while the admin API stays loopback-only( at http:\/\/[\d.]+:\d+)?; bind --host 127\.0\.0\.1/);
+  t.match(text(), /\nWarning: the mock is bound to 0\.0\.0\.0, so every machine that can reach this one can now use GET \/\{prefix\}_data of the 15 verticals served \(with an API key\), their spec pages and \/docs while the admin API stays loopback-only( at http:\/\/[\d.]+:\d+)?; bind --host 127\.0\.0\.1/);
+  const hedOnly = sink();
+  const hedApp = await serve({ host: '0.0.0.0', port: '0', students: '3', logLevel: 'silent', verticals: 'hed' }, {}, hedOnly.out);
+  t.teardown(() => hedApp.close());
+  t.match(hedOnly.text(), /can now use GET \/hed_data \(with an API key\), \/hed_api_spec and \/docs while the admin API stays loopback-only/, 'HED alone: its own paths');
+  t.match(hedOnly.text(), /Serving 1 of 15 verticals: hed at \/\{prefix\}_data\./, 'the start line says what is served');
   const foreign = await rawRequest(`${url}/hed_data`, { host: 'rebound.example', headers: { 'x-api-key': 'hed-demo-key' } });
   t.equal(foreign.status, 403, 'bound to every interface, a foreign Host name is still refused');
   t.equal(JSON.parse(foreign.body).error, 'host_not_allowed');

@@ -193,7 +193,13 @@ t.test('the admin token scheme is in the document exactly when the server has a 
 t.test('links let a tool walk a whole sync and a fault rule\'s life', async (t) => {
   const doc = JSON.parse(await readFile(new URL(`../../${OPENAPI_PATH}`, import.meta.url), 'utf8')) as Doc;
   const byId = new Map(Object.values(doc.paths).flatMap((ops) => Object.values(ops)).map((op) => [op.operationId, op]));
-  t.equal(byId.size, 14, 'every operation has its own operationId');
+  const next0 = doc.paths['/hed_data']!.get!.responses['200']!.links!.NextPage! as { description?: string };
+  const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
+  t.equal(operations.length, 14 + 2 * 14, "HED's 14 operations, and each other vertical's data path and spec page");
+  t.equal(byId.size, operations.length, 'every operation has its own operationId');
+  for (const op of operations.filter((o) => /^get[A-Z][a-z]{2}Data$/.test(o.operationId ?? ''))) {
+    t.same(op.responses['200']!.links!.NextPage, { operationId: op.operationId, parameters: { cursor: '$response.body#/next_cursor' }, description: next0.description }, `${op.operationId} links a page to the next`);
+  }
   const next = doc.paths['/hed_data']!.get!.responses['200']!.links!.NextPage!;
   t.equal(next.operationId, 'getHedData');
   t.same(next.parameters, { cursor: '$response.body#/next_cursor' });
