@@ -7,7 +7,7 @@ import type { CommitCounts, ConnectorStateJson, WarehouseOperation } from '../wa
 /** What the committer needs: the destination's commit and a callback per committed group. */
 export interface GroupCommitDeps {
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson): Promise<CommitCounts>;
-  /** Writes operations into the open transaction without committing (Destination.stage); without it operations wait in memory for their checkpoint. */
+  /** Stages operations without committing them (Destination.stage: the warehouse's spill file); without it operations wait in memory for their checkpoint. */
   stage?(operations: readonly WarehouseOperation[]): Promise<void>;
   /** Operations that may wait for their checkpoint before they are staged (default 5,000). */
   stageRows?: number;

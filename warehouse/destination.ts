@@ -1,14 +1,15 @@
 // openDestination: the Fivetran tester's DuckDB destination, one module for every runner.
 // Decisions (typing, collapsing operations, which state wins) are pure functions in the
 // sibling files; this shell only turns them into a few set-based statements per commit.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DELETED_COLUMN, ID_COLUMN, planCommit, SYNCED_COLUMN, type RowChange } from './plan.js';
 import { chooseStartState, parseState, readStateFile, STATE_FILE, WAREHOUSE_FILE, writeStateFile } from './state-file.js';
 import { INTERNAL_SCHEMA, loadCatalog, openInstance, quote, selectRows, TESTER_SCHEMA, testerTable, WarehouseError, type ColumnInfo, type TableInfo } from './duckdb-io.js';
 import { typeUndeclaredText } from './text-types.js';
-import { columnTypeFor, encodeFor, fits, isTypedValue, kindOf, transportOf, widen, type TransportType, type ValueKind } from './value-types.js';
+import { foldSql, lastUpsertsSql, rowsSql, SPILL_DB, SPILL_FILE, spillColumn, spillTable, type SpillTable } from './spill.js';
+import { columnTypeFor, columnTypeOfSql, encodeFor, fits, isTypedValue, kindOf, transportOf, widen, type TransportType, type ValueKind } from './value-types.js';
 import type { ColumnType, CommitCounts, ConnectorStateJson, Destination, TableDeclaration, WarehouseOperation, WarehouseValue } from './types.js';
 
 /** Options of openDestination. */
@@ -39,6 +40,13 @@ export const DEFAULT_REOPEN_EVERY_ROWS = 50_000;
  */
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 
+/**
+ * DuckDB's memory_limit while a checkpoint folds its spill (see withFoldMemory): with the
+ * destination's 512 MB the fold's hash tables took the process from 192 to 314 MB at
+ * 600,000 staged rows; under 48 MB it stayed at 242 MB.
+ */
+export const FOLD_MEMORY_LIMIT = '48MB';
+
 const openPaths = new Set<string>();
 const STAGE = 'hed_stage';
 
@@ -66,6 +74,8 @@ export async function openDestination(dir: string, options: DestinationOptions =
   openPaths.add(key);
   try {
     const { instance, connection } = await connectTo(path, options);
+    // Operations a crashed run staged were never committed: their spill is dropped.
+    removeSpillFiles(dir);
     return new DuckDBDestination(dir, path, key, options, instance, connection, await loadCatalog(connection));
   } catch (error) {
     openPaths.delete(key);
@@ -131,13 +141,13 @@ class DuckDBDestination implements Destination {
         if (this.catalog.has(declaration.table) && !this.provisional.has(declaration.table) && (await this.holdsNoRow(declaration.table))) this.provisional.add(declaration.table);
       }
       if (pending.length === 0) return { schemaChanges: 0, created };
-      // Inside a transaction stage() left open, the tables join it: committing here would commit the staged rows early.
+      // Staged operations wait in the spill file, not in a transaction: creating the (empty) tables commits nothing of them.
       await this.transaction(async () => {
         for (const declaration of pending) {
           await this.createTable(declaration.table, new Map());
           created.push(declaration.table);
         }
-      }, this.open);
+      });
       for (const table of created) this.provisional.add(table);
       return { schemaChanges: created.length, created };
     });
@@ -145,7 +155,7 @@ class DuckDBDestination implements Destination {
 
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts> {
     return this.serialize(async () => {
-      const counts = await this.write(operations, syncedAt, state);
+      const counts = this.spill === undefined ? await this.write(operations, syncedAt, state) : await this.applySpill(operations, syncedAt, state);
       writeStateFile(this.dir, state);
       this.rowsSinceReopen += operations.length;
       if (this.rowsSinceReopen >= (this.options.reopenEveryRows ?? DEFAULT_REOPEN_EVERY_ROWS)) await this.reopen();
@@ -154,60 +164,258 @@ class DuckDBDestination implements Destination {
   }
 
   /**
-   * Writes operations into a transaction that stays open: nothing is committed until the
-   * next commit(), which commits them with its own operations and state; close() or a
-   * failed write rolls them back. A connector that waits long before it checkpoints is
-   * held in DuckDB (which spills to disk) instead of in memory.
+   * Stages operations ahead of their checkpoint: they are appended, in order, to the spill
+   * file (DIR/warehouse.spill.db, see spill.ts), committed there a batch at a time, so a
+   * connector that waits long before it checkpoints costs disk, not memory. Nothing of them
+   * reaches the warehouse until the next commit(), which applies them with its own
+   * operations and state in one transaction; close() or a failure drops them.
    */
-  stage(operations: readonly WarehouseOperation[], syncedAt: Date): Promise<void> {
+  stage(operations: readonly WarehouseOperation[], _syncedAt: Date): Promise<void> {
     return this.serialize(async () => {
-      await this.write(operations, syncedAt, undefined);
+      try {
+        await this.spillOperations(operations);
+      } catch (error) {
+        const staged = this.spill?.operations ?? 0;
+        await this.dropSpill();
+        const also = staged > 0 ? ` (nor the ${staged} operations staged before them)` : '';
+        throw new WarehouseError('commit_failed', `Nothing of these operations was written to ${this.path}${also}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
     });
   }
 
-  /** Operations staged since the last commit, and what they counted. */
-  private staged = { operations: 0, counts: emptyCounts(), provisional: new Set<string>() };
+  /** Operations staged since the last commit, in the attached spill file; undefined when there are none. */
+  private spill: { tables: Map<string, SpillTable>; truncatedAt: Map<string, number>; seq: number; operations: number; counts: CommitCounts } | undefined;
+  private spillIds = 0;
 
-  /** Writes the operations in the open transaction (opening it); with a state, also the state and COMMIT. */
-  private async write(operations: readonly WarehouseOperation[], syncedAt: Date, state: ConnectorStateJson | undefined): Promise<CommitCounts> {
+  private plan(operations: readonly WarehouseOperation[]) {
     const typed = this.options.typeText === true ? operations.map((operation) => typeUndeclaredText(operation, this.declared.get(operation.table)?.columns)) : operations;
-    const plan = planCommit(typed, (table) => this.primaryKeyOf(table));
-    const syncedSql = `CAST(${textLiteral(syncedAt.toISOString())} AS TIMESTAMP)`;
-    if (!this.open) this.staged.provisional = new Set(this.provisional);
+    return planCommit(typed, (table) => this.primaryKeyOf(table));
+  }
+
+  /** Writes the operations and the state in one transaction. */
+  private async write(operations: readonly WarehouseOperation[], syncedAt: Date, state: ConnectorStateJson): Promise<CommitCounts> {
+    const plan = this.plan(operations);
+    const syncedSql = timestampSql(syncedAt);
+    const provisional = new Set(this.provisional);
     try {
       await this.transaction(async () => {
         for (const step of plan.steps) {
           if (step.kind === 'truncate') {
-            if (this.catalog.has(step.table)) {
-              this.later(`UPDATE ${testerTable(step.table)} SET ${quote(DELETED_COLUMN)} = true, ${quote(SYNCED_COLUMN)} = ${syncedSql}`);
-            }
+            if (this.catalog.has(step.table)) this.later(truncateSql(step.table, syncedSql));
             continue;
           }
           plan.counts.schemaChanges += await this.prepareTable(step.table, step.rows);
           await this.writeRows(step.table, step.rows, syncedSql);
         }
-        if (state !== undefined) this.later(`INSERT OR REPLACE INTO ${INTERNAL_SCHEMA}.state VALUES (1, ${textLiteral(JSON.stringify(state))}, ${syncedSql})`);
-      }, state === undefined);
+        this.later(stateSql(state, syncedSql));
+      });
     } catch (error) {
-      // The transaction rolled back, DDL and staged operations included: read back what the tables really are.
-      const staged = this.staged.operations;
-      this.staged.operations = 0;
-      this.staged.counts = emptyCounts();
-      this.catalog = await loadCatalog(this.connection);
-      this.provisional = this.staged.provisional;
+      // The transaction rolled back, DDL included: read back what the tables really are.
+      await this.rolledBack(provisional);
+      throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return plan.counts;
+  }
+
+  private async rolledBack(provisional: Set<string>): Promise<void> {
+    this.catalog = await loadCatalog(this.connection);
+    this.provisional = provisional;
+  }
+
+  /** Appends operations to the spill (attaching it first): one log row per key and step, in the step's order. */
+  private async spillOperations(operations: readonly WarehouseOperation[]): Promise<void> {
+    if (this.spill === undefined) {
+      removeSpillFiles(this.dir);
+      await this.connection.run(`ATTACH ${textLiteral(join(this.dir, SPILL_FILE))} AS ${SPILL_DB}`);
+      this.spill = { tables: new Map(), truncatedAt: new Map(), seq: 0, operations: 0, counts: emptyCounts() };
+    }
+    const spill = this.spill;
+    const plan = this.plan(operations);
+    for (const step of plan.steps) {
+      spill.seq++;
+      if (step.kind === 'truncate') {
+        spill.truncatedAt.set(step.table, spill.seq);
+        continue;
+      }
+      const table = await this.spillTableFor(step.table, step.rows);
+      await this.appendToSpill(table, step.rows, spill.seq);
+    }
+    spill.operations += operations.length;
+    addCounts(spill.counts, plan.counts);
+  }
+
+  /** The spill table of `name`, created (with the warehouse table's columns) or extended and widened so `rows` fit, as prepareTable does to the warehouse. */
+  private async spillTableFor(name: string, rows: Map<string, RowChange>): Promise<SpillTable> {
+    const spill = this.spill!;
+    const kinds = collectKinds(rows);
+    let table = spill.tables.get(name);
+    if (table === undefined) {
+      const existing = this.catalog.get(name);
+      const start =
+        existing !== undefined && !this.provisional.has(name)
+          ? { columns: [...existing.columns.values()].filter((column) => column.name !== SYNCED_COLUMN && column.name !== DELETED_COLUMN).map((column) => ({ name: column.name, sql: column.sql })), primaryKey: existing.primaryKey }
+          : this.newTableColumns(name, kinds);
+      table = { id: this.spillIds++, columns: start.columns.map((column) => ({ ...column, type: columnTypeOfSql(column.sql) })), primaryKey: start.primaryKey, rows: 0, patches: 0 };
+      const definitions = ['_seq BIGINT', '_replace BOOLEAN', '_deleted BOOLEAN', '_present INTEGER[]', ...start.columns.map((column, index) => `c${index} ${column.sql}`)];
+      await this.flush();
+      await this.connection.run(`CREATE TABLE ${spillTable(table.id, 't')} (${definitions.join(', ')})`);
+      spill.tables.set(name, table);
+    }
+    const columns = new Map(table.columns.map((column) => [column.name, column]));
+    const changes = this.columnChanges(name, columns, table.primaryKey, kinds);
+    for (const change of changes) {
+      if (change.add) {
+        await this.connection.run(`ALTER TABLE ${spillTable(table.id, 't')} ADD COLUMN c${table.columns.length} ${change.sql}`);
+        table.columns.push({ name: change.name, sql: change.sql, type: columnTypeOfSql(change.sql) });
+      } else {
+        await this.connection.run(`ALTER TABLE ${spillTable(table.id, 't')} ALTER COLUMN ${spillColumn(table, change.name)} TYPE ${change.sql}`);
+      }
+    }
+    if (changes.length > 0 || table.rows === 0) {
+      // DuckDB's own type text (TIMESTAMP WITH TIME ZONE, DECIMAL(18,3)), to compare with the warehouse's at the checkpoint.
+      const reader = await this.connection.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = '${SPILL_DB}' AND table_name = 't${table.id}'`);
+      const types = new Map(reader.getRowObjectsJS().map((row) => [String(row.column_name), String(row.data_type)]));
+      table.columns = table.columns.map((column, index) => {
+        const sql = types.get(`c${index}`) ?? column.sql;
+        return { name: column.name, sql, type: columnTypeOfSql(sql) };
+      });
+    }
+    return table;
+  }
+
+  /** Appends one step's row changes to the spill: upserts whole, updates and deletes with the columns they carried. */
+  private async appendToSpill(table: SpillTable, rows: Map<string, RowChange>, seq: number): Promise<void> {
+    const replaced: RowChange[] = [];
+    const patchGroups = new Map<string, { indices: number[]; deleted: boolean | undefined; rows: RowChange[] }>();
+    for (const change of rows.values()) {
+      if (change.replace) {
+        replaced.push(change);
+        continue;
+      }
+      const names = new Set(Object.keys(change.data));
+      const indices = table.columns.flatMap((column, index) => (names.has(column.name) ? [index] : []));
+      const signature = `${String(change.deleted)}:${indices.join(',')}`;
+      let group = patchGroups.get(signature);
+      if (group === undefined) {
+        group = { indices, deleted: change.deleted, rows: [] };
+        patchGroups.set(signature, group);
+      }
+      group.rows.push(change);
+    }
+    const into = spillTable(table.id, 't');
+    if (replaced.length > 0) {
+      await this.loadStage(table.columns, replaced);
+      const values = table.columns.map((column, index) => `CAST(s.c${index} AS ${column.sql})`);
+      this.later(`INSERT INTO ${into} (_seq, _replace, _deleted, _present, ${table.columns.map((_, index) => `c${index}`).join(', ')}) SELECT ${seq}, true, s.deleted, NULL, ${values.join(', ')} FROM temp.main.${STAGE} s`);
+    }
+    for (const group of patchGroups.values()) {
+      const columns = group.indices.map((index) => table.columns[index]!);
+      await this.loadStage(columns, group.rows);
+      const present = group.indices.filter((index) => !table.primaryKey.includes(table.columns[index]!.name));
+      const targets = ['_seq', '_replace', '_deleted', '_present', ...group.indices.map((index) => `c${index}`)];
+      const values = [String(seq), 'false', group.deleted === undefined ? 'NULL' : String(group.deleted), `CAST([${present.join(', ')}] AS INTEGER[])`, ...columns.map((column, index) => `CAST(s.c${index} AS ${column.sql})`)];
+      this.later(`INSERT INTO ${into} (${targets.join(', ')}) SELECT ${values.join(', ')} FROM temp.main.${STAGE} s`);
+    }
+    await this.flush();
+    table.rows += rows.size;
+    table.patches += rows.size - replaced.length;
+  }
+
+  /**
+   * Applies the spill and the checkpoint's own operations (spilled after it) with the state
+   * in one transaction. The log is folded to one row per key first, in the spill file
+   * (a DuckDB transaction writes to one database only); the warehouse then takes schema
+   * changes, truncates, one DELETE and one INSERT … SELECT per table, which DuckDB writes
+   * to disk as it goes (optimistic writes) instead of holding the rows in memory.
+   */
+  private async applySpill(operations: readonly WarehouseOperation[], syncedAt: Date, state: ConnectorStateJson): Promise<CommitCounts> {
+    const spill = this.spill!;
+    const staged = spill.operations;
+    const provisional = new Set(this.provisional);
+    const syncedSql = timestampSql(syncedAt);
+    let schemaChanges = 0;
+    try {
+      await this.spillOperations(operations);
+      for (const [name, table] of spill.tables) {
+        if (table.rows === 0) continue;
+        const existing = this.catalog.get(name);
+        const target = existing === undefined || this.provisional.has(name) ? undefined : { sql: testerTable(name), columns: existing.columns, deletedColumn: DELETED_COLUMN };
+        await this.withFoldMemory(table.patches === 0 ? lastUpsertsSql(table, spill.truncatedAt.get(name)) : `${foldSql(table)};\n${rowsSql(table, target, spill.truncatedAt.get(name))}`);
+      }
+      await this.transaction(async () => {
+        for (const [name, table] of spill.tables) if (table.rows > 0) schemaChanges += await this.prepareFromSpill(name, table);
+        for (const name of spill.truncatedAt.keys()) if (this.catalog.has(name)) this.later(truncateSql(name, syncedSql));
+        for (const [name, table] of spill.tables) {
+          if (table.rows === 0) continue;
+          const rows = spillTable(table.id, 'r');
+          const match = table.primaryKey.map((key) => `${testerTable(name)}.${quote(key)} = r.${spillColumn(table, key)}`).join(' AND ');
+          this.later(`DELETE FROM ${testerTable(name)} USING ${rows} r WHERE ${match}`);
+          const targets = [...table.columns.map((column) => quote(column.name)), quote(SYNCED_COLUMN), quote(DELETED_COLUMN)];
+          this.later(`INSERT INTO ${testerTable(name)} (${targets.join(', ')}) SELECT ${[...table.columns.map((_, index) => `r.c${index}`), syncedSql, 'r._deleted'].join(', ')} FROM ${rows} r`);
+        }
+        this.later(stateSql(state, syncedSql));
+      });
+    } catch (error) {
+      await this.rolledBack(provisional);
+      await this.dropSpill();
       const also = staged > 0 ? ` (nor the ${staged} operations staged before it)` : '';
       throw new WarehouseError('commit_failed', `Nothing of this commit was written to ${this.path}${also} (rolled back): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    if (state === undefined) {
-      this.staged.operations += operations.length;
-      addCounts(this.staged.counts, plan.counts);
-      return plan.counts;
+    const counts = { ...spill.counts, schemaChanges: spill.counts.schemaChanges + schemaChanges };
+    // commit() counts this commit's own operations toward the next reopen.
+    this.rowsSinceReopen += staged;
+    await this.dropSpill();
+    return counts;
+  }
+
+  /**
+   * Runs a fold under FOLD_MEMORY_LIMIT: its hash tables grow with the keys in the window,
+   * and below the limit DuckDB spills them to its temporary directory (DIR/warehouse.db.tmp)
+   * instead of growing the process. Should the fold need more than that anyway (DuckDB
+   * cannot spill every kind of state), it runs again under the destination's own limit.
+   */
+  private async withFoldMemory(sql: string): Promise<void> {
+    const own = `SET memory_limit = ${textLiteral(this.options.memoryLimit ?? DEFAULT_MEMORY_LIMIT)}`;
+    await this.connection.run(`SET memory_limit = ${textLiteral(FOLD_MEMORY_LIMIT)}`);
+    try {
+      await this.connection.run(sql);
+    } catch (error) {
+      if (!/Out of Memory/i.test(error instanceof Error ? error.message : String(error))) throw error;
+      await this.connection.run(own);
+      await this.connection.run(sql);
+    } finally {
+      await this.connection.run(own);
     }
-    addCounts(plan.counts, this.staged.counts);
-    this.rowsSinceReopen += this.staged.operations;
-    this.staged.operations = 0;
-    this.staged.counts = emptyCounts();
-    return plan.counts;
+  }
+
+  /** Creates the warehouse table from its spill, or extends and widens it to the spill's columns. Returns the schema changes made. */
+  private async prepareFromSpill(name: string, table: SpillTable): Promise<number> {
+    await this.flush();
+    const existing = this.catalog.get(name);
+    if (existing === undefined || this.provisional.has(name)) {
+      if (existing !== undefined) await this.connection.run(`DROP TABLE ${testerTable(name)}`);
+      await this.connection.run(`CREATE TABLE ${testerTable(name)} (${tableDefinitions(table.columns, table.primaryKey).join(', ')})`);
+      this.catalog = await loadCatalog(this.connection);
+      return this.provisional.delete(name) ? 0 : 1;
+    }
+    let changes = 0;
+    for (const column of table.columns) {
+      const current = existing.columns.get(column.name);
+      if (current === undefined) await this.connection.run(`ALTER TABLE ${testerTable(name)} ADD COLUMN ${quote(column.name)} ${column.sql}`);
+      else if (current.sql !== column.sql) await this.connection.run(`ALTER TABLE ${testerTable(name)} ALTER COLUMN ${quote(column.name)} TYPE ${column.sql}`);
+      else continue;
+      changes++;
+    }
+    if (changes > 0) this.catalog = await loadCatalog(this.connection);
+    return changes;
+  }
+
+  /** Detaches and deletes the spill file: what it held is committed, or dropped. */
+  private async dropSpill(): Promise<void> {
+    if (this.spill === undefined) return;
+    this.spill = undefined;
+    await this.connection.run(`DETACH ${SPILL_DB}`).catch(() => undefined);
+    removeSpillFiles(this.dir);
   }
 
   tables(): Promise<string[]> {
@@ -228,10 +436,7 @@ class DuckDBDestination implements Destination {
       this.closed = true;
       try {
         // Operations staged without a commit after them are not kept.
-        if (this.open) {
-          this.open = false;
-          await this.connection.run('ROLLBACK');
-        }
+        await this.dropSpill();
         // Fold the WAL into the file so a normal run leaves only warehouse.db behind.
         await this.connection.run('CHECKPOINT');
       } finally {
@@ -282,24 +487,18 @@ class DuckDBDestination implements Destination {
    * and sent together (BEGIN with the first, COMMIT with the last): a commit of one page is
    * three round trips to DuckDB instead of seven.
    */
-  private async transaction(work: () => Promise<void>, keepOpen = false): Promise<void> {
-    if (!this.open) this.later('BEGIN TRANSACTION');
-    this.open = true;
+  private async transaction(work: () => Promise<void>): Promise<void> {
+    this.later('BEGIN TRANSACTION');
     try {
       await work();
-      if (!keepOpen) this.later('COMMIT');
+      this.later('COMMIT');
       await this.flush();
-      if (!keepOpen) this.open = false;
     } catch (error) {
       this.queued = [];
-      this.open = false;
       await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
-
-  /** A transaction stage() left open (declare() joins it rather than committing it early). */
-  private open = false;
 
   private queued: string[] = [];
 
@@ -333,19 +532,24 @@ class DuckDBDestination implements Destination {
     return declared !== undefined && declared.length > 0 ? declared : undefined;
   }
 
-  /** Creates `table` with its declared columns and the columns `kinds` asks for (pk first, system columns last). */
-  private async createTable(table: string, kinds: Map<string, Kinds>): Promise<void> {
-    await this.flush();
+  /** The columns of a new `table`: its declared ones and those `kinds` asks for, primary key first. */
+  private newTableColumns(table: string, kinds: Map<string, Kinds>): { columns: { name: string; sql: string }[]; primaryKey: string[] } {
     const declaration = this.declared.get(table);
     const primaryKey = declaration?.primaryKey !== undefined && declaration.primaryKey.length > 0 ? [...declaration.primaryKey] : [ID_COLUMN];
     const names = [...new Set([...primaryKey, ...Object.keys(declaration?.columns ?? {}), ...kinds.keys()])];
-    const definitions = names.map((name) => {
+    const columns = names.map((name) => {
       const declaredType = declaration?.columns?.[name];
       const type = name === ID_COLUMN ? 'VARCHAR' : (declaredType ?? columnTypeFor(kinds.get(name)?.kinds ?? []));
-      return `${quote(name)} ${sqlTypeOf(type, kinds.get(name))}${primaryKey.includes(name) ? ' NOT NULL' : ''}`;
+      return { name, sql: sqlTypeOf(type, kinds.get(name)) };
     });
-    definitions.push(`${quote(SYNCED_COLUMN)} TIMESTAMP`, `${quote(DELETED_COLUMN)} BOOLEAN DEFAULT false`, `PRIMARY KEY (${primaryKey.map(quote).join(', ')})`);
-    await this.connection.run(`CREATE TABLE ${testerTable(table)} (${definitions.join(', ')})`);
+    return { columns, primaryKey };
+  }
+
+  /** Creates `table` with its declared columns and the columns `kinds` asks for (pk first, system columns last). */
+  private async createTable(table: string, kinds: Map<string, Kinds>): Promise<void> {
+    await this.flush();
+    const { columns, primaryKey } = this.newTableColumns(table, kinds);
+    await this.connection.run(`CREATE TABLE ${testerTable(table)} (${tableDefinitions(columns, primaryKey).join(', ')})`);
     this.catalog = await loadCatalog(this.connection);
   }
 
@@ -360,25 +564,33 @@ class DuckDBDestination implements Destination {
       const wasProvisional = this.provisional.delete(table);
       return wasProvisional ? 0 : 1;
     }
-    let changes = 0;
+    const changes = this.columnChanges(table, existing.columns, existing.primaryKey, kinds);
+    for (const change of changes) {
+      if (change.add) await this.connection.run(`ALTER TABLE ${testerTable(table)} ADD COLUMN ${quote(change.name)} ${change.sql}`);
+      else await this.connection.run(`ALTER TABLE ${testerTable(table)} ALTER COLUMN ${quote(change.name)} TYPE ${change.sql}`);
+    }
+    if (changes.length > 0) this.catalog = await loadCatalog(this.connection);
+    return changes.length;
+  }
+
+  /** The columns to add and to widen so every kind of value in `kinds` fits (throws for a primary key column that would have to widen). */
+  private columnChanges(table: string, columns: ReadonlyMap<string, ColumnInfo>, primaryKey: readonly string[], kinds: Map<string, Kinds>): { name: string; sql: string; add: boolean }[] {
+    const changes: { name: string; sql: string; add: boolean }[] = [];
     for (const [name, seen] of kinds) {
-      const column = existing.columns.get(name);
+      const column = columns.get(name);
       if (column === undefined) {
-        await this.connection.run(`ALTER TABLE ${testerTable(table)} ADD COLUMN ${quote(name)} ${sqlTypeOf(columnTypeFor(seen.kinds), seen)}`);
-        changes++;
+        changes.push({ name, sql: sqlTypeOf(columnTypeFor(seen.kinds), seen), add: true });
         continue;
       }
       const declared = this.declared.get(table)?.columns?.[name] !== undefined;
       let type = column.type;
       for (const kind of seen.kinds) if (!fits(type, kind, declared)) type = widen(type, kind as ColumnType);
       if (type === column.type) continue;
-      if (existing.primaryKey.includes(name)) {
+      if (primaryKey.includes(name)) {
         throw new Error(`Column "${name}" is part of the primary key of ${TESTER_SCHEMA}.${table} and has type ${column.sql}; a value of type ${[...seen.kinds].find((kind) => !fits(column.type, kind, declared))} cannot be stored in it. Send primary key values of one type, or reset the warehouse.`);
       }
-      await this.connection.run(`ALTER TABLE ${testerTable(table)} ALTER COLUMN ${quote(name)} TYPE ${sqlTypeOf(type, seen)}`);
-      changes++;
+      changes.push({ name, sql: sqlTypeOf(type, seen), add: false });
     }
-    if (changes > 0) this.catalog = await loadCatalog(this.connection);
     return changes;
   }
 
@@ -503,6 +715,31 @@ export function sqlLiteral(column: ColumnInfo, value: WarehouseValue | undefined
   return column.type === 'VARCHAR' ? quoted : `CAST(${quoted} AS ${column.sql})`;
 }
 
+/** Column definitions of a warehouse table: `columns` (the key NOT NULL), then the system columns and the primary key. */
+function tableDefinitions(columns: readonly { name: string; sql: string }[], primaryKey: readonly string[]): string[] {
+  const definitions = columns.map((column) => `${quote(column.name)} ${column.sql}${primaryKey.includes(column.name) ? ' NOT NULL' : ''}`);
+  definitions.push(`${quote(SYNCED_COLUMN)} TIMESTAMP`, `${quote(DELETED_COLUMN)} BOOLEAN DEFAULT false`, `PRIMARY KEY (${primaryKey.map(quote).join(', ')})`);
+  return definitions;
+}
+
+function timestampSql(at: Date): string {
+  return `CAST(${textLiteral(at.toISOString())} AS TIMESTAMP)`;
+}
+
+/** A truncate: every row of the table soft-deleted. */
+function truncateSql(table: string, syncedSql: string): string {
+  return `UPDATE ${testerTable(table)} SET ${quote(DELETED_COLUMN)} = true, ${quote(SYNCED_COLUMN)} = ${syncedSql}`;
+}
+
+function stateSql(state: ConnectorStateJson, syncedSql: string): string {
+  return `INSERT OR REPLACE INTO ${INTERNAL_SCHEMA}.state VALUES (1, ${textLiteral(JSON.stringify(state))}, ${syncedSql})`;
+}
+
+/** Deletes a spill file and its WAL (what a crash between two checkpoints leaves behind holds nothing committed). */
+function removeSpillFiles(dir: string): void {
+  for (const name of [SPILL_FILE, `${SPILL_FILE}.wal`]) rmSync(join(dir, name), { force: true });
+}
+
 /** A string as an SQL string constant. */
 function textLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -534,3 +771,4 @@ function addCounts(into: CommitCounts, more: CommitCounts): void {
   into.truncates += more.truncates;
   into.schemaChanges += more.schemaChanges;
 }
+

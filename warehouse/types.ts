@@ -68,9 +68,10 @@ export interface Destination {
   /** Writes the operations and the state in ONE transaction, then mirrors the state into DIR/state.json atomically. */
   commit(operations: readonly WarehouseOperation[], state: ConnectorStateJson, syncedAt: Date): Promise<CommitCounts>;
   /**
-   * Writes operations inside a transaction left open, committed by the next commit() with
-   * its state and rolled back by close() or a failed write (optional: runners whose
-   * connectors may wait long before a checkpoint use it to keep memory bounded).
+   * Stages operations ahead of their checkpoint (in DIR/warehouse.spill.db, on disk): the
+   * next commit() applies them with its own operations and its state in one transaction;
+   * close() or a failure drops them (optional: runners whose connectors may wait long
+   * before a checkpoint use it to keep memory bounded).
    */
   stage?(operations: readonly WarehouseOperation[], syncedAt: Date): Promise<void>;
   /** Tables in schema `tester` (not internal ones). */

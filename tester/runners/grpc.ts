@@ -17,7 +17,7 @@ export const GRPC_DEFAULTS = {
   schemaTimeoutMs: 120_000,
   /** Operations waiting for a commit before reading from the connector pauses. */
   maxQueuedOperations: 50_000,
-  /** Operations held in memory before their checkpoint; beyond it they are staged in DuckDB, uncommitted. */
+  /** Operations held in memory before their checkpoint; beyond it they are staged (the warehouse's spill file, uncommitted), and reading waits while this many wait to be staged. */
   stageRows: 5_000,
 } as const;
 
@@ -199,7 +199,8 @@ async function updatePhase(s: Session): Promise<string | undefined> {
           if (batch.length >= GRPC_DEFAULTS.stageRows) {
             ahead += batch.length;
             committer.add(batch.splice(0));
-            if (committer.queued() > GRPC_DEFAULTS.maxQueuedOperations) await committer.idle();
+            // Staging goes to disk at its own pace: what waits for it stays near stageRows, whatever the connector's lead.
+            if (committer.queued() >= GRPC_DEFAULTS.stageRows) await committer.idle();
           }
         } else if (event.kind === 'checkpoint') {
           ahead = 0;
