@@ -17,6 +17,7 @@ import { benchAppPage } from './app-page.js';
 import { keyIndexBytes } from './key-index.js';
 import { benchRoom } from './room.js';
 import { benchLateCheckpoint } from './late-checkpoint.js';
+import { benchVerticals } from './verticals.js';
 
 const API_KEY = 'hed-demo-key';
 const MB = 1024 * 1024;
@@ -180,6 +181,7 @@ async function main(parts: Set<string>): Promise<number> {
   if (parts.has('1')) await guarded('5', rows, () => benchAppPage(rows, log));
   if (parts.has('7')) await guarded('7', rows, () => benchRoom(rows, log));
   if (parts.has('8')) await guarded('8', rows, () => benchLateCheckpoint(rows, log));
+  if (parts.has('9')) await guarded('9', rows, () => benchVerticals(rows, log));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
   process.stdout.write(`${formatTable(rows)}\n\n`);
@@ -190,16 +192,21 @@ async function main(parts: Set<string>): Promise<number> {
 
 const program = new Command('bench')
   .description(
-    'Measures page throughput (vs a node:http ceiling), connector sync (vs the least possible loop) and the 1,000,000-student ' +
-      'dataset build, prints one table and exits 1 when a floor is missed, 2 when the bench cannot run. Run through `npm run bench` (it builds dist/ first).',
+    'Measures page throughput (vs a node:http ceiling), connector sync (vs the least possible loop), the 1,000,000-student ' +
+      'dataset build and every vertical\'s paths, builds and app metrics, prints one table and exits 1 when a floor is missed, 2 when the bench cannot run. Run through `npm run bench` (it builds dist/ first).',
   )
-  .addOption(new Option('--parts <list>', 'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x, 7 a room of 200 attendees, 8 hed-tester peak RSS with a late checkpoint').default('1,2,3,6,7,8'))
+  .addOption(
+    new Option(
+      '--parts <list>',
+      'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x, 7 a room of 200 attendees, 8 hed-tester peak RSS with a late checkpoint, 9 every vertical (15 paths\' throughput, 1,000,000-record builds, app metrics)',
+    ).default('1,2,3,6,7,8,9'),
+  )
   .showHelpAfterError();
 program.parse(process.argv);
 const requested = String(program.opts<{ parts: string }>().parts).split(',').map((p) => p.trim());
-const unknown = requested.filter((p) => !['1', '2', '3', '6', '7', '8'].includes(p));
+const unknown = requested.filter((p) => !['1', '2', '3', '6', '7', '8', '9'].includes(p));
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3, 6, 7 and 8.\n`);
+  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3, 6, 7, 8 and 9.\n`);
   process.exit(2);
 }
 

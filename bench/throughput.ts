@@ -32,13 +32,13 @@ async function measure(url: string, apiKey: string, seconds: number, connections
 /**
  * Page throughput of the running mock against the ceiling: a node:http server (its own
  * process) that answers the same bytes from memory. Rounds alternate so both see the
- * same background load.
+ * same background load. `path` is the data path measured (/hed_data, /agr_data, …).
  */
-export async function comparePageThroughput(mockUrl: string, apiKey: string, pageSize: number, options = THROUGHPUT_DEFAULTS): Promise<ThroughputResult> {
-  const pageUrl = `${mockUrl}/hed_data?page_size=${pageSize}`;
+export async function comparePageThroughput(mockUrl: string, apiKey: string, pageSize: number, options = THROUGHPUT_DEFAULTS, path = '/hed_data'): Promise<ThroughputResult> {
+  const pageUrl = `${mockUrl}${path}?page_size=${pageSize}`;
   const ceiling = await startListening(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts', pageUrl, apiKey], 30_000);
   try {
-    const ceilingUrl = `${ceiling.url}/hed_data?page_size=${pageSize}`;
+    const ceilingUrl = `${ceiling.url}${path}?page_size=${pageSize}`;
     const [expected, actual] = await Promise.all([pageUrl, ceilingUrl].map(async (u) => (await fetch(u, { headers: { 'x-api-key': apiKey } })).text()));
     if (expected !== actual) throw new BenchError('The ceiling server does not answer the bytes the mock answers.');
 

@@ -12,20 +12,33 @@ export class VerticalError extends Error {
 
 type Value = string | number | boolean;
 
-/** What one record's draws share: the stream, the record's index and risk, and the values drawn so far. */
+/**
+ * What one record's draws hold, field by field (a field's slot is its position in the
+ * definition): each step stores what it drew in the cheapest form (a number, four uuid
+ * words, a text), the JSON is written as bytes from these slots, and the values a
+ * record object needs are made from them only when asked for.
+ */
 interface Draw {
   r: VerticalRandom;
   index: number;
   /** The record's hidden risk factor, uniform in [0, 1). */
   risk: number;
-  values: Value[];
-  /** Seconds since 1970 of each date field, for `after`. */
-  times: number[];
-  /** Each decimal field's value times 10^decimals, an integer: what its JSON is written from. */
-  units: Float64Array;
+  /**
+   * Per field: a decimal's value times 10^decimals (an integer, what its JSON is written
+   * from), an integer, an epoch, a date's seconds since 1970, an enum's position, or 1/0.
+   */
+  num: Float64Array;
+  /** Per field: the four 32-bit words of a uuid. */
+  words: Uint32Array;
+  /** Per field: a text drawn whole (composed ids, e-mails, JSON lists). */
+  text: string[];
 }
 
 type Step = (d: Draw) => void;
+/** A field's value as the record object holds it. */
+type Reader = (d: Draw) => Value;
+/** Writes a field's JSON value into the output bytes. */
+type ByteWriter = (d: Draw) => void;
 
 /** A definition turned into draw steps and JSON writers, made once per build. */
 export interface CompiledVertical {
@@ -34,7 +47,8 @@ export interface CompiledVertical {
   draw(r: VerticalRandom, index: number, values: Value[]): void;
   /**
    * The JSON of the record last drawn, as the hosted API writes it (decimals keep a `.0`);
-   * `values` are those the draw filled (decimals are written from the draw's exact units).
+   * it is written from the draw itself (decimals from the draw's exact units), so `values`
+   * are only those the draw filled.
    */
   json(values: readonly Value[]): string;
   /** The record as an object from its values. */
@@ -98,11 +112,12 @@ const mix = (own: number, risk: number, follows: Follows | undefined) => {
 
 const uniform = (r: VerticalRandom, bell: boolean | undefined) => (bell ? (r.float() + r.float()) / 2 : r.float());
 
-function uuid(r: VerticalRandom): string {
-  const a = r.uint32();
-  const b = r.uint32();
-  const c = r.uint32();
-  const d = r.uint32();
+/** The text of a v4 uuid from four words: 8-4-4-4-12 hex digits, version 4, variant 10. */
+function uuidText(words: Uint32Array, at: number): string {
+  const a = words[at]!;
+  const b = words[at + 1]!;
+  const c = words[at + 2]!;
+  const d = words[at + 3]!;
   const byte = (w: number, i: number) => HEX[(w >>> (24 - 8 * i)) & 0xff]!;
   return (
     `${byte(a, 0)}${byte(a, 1)}${byte(a, 2)}${byte(a, 3)}-${byte(b, 0)}${byte(b, 1)}-` +
@@ -119,32 +134,51 @@ function dependencies(gen: FieldGenerator): string[] {
   return [];
 }
 
-function stepFor(field: FieldDefinition, at: number, indexOf: (name: string) => number, definition: VerticalDefinition): Step {
+/** A field compiled: its draw step and how to read its value back from the draw. */
+interface FieldPlan {
+  step: Step;
+  read: Reader;
+}
+
+function planFor(field: FieldDefinition, at: number, indexOf: (name: string) => number, definition: VerticalDefinition, readers: Reader[]): FieldPlan {
   const gen = field.gen;
   switch (gen.kind) {
-    case 'uuid':
-      return (d) => void (d.values[at] = uuid(d.r));
+    case 'uuid': {
+      const w = 4 * at;
+      return {
+        step: (d) => {
+          d.words[w] = d.r.uint32();
+          d.words[w + 1] = d.r.uint32();
+          d.words[w + 2] = d.r.uint32();
+          d.words[w + 3] = d.r.uint32();
+        },
+        read: (d) => uuidText(d.words, w),
+      };
+    }
     case 'sequence': {
       const offset = gen.offset ?? 0;
-      return (d) => void (d.values[at] = gen.prefix + String(d.index + offset).padStart(gen.digits, '0'));
+      return { step: () => {}, read: (d) => gen.prefix + String(d.index + offset).padStart(gen.digits, '0') };
     }
     case 'indexed': {
       const [before, after] = gen.template.split('{n}') as [string, string];
-      return (d) => void (d.values[at] = before + String(d.index + gen.offset) + after);
+      return { step: () => {}, read: (d) => before + String(d.index + gen.offset) + after };
     }
     case 'compose': {
       const parts = gen.parts;
-      return (d) => {
-        let text = '';
-        for (const part of parts) {
-          if (typeof part === 'string') text += part;
-          else if ('pick' in part) text += part.pick[Math.floor(d.r.float() * part.pick.length)]!;
-          else {
-            const n = part.int[0] + Math.floor(d.r.float() * (part.int[1] - part.int[0] + 1));
-            text += part.pad ? String(n).padStart(part.pad, '0') : String(n);
+      return {
+        step: (d) => {
+          let text = '';
+          for (const part of parts) {
+            if (typeof part === 'string') text += part;
+            else if ('pick' in part) text += part.pick[Math.floor(d.r.float() * part.pick.length)]!;
+            else {
+              const n = part.int[0] + Math.floor(d.r.float() * (part.int[1] - part.int[0] + 1));
+              text += part.pad ? String(n).padStart(part.pad, '0') : String(n);
+            }
           }
-        }
-        d.values[at] = text;
+          d.text[at] = text;
+        },
+        read: (d) => d.text[at]!,
       };
     }
     case 'enum': {
@@ -153,11 +187,15 @@ function stepFor(field: FieldDefinition, at: number, indexOf: (name: string) => 
       const total = weights.reduce((a, b) => a + b, 0);
       let acc = 0;
       const bounds = weights.map((w) => (acc += w / total));
-      return (d) => {
-        const u = mix(d.r.float(), d.risk, gen.follows);
-        let i = 0;
-        while (i < bounds.length - 1 && u >= bounds[i]!) i++;
-        d.values[at] = gen.values[i]!;
+      const last = bounds.length - 1;
+      return {
+        step: (d) => {
+          const u = mix(d.r.float(), d.risk, gen.follows);
+          let i = 0;
+          while (i < last && u >= bounds[i]!) i++;
+          d.num[at] = i;
+        },
+        read: (d) => gen.values[d.num[at]!]!,
       };
     }
     case 'number': {
@@ -168,65 +206,69 @@ function stepFor(field: FieldDefinition, at: number, indexOf: (name: string) => 
       const low = Math.round(gen.min * scale);
       const high = Math.round(gen.max * scale);
       const gate = gen.zeroUnless === undefined ? -1 : indexOf(gen.zeroUnless);
-      return (d) => {
-        if (gate >= 0 && d.values[gate] !== true) {
-          d.units[at] = 0;
-          d.values[at] = 0;
-          return;
-        }
-        // `+ 0` turns a -0 from rounding into 0.
-        const k = Math.min(high, Math.max(low, Math.round((gen.min + mix(uniform(d.r, gen.bell), d.risk, gen.follows) * (gen.max - gen.min)) * scale))) + 0;
-        d.units[at] = k;
-        d.values[at] = k / scale;
+      // Only a boolean field is ever true: gated by any other, the number is always 0.
+      const gateIsFlag = gate >= 0 && definition.fields[gate]!.gen.kind === 'boolean';
+      return {
+        step: (d) => {
+          if (gate >= 0 && (!gateIsFlag || d.num[gate] !== 1)) {
+            d.num[at] = 0;
+            return;
+          }
+          // `+ 0` turns a -0 from rounding into 0.
+          d.num[at] = Math.min(high, Math.max(low, Math.round((gen.min + mix(uniform(d.r, gen.bell), d.risk, gen.follows) * (gen.max - gen.min)) * scale))) + 0;
+        },
+        read: (d) => d.num[at]! / scale,
       };
     }
     case 'integer': {
       const span = gen.max - gen.min + 1;
-      return (d) => void (d.values[at] = Math.min(gen.max, gen.min + Math.floor(mix(uniform(d.r, gen.bell), d.risk, gen.follows) * span)));
+      return {
+        step: (d) => void (d.num[at] = Math.min(gen.max, gen.min + Math.floor(mix(uniform(d.r, gen.bell), d.risk, gen.follows) * span))),
+        read: (d) => d.num[at]!,
+      };
     }
     case 'boolean':
-      return (d) => void (d.values[at] = mix(d.r.float(), d.risk, gen.follows) > 1 - gen.p);
+      return { step: (d) => void (d.num[at] = mix(d.r.float(), d.risk, gen.follows) > 1 - gen.p ? 1 : 0), read: (d) => d.num[at] === 1 };
     case 'date': {
       const format = field.format?.kind === 'date' ? field.format.format : 'date';
+      const read: Reader = (d) => formatTime(d.num[at]!, format);
       if (gen.after) {
         const from = indexOf(gen.after.field);
         const { minDays, maxDays } = gen.after;
-        return (d) => {
-          const t = d.times[from]! + (minDays + Math.floor(d.r.float() * (maxDays - minDays + 1))) * DAY;
-          d.times[at] = t;
-          d.values[at] = formatTime(t, format);
-        };
+        return { step: (d) => void (d.num[at] = d.num[from]! + (minDays + Math.floor(d.r.float() * (maxDays - minDays + 1))) * DAY), read };
       }
       const step = gen.stepSeconds ?? DAY;
       const start = utcDay(gen.from);
       const slots = Math.floor((utcDay(gen.to) + DAY - 1 - start) / step) + 1;
-      return (d) => {
-        const t = start + Math.min(slots - 1, Math.floor(mix(d.r.float(), d.risk, gen.follows) * slots)) * step;
-        d.times[at] = t;
-        d.values[at] = formatTime(t, format);
-      };
+      return { step: (d) => void (d.num[at] = start + Math.min(slots - 1, Math.floor(mix(d.r.float(), d.risk, gen.follows) * slots)) * step), read };
     }
     case 'epoch':
-      return (d) => void (d.values[at] = definition.startEpoch + d.index * SECONDS_PER_RECORD + Math.floor(d.r.float() * SECONDS_PER_RECORD));
+      return { step: (d) => void (d.num[at] = definition.startEpoch + d.index * SECONDS_PER_RECORD + Math.floor(d.r.float() * SECONDS_PER_RECORD)), read: (d) => d.num[at]! };
     case 'email': {
       const first = indexOf(gen.first);
       const last = indexOf(gen.last);
-      return (d) => {
-        const domain = gen.domains[Math.floor(d.r.float() * gen.domains.length)]!;
-        d.values[at] = `${String(d.values[first]).toLowerCase()}.${String(d.values[last]).toLowerCase()}@${domain}`;
+      return {
+        step: (d) => {
+          const domain = gen.domains[Math.floor(d.r.float() * gen.domains.length)]!;
+          d.text[at] = `${String(readers[first]!(d)).toLowerCase()}.${String(readers[last]!(d)).toLowerCase()}@${domain}`;
+        },
+        read: (d) => d.text[at]!,
       };
     }
     case 'json-list': {
       const n = gen.values.length;
-      return (d) => {
-        const k = gen.min + Math.floor(d.r.float() * (gen.max - gen.min + 1));
-        const order = [...gen.values];
-        // A partial Fisher-Yates: the first k of a seeded shuffle.
-        for (let i = 0; i < k; i++) {
-          const j = i + Math.floor(d.r.float() * (n - i));
-          [order[i], order[j]] = [order[j]!, order[i]!];
-        }
-        d.values[at] = `[${order.slice(0, k).map((v) => JSON.stringify(v)).join(', ')}]`;
+      return {
+        step: (d) => {
+          const k = gen.min + Math.floor(d.r.float() * (gen.max - gen.min + 1));
+          const order = [...gen.values];
+          // A partial Fisher-Yates: the first k of a seeded shuffle.
+          for (let i = 0; i < k; i++) {
+            const j = i + Math.floor(d.r.float() * (n - i));
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          d.text[at] = `[${order.slice(0, k).map((v) => JSON.stringify(v)).join(', ')}]`;
+        },
+        read: (d) => d.text[at]!,
       };
     }
     case 'external':
@@ -303,6 +345,238 @@ function plainStrings(field: FieldDefinition): boolean {
   }
 }
 
+// The JSON of a record is written as bytes into one growing buffer and read back as one
+// flat string: a few times faster than joining some sixty short strings per record, and
+// the server keeps a million of them. Only ASCII goes through the bytes; a record with
+// any other character is written as text instead (no definition has one today).
+let out = Buffer.allocUnsafe(1 << 16);
+let pos = 0;
+/** Set when a text written holds a character beyond ASCII: the record is then written as text. */
+let wide = false;
+
+function room(bytes: number): void {
+  if (pos + bytes <= out.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, pos + bytes));
+  out.copy(bigger, 0, 0, pos);
+  out = bigger;
+}
+
+function writeBytes(bytes: Uint8Array): void {
+  room(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[pos++] = bytes[i]!;
+}
+
+function writeAscii(text: string): void {
+  room(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) wide = true;
+    out[pos++] = c;
+  }
+}
+
+/** The decimal digits of a whole number from 0 to 2^53, as String(n) writes them. */
+function writeWhole(n: number): void {
+  room(17);
+  if (n < 10) {
+    out[pos++] = 48 + n;
+    return;
+  }
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  let at = pos + digits;
+  pos = at;
+  while (n >= 10) {
+    const q = Math.floor(n / 10);
+    out[--at] = 48 + (n - q * 10);
+    n = q;
+  }
+  out[--at] = 48 + n;
+}
+
+/** An integer as String(n) writes it (a safe integer: sign and digits). */
+function writeInteger(n: number): void {
+  if (n < 0) {
+    room(1);
+    out[pos++] = 45;
+    writeWhole(-n);
+  } else writeWhole(n);
+}
+
+/** `n` in at least `width` digits, zeros in front, as String(n).padStart(width, '0') for n >= 0. */
+function writePadded(n: number, width: number): void {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  room(width);
+  for (let i = digits; i < width; i++) out[pos++] = 48;
+  writeWhole(n);
+}
+
+/** decimalWriter(decimals)(k) as bytes. */
+function writeDecimal(k: number, decimals: number, scale: number): void {
+  room(decimals + 2);
+  if (k < 0) {
+    out[pos++] = 45;
+    k = -k;
+  }
+  const whole = Math.floor(k / scale);
+  let fraction = k - whole * scale;
+  writeWhole(whole);
+  room(decimals + 1);
+  out[pos++] = 46;
+  if (fraction === 0) {
+    out[pos++] = 48;
+    return;
+  }
+  // The fraction in `decimals` digits, trailing zeros dropped.
+  let at = pos + decimals;
+  let end = 0;
+  while (at > pos) {
+    const q = Math.floor(fraction / 10);
+    const digit = fraction - q * 10;
+    out[--at] = 48 + digit;
+    if (end === 0 && digit !== 0) end = at + 1;
+    fraction = q;
+  }
+  pos = end;
+}
+
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const isAscii = (text: string) => [...text].every((c) => c.charCodeAt(0) <= 0x7f);
+const QUOTE = 34;
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const HEX_BYTES = HEX.map(ascii);
+const DAY_BYTES = new Map<number, Uint8Array>();
+
+function writeHex(byte: number): void {
+  const pair = HEX_BYTES[byte]!;
+  out[pos++] = pair[0]!;
+  out[pos++] = pair[1]!;
+}
+
+/** uuidText as bytes, quoted. */
+function writeUuid(words: Uint32Array, at: number): void {
+  room(38);
+  const a = words[at]!;
+  const b = words[at + 1]!;
+  const c = words[at + 2]!;
+  const d = words[at + 3]!;
+  out[pos++] = QUOTE;
+  writeHex(a >>> 24);
+  writeHex((a >>> 16) & 0xff);
+  writeHex((a >>> 8) & 0xff);
+  writeHex(a & 0xff);
+  out[pos++] = 45;
+  writeHex(b >>> 24);
+  writeHex((b >>> 16) & 0xff);
+  out[pos++] = 45;
+  writeHex(0x40 | ((b >>> 8) & 0x0f));
+  writeHex(b & 0xff);
+  out[pos++] = 45;
+  writeHex(0x80 | ((c >>> 24) & 0x3f));
+  writeHex((c >>> 16) & 0xff);
+  out[pos++] = 45;
+  writeHex((c >>> 8) & 0xff);
+  writeHex(c & 0xff);
+  writeHex(d >>> 24);
+  writeHex((d >>> 16) & 0xff);
+  writeHex((d >>> 8) & 0xff);
+  writeHex(d & 0xff);
+  out[pos++] = QUOTE;
+}
+
+const two2 = (n: number) => {
+  out[pos++] = 48 + Math.floor(n / 10);
+  out[pos++] = 48 + (n % 10);
+};
+
+/** formatTime(seconds, format) as bytes, quoted. */
+function writeTime(seconds: number, format: DateFormat): void {
+  room(32);
+  const dayNumber = Math.floor(seconds / DAY);
+  let day = DAY_BYTES.get(dayNumber);
+  if (day === undefined) {
+    day = ascii(dayText(seconds));
+    DAY_BYTES.set(dayNumber, day);
+  }
+  out[pos++] = QUOTE;
+  for (let i = 0; i < day.length; i++) out[pos++] = day[i]!;
+  if (format !== 'date') {
+    const inDay = seconds - dayNumber * DAY;
+    const h = Math.floor(inDay / 3600);
+    out[pos++] = format === 'iso' ? 84 : 32;
+    if (format === 'loose-datetime') writeWhole(h);
+    else two2(h);
+    out[pos++] = 58;
+    two2(Math.floor((inDay % 3600) / 60));
+    out[pos++] = 58;
+    two2(inDay % 60);
+    if (format === 'datetime-millis') writeBytes(MILLIS);
+  }
+  out[pos++] = QUOTE;
+}
+const MILLIS = ascii('.000');
+
+/**
+ * How a field's JSON value is written as bytes: straight from the draw for the kinds
+ * that are written often, else the text writer's output copied (the same text either way).
+ */
+function byteWriterFor(field: FieldDefinition, at: number, read: Reader, text: (v: Value) => string): ByteWriter {
+  const gen = field.gen;
+  const generic: ByteWriter = (d) => writeAscii(text(read(d)));
+  if (field.type === 'number' && gen.kind === 'number') {
+    const { decimals } = gen;
+    const scale = 10 ** decimals;
+    return (d) => writeDecimal(d.num[at]!, decimals, scale);
+  }
+  if (field.type === 'integer' && (gen.kind === 'integer' || gen.kind === 'epoch')) return (d) => writeInteger(d.num[at]!);
+  if (field.type === 'boolean' && gen.kind === 'boolean') return (d) => writeBytes(d.num[at] === 1 ? TRUE : FALSE);
+  if (gen.kind === 'enum') {
+    const texts = gen.values.map((v) => text(v));
+    if (!texts.every(isAscii)) return generic;
+    const bytes = texts.map(ascii);
+    return (d) => writeBytes(bytes[d.num[at]!]!);
+  }
+  if (field.type !== 'string' || !plainStrings(field)) return generic;
+  switch (gen.kind) {
+    case 'uuid':
+      return (d) => writeUuid(d.words, 4 * at);
+    case 'date': {
+      const format = field.format?.kind === 'date' ? field.format.format : 'date';
+      return (d) => writeTime(d.num[at]!, format);
+    }
+    case 'sequence': {
+      if (!isAscii(gen.prefix)) return generic;
+      const prefix = ascii(`"${gen.prefix}`);
+      const offset = gen.offset ?? 0;
+      return (d) => {
+        const n = d.index + offset;
+        if (n < 0) return generic(d);
+        writeBytes(prefix);
+        writePadded(n, gen.digits);
+        room(1);
+        out[pos++] = QUOTE;
+      };
+    }
+    case 'indexed': {
+      const [before, after] = gen.template.split('{n}');
+      if (after === undefined || !isAscii(gen.template)) return generic;
+      const head = ascii(`"${before}`);
+      const tail = ascii(`${after}"`);
+      return (d) => {
+        const n = d.index + gen.offset;
+        if (n < 0) return generic(d);
+        writeBytes(head);
+        writeWhole(n);
+        writeBytes(tail);
+      };
+    }
+    default:
+      return generic;
+  }
+}
+
 /**
  * Compiles a definition: the draw steps in an order where every field a step reads is
  * drawn before it, and a JSON writer in the definition's field order.
@@ -311,6 +585,29 @@ function plainStrings(field: FieldDefinition): boolean {
  * const c = compileVertical(agr); const values = []; c.draw(createVerticalRandom(42, 'agr'), 0, values); c.json(values)
  */
 export function compileVertical(definition: VerticalDefinition): CompiledVertical {
+  const compiled = compileDraws(definition);
+  return {
+    definition,
+    draw(r, index, values) {
+      compiled.draw(r, index);
+      compiled.fill(values);
+    },
+    json: () => compiled.json(),
+    record: (values) => compiled.record(values),
+  };
+}
+
+/** The compiled draws of a definition: draw a record, then read its values or write its JSON. */
+interface CompiledDraws {
+  draw(r: VerticalRandom, index: number): void;
+  /** The values of the record last drawn, in field order. */
+  fill(values: Value[]): void;
+  /** The JSON of the record last drawn. */
+  json(): string;
+  record(values: readonly Value[]): VerticalRecord;
+}
+
+function compileDraws(definition: VerticalDefinition): CompiledDraws {
   const fields = definition.fields;
   const indexOf = (name: string) => {
     const i = fields.findIndex((f) => f.name === name);
@@ -329,34 +626,55 @@ export function compileVertical(definition: VerticalDefinition): CompiledVertica
     order.push(i);
   };
   for (const i of fields.keys()) visit(i);
-  const steps = order.map((i) => stepFor(fields[i]!, i, indexOf, definition));
+  const readers: Reader[] = new Array<Reader>(fields.length);
+  const steps = order.map((i) => {
+    const plan = planFor(fields[i]!, i, indexOf, definition, readers);
+    readers[i] = plan.read;
+    return plan.step;
+  });
   const keys = fields.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`);
-  const units = new Float64Array(fields.length);
-  const writers = fields.map((f, i): ((v: Value) => string) => {
+  const d: Draw = { r: createVerticalRandom(0, ''), index: 0, risk: 0, num: new Float64Array(fields.length), words: new Uint32Array(4 * fields.length), text: new Array<string>(fields.length) };
+  // Each field's JSON as text: what the bytes below must equal, and the writer of a record that is not all ASCII.
+  const texts = fields.map((f, i): ((v: Value) => string) => {
     if (f.type === 'number') {
       if (f.gen.kind !== 'number') throw new VerticalError(`${definition.prefix}.${f.name}: a number field is drawn by a number generator; got ${f.gen.kind}.`);
       const write = decimalWriter(f.gen.decimals);
-      return () => write(units[i]!);
+      return () => write(d.num[i]!);
     }
     if (f.type === 'string') return plainStrings(f) ? (v) => `"${v as string}"` : (v) => JSON.stringify(v);
     return (v) => String(v);
   });
+  const keyBytes = keys.map((k) => (isAscii(k) ? ascii(k) : undefined));
+  const writers = fields.map((f, i) => byteWriterFor(f, i, readers[i]!, texts[i]!));
+  const asText = () => {
+    let text = '';
+    for (let i = 0; i < keys.length; i++) text += keys[i]! + texts[i]!(readers[i]!(d));
+    return `${text}}`;
+  };
+  const bytesWork = keyBytes.every((k) => k !== undefined);
   const names = fields.map((f) => f.name);
-  const d: Draw = { r: createVerticalRandom(0, ''), index: 0, risk: 0, values: [], times: new Array<number>(fields.length), units };
 
   return {
-    definition,
-    draw(r, index, values) {
+    draw(r, index) {
       d.r = r;
       d.index = index;
       d.risk = r.float();
-      d.values = values;
       for (const step of steps) step(d);
     },
-    json(values) {
-      let text = '';
-      for (let i = 0; i < keys.length; i++) text += keys[i]! + writers[i]!(values[i]!);
-      return `${text}}`;
+    fill(values) {
+      for (let i = 0; i < readers.length; i++) values[i] = readers[i]!(d);
+    },
+    json() {
+      if (!bytesWork) return asText();
+      pos = 0;
+      wide = false;
+      for (let i = 0; i < writers.length; i++) {
+        writeBytes(keyBytes[i]!);
+        writers[i]!(d);
+      }
+      room(1);
+      out[pos++] = 125;
+      return wide ? asText() : out.toString('latin1', 0, pos);
     },
     record(values) {
       const record: VerticalRecord = {};
@@ -374,11 +692,12 @@ export function compileVertical(definition: VerticalDefinition): CompiledVertica
  * [...generateRecords(agr, 42, 2)].map((r) => r.animal_id) // ['ANIMAL_000000', 'ANIMAL_000001']
  */
 export function* generateRecords(definition: VerticalDefinition, seed: number, count: number): Generator<VerticalRecord> {
-  const compiled = compileVertical(definition);
+  const compiled = compileDraws(definition);
   const r = createVerticalRandom(seed, definition.prefix);
   const values: Value[] = new Array<Value>(definition.fields.length);
   for (let i = 0; i < count; i++) {
-    compiled.draw(r, i, values);
+    compiled.draw(r, i);
+    compiled.fill(values);
     yield compiled.record(values);
   }
 }
@@ -391,12 +710,11 @@ export function* generateRecords(definition: VerticalDefinition, seed: number, c
  * JSON.parse([...generateRecordJson(agr, 42, 1)][0]).animal_id // 'ANIMAL_000000'
  */
 export function* generateRecordJson(definition: VerticalDefinition, seed: number, count: number): Generator<string> {
-  const compiled = compileVertical(definition);
+  const compiled = compileDraws(definition);
   const r = createVerticalRandom(seed, definition.prefix);
-  const values: Value[] = new Array<Value>(definition.fields.length);
   for (let i = 0; i < count; i++) {
-    compiled.draw(r, i, values);
-    yield compiled.json(values);
+    compiled.draw(r, i);
+    yield compiled.json();
   }
 }
 

@@ -109,3 +109,48 @@ t.test('the random streams are seeded by seed and name, uniform in [0, 1)', asyn
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   t.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean.toFixed(4)}`);
 });
+
+t.test('the JSON written as bytes equals JSON written field by field, beyond ASCII and with negative numbers too', async (t) => {
+  // Every generator, every date writing, negative ranges, and text beyond ASCII (written as text, not as bytes).
+  const fields: VerticalDefinition['fields'] = [
+    { name: 'record_id', type: 'string', gen: { kind: 'uuid' } },
+    { name: 'seq', type: 'string', gen: { kind: 'sequence', prefix: 'Ñ_', digits: 4 } },
+    { name: 'plain_seq', type: 'string', gen: { kind: 'sequence', prefix: 'ID_', digits: 3, offset: 995 } },
+    { name: 'named', type: 'string', gen: { kind: 'indexed', template: 'Item {n} "x"', offset: 1 } },
+    { name: 'bare', type: 'string', gen: { kind: 'indexed', template: 'No number', offset: 0 } },
+    { name: 'kind', type: 'string', gen: { kind: 'enum', values: ['café', 'plain', 'quote"d'] } },
+    { name: 'level', type: 'integer', gen: { kind: 'enum', values: [7, 14, 30] } },
+    { name: 'code', type: 'string', gen: { kind: 'compose', parts: ['C-', { pick: ['a', 'é'] }, { int: [0, 99], pad: 3 }] } },
+    { name: 'delta', type: 'integer', gen: { kind: 'integer', min: -50, max: 50 } },
+    { name: 'on', type: 'boolean', gen: { kind: 'boolean', p: 0.5 } },
+    { name: 'amount', type: 'number', gen: { kind: 'number', min: -20, max: 20, decimals: 2, zeroUnless: 'on' } },
+    { name: 'big', type: 'number', gen: { kind: 'number', min: 1000, max: 9_000_000, decimals: 1 } },
+    ...(['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'] as const).map((format, i) => ({
+      name: `t${i}`,
+      type: 'string' as const,
+      format: { kind: 'date' as const, format },
+      gen: { kind: 'date' as const, from: '2024-01-01', to: '2024-12-31', stepSeconds: 60 },
+    })),
+    { name: 'later', type: 'string', format: { kind: 'date', format: 'date' }, gen: { kind: 'date', from: '1970-01-01', to: '1970-01-01', after: { field: 't0', minDays: 0, maxDays: 9 } } },
+    { name: 'first', type: 'string', gen: { kind: 'enum', values: ['Ann', 'Zoë'] } },
+    { name: 'mail', type: 'string', gen: { kind: 'email', first: 'first', last: 'first', domains: ['example.com'] } },
+    { name: 'tags', type: 'string', gen: { kind: 'json-list', values: ['a', 'b', 'c'], min: 1, max: 2 } },
+    { name: 'last_updated_epoch', type: 'integer', gen: { kind: 'epoch' } },
+  ];
+  const v: VerticalDefinition = { ...VERTICALS.agr, fields };
+  const texts = [...generateRecordJson(v, 3, 400)];
+  const records = [...generateRecords(v, 3, 400)];
+  const byHand = (r: VerticalRecord) =>
+    `{${fields
+      .map((f) => {
+        const value = r[f.name]!;
+        const text = f.type === 'number' ? (Number.isInteger(value) ? `${value as number}.0` : String(value)) : JSON.stringify(value);
+        return `${JSON.stringify(f.name)}:${text}`;
+      })
+      .join(',')}}`;
+  const bad = texts.flatMap((text, i) => (text === byHand(records[i]!) ? [] : [`${i}: ${text} != ${byHand(records[i]!)}`]));
+  t.same(bad.slice(0, 2), [], 'every record');
+  t.ok(texts.some((text) => text.includes('café')) && texts.some((text) => text.includes('"plain"')), 'records beyond ASCII and records within it');
+  t.ok(records.some((r) => (r.delta as number) < 0) && records.some((r) => (r.amount as number) < 0), 'negative integers and decimals');
+  t.equal(records[5]!.plain_seq, 'ID_1000', 'a sequence longer than its digits');
+});
