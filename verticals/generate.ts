@@ -46,9 +46,9 @@ export interface CompiledVertical {
   /** Draws record `index` into `values` (one per field, in field order). */
   draw(r: VerticalRandom, index: number, values: Value[]): void;
   /**
-   * The JSON of the record last drawn, as the hosted API writes it (decimals keep a `.0`);
-   * it is written from the draw itself (decimals from the draw's exact units), so `values`
-   * are only those the draw filled.
+   * The JSON of a record from its values (one per field, in field order), as the hosted
+   * API writes it (decimals keep a `.0`). The values may be the draw's or changed ones
+   * (a mutation keeps some of an old record's and stamps a new change time).
    */
   json(values: readonly Value[]): string;
   /** The record as an object from its values. */
@@ -592,7 +592,7 @@ export function compileVertical(definition: VerticalDefinition): CompiledVertica
       compiled.draw(r, index);
       compiled.fill(values);
     },
-    json: () => compiled.json(),
+    json: (values) => compiled.jsonOf(values),
     record: (values) => compiled.record(values),
   };
 }
@@ -604,6 +604,8 @@ interface CompiledDraws {
   fill(values: Value[]): void;
   /** The JSON of the record last drawn. */
   json(): string;
+  /** The JSON of a record from its values (slower than json(); for records a draw did not make whole). */
+  jsonOf(values: readonly Value[]): string;
   record(values: readonly Value[]): VerticalRecord;
 }
 
@@ -652,6 +654,13 @@ function compileDraws(definition: VerticalDefinition): CompiledDraws {
     return `${text}}`;
   };
   const bytesWork = keyBytes.every((k) => k !== undefined);
+  // A number field's value is its units over 10^decimals: round back to the units and write them as the draw does.
+  const valueTexts = fields.map((f, i): ((v: Value) => string) => {
+    if (f.type !== 'number' || f.gen.kind !== 'number') return texts[i]!;
+    const write = decimalWriter(f.gen.decimals);
+    const scale = 10 ** f.gen.decimals;
+    return (v) => write(Math.round((v as number) * scale));
+  });
   const names = fields.map((f) => f.name);
 
   return {
@@ -675,6 +684,11 @@ function compileDraws(definition: VerticalDefinition): CompiledDraws {
       room(1);
       out[pos++] = 125;
       return wide ? asText() : out.toString('latin1', 0, pos);
+    },
+    jsonOf(values) {
+      let text = '';
+      for (let i = 0; i < keys.length; i++) text += keys[i]! + valueTexts[i]!(values[i]!);
+      return `${text}}`;
     },
     record(values) {
       const record: VerticalRecord = {};

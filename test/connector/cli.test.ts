@@ -67,7 +67,7 @@ t.test('a bad configuration exits 2 and names the key at fault', { skip }, async
     ['missing base_url', { api_key: 'k' }, /\(base_url\).*missing/],
     ['bad timeout_ms', { ...good, timeout_ms: '-1' }, /\(timeout_ms\)/],
     ['bad jitter_ratio', { ...good, jitter_ratio: '2' }, /\(jitter_ratio\)/],
-    ['not an object', ['api_key'], /\(\(file\)\).*JSON object/],
+    ['not an object', ['api_key'], /bad configuration: The configuration must be a JSON object/],
   ];
   for (const [index, [label, configuration, message]] of cases.entries()) {
     const path = join(dir, `${label.replaceAll(' ', '-')}.json`);

@@ -154,3 +154,22 @@ t.test('the JSON written as bytes equals JSON written field by field, beyond ASC
   t.ok(records.some((r) => (r.delta as number) < 0) && records.some((r) => (r.amount as number) < 0), 'negative integers and decimals');
   t.equal(records[5]!.plain_seq, 'ID_1000', 'a sequence longer than its digits');
 });
+
+t.test('compileVertical: json(values) writes the values given (a mutation keeps old fields and stamps a new time), equal to the generator for a plain draw', async (t) => {
+  const { compileVertical: compile, generateRecordJson: jsonOf, VERTICALS: all } = await import('../../verticals/index.js');
+  const { createVerticalRandom } = await import('../../verticals/random.js');
+  for (const prefix of ['agr', 'tlc', 'mso'] as const) {
+    const definition = all[prefix];
+    const compiled = compile(definition);
+    const r = createVerticalRandom(42, prefix);
+    const expected = [...jsonOf(definition, 42, 3)];
+    const values: (string | number | boolean)[] = [];
+    for (let i = 0; i < 3; i++) {
+      compiled.draw(r, i, values);
+      t.equal(compiled.json(values), expected[i], `${prefix} record ${i}`);
+    }
+    const epochAt = definition.fields.findIndex((f) => f.name === 'last_updated_epoch');
+    values[epochAt] = 1_800_000_000;
+    t.equal(JSON.parse(compiled.json(values)).last_updated_epoch, 1_800_000_000, `${prefix}: a changed value is written`);
+  }
+});
