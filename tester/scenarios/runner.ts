@@ -262,7 +262,7 @@ export async function runScenario(name: string, options: MatrixOptions): Promise
   warnings.push(...partialSyncWarnings(outcomes));
   warnings.push(...retryWarnings(retries));
   const faultsMet = journal.filter((entry) => entry.faults.length > 0).length;
-  warnings.push(...unmetFaultWarnings(scenario.name, scenario.rules.length, faultsMet, journal.length));
+  warnings.push(...unmetFaultWarnings(scenario.name, scenario.rules.length, faultsMet, journal.filter((entry) => entry.status === 200).length));
   const decided = decideVerdict(runs, comparison, tables, vertical.table);
   const causes = decided.verdict === 'pass' ? [] : diagnoseRuns(traces, vertical.table);
   return {

@@ -9,7 +9,7 @@ export const WARNING_ADVICE = {
   'no-request-timeout':
     'Give every request a timeout (requests.get(url, timeout=(5, 30))) and retry when it expires: a request the server never answers otherwise blocks the sync forever.',
   'fault-not-met':
-    'Read this verdict as untested, not as passed or failed for this fault: run the scenario again with a smaller page_size in the configuration (more, quicker requests), or test the handling directly with a fault rule (docs/faults.md).',
+    'Read this verdict as untested, not as passed or failed for this fault: run the scenario again with a smaller page_size in the configuration (more, quicker requests), or test the handling directly with a fault rule (docs/faults-and-scenarios.md).',
 } as const;
 
 /** A warning kind. */
@@ -152,10 +152,11 @@ export function hangWarnings(pendingHangs: number, stoppedAfterS: number): Scena
  * slower than the quota never meets a 429, so its verdict says nothing about the fault.
  *
  * @example
- * unmetFaultWarnings('rate-limited', 1, 0) // one warning
- * unmetFaultWarnings('rate-limited', 1, 3) // []
+ * unmetFaultWarnings('rate-limited', 1, 0, 14) // one warning
+ * unmetFaultWarnings('rate-limited', 1, 3, 15) // []
  */
-export function unmetFaultWarnings(scenario: string, rules: number, faultsMet: number, requests: number): ScenarioWarning[] {
-  if (rules === 0 || faultsMet > 0 || requests === 0) return [];
-  return [warning('fault-not-met', `None of the ${scenario} scenario's faults fired in the ${requests} request(s) the connector made: this run did not test how the connector handles them.`)];
+export function unmetFaultWarnings(scenario: string, rules: number, faultsMet: number, pagesServed: number): ScenarioWarning[] {
+  // No page served at all (every request refused, or none made): other warnings and causes say why.
+  if (rules === 0 || faultsMet > 0 || pagesServed === 0) return [];
+  return [warning('fault-not-met', `None of the ${scenario} scenario's faults fired in the ${pagesServed} page(s) the mock served: this run did not test how the connector handles them.`)];
 }
