@@ -50,7 +50,10 @@ t.test('the same connector failing before its checkpoint: nothing of the staged 
   const out = captureOutput();
   const result = await runTesterDebug({ projectDir: project, python, out });
   t.notOk(result.ok);
-  t.match(out.text(), /WARNING 12000 operations after the last checkpoint were not written/);
+  // How many arrived before the stream broke depends on gRPC flow control (the runner stops
+  // reading while rows wait to be staged): some, at most the 12,000 the connector sent.
+  const lost = Number(/WARNING (\d+) operations after the last checkpoint were not written/.exec(out.text())?.[1]);
+  t.ok(lost > 0 && lost <= 12_000, `the warning counts the operations received and not written (${lost})`);
   const contents = await warehouseContents(join(project, 'files'), 'items');
   t.equal(contents.rows.length, 1, 'only the row of the first checkpoint');
   t.same(contents.state, { done: 0 });
