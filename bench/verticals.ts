@@ -388,12 +388,12 @@ async function benchBuilds(rows: BenchRow[], log: (line: string) => void): Promi
 /** Runs part 9 and adds its rows: the fifteen paths, the fifteen builds, one vertical's app metrics. */
 export async function benchVerticals(rows: BenchRow[], log: (line: string) => void): Promise<void> {
   const s = VERTICALS_BENCH;
-  log(`8a. page throughput of each of the ${ALL_VERTICALS.length} paths: GET /{prefix}_data?page_size=${s.pageSize}, ${s.throughput.connections} connections, mock vs node:http ceiling, ${s.throughput.rounds} x ${s.throughput.roundSeconds} s each`);
-  await guardedPart(rows, '8a', () => benchPaths(rows, log));
-  log(`8b. ${s.buildRecords.toLocaleString('en-US')} records of each vertical, built as the server keeps them, one process each`);
-  await guardedPart(rows, '8b', () => benchBuilds(rows, log));
-  log(`8c. app metrics over ${s.metricsRows.toLocaleString('en-US')} ${s.metricsVertical} rows (4 KPIs via kpiSql + summary statistics) vs the same aggregates straight in DuckDB`);
-  await guardedPart(rows, '8c', async () => void rows.push(...metricsRows(await benchMetrics(s.metricsVertical, s.metricsRows, s.metricsRounds, log))));
+  log(`9a. page throughput of each of the ${ALL_VERTICALS.length} paths: GET /{prefix}_data?page_size=${s.pageSize}, ${s.throughput.connections} connections, mock vs node:http ceiling, ${s.throughput.rounds} x ${s.throughput.roundSeconds} s each`);
+  await guardedPart(rows, '9a', () => benchPaths(rows, log));
+  log(`9b. ${s.buildRecords.toLocaleString('en-US')} records of each vertical, built as the server keeps them, one process each`);
+  await guardedPart(rows, '9b', () => benchBuilds(rows, log));
+  log(`9c. app metrics over ${s.metricsRows.toLocaleString('en-US')} ${s.metricsVertical} rows (4 KPIs via kpiSql + summary statistics) vs the same aggregates straight in DuckDB`);
+  await guardedPart(rows, '9c', async () => void rows.push(...metricsRows(await benchMetrics(s.metricsVertical, s.metricsRows, s.metricsRounds, log))));
 }
 
 /** One of part 9's three measures failing becomes a NOT MET row; the other two still run. */
