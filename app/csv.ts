@@ -5,6 +5,8 @@
  * gets a leading single quote and is quoted. Numbers stay numbers.
  */
 
+import { Readable } from 'node:stream';
+
 /** What starts a formula in Excel, LibreOffice and Google Sheets. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -27,4 +29,36 @@ export function csvField(value: unknown): string {
 /** One CSV record with its CRLF. */
 export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/** Rows as the explorer's queries stream them: column names, then chunks of rows. */
+export interface StreamedRows {
+  columns: string[];
+  chunks: AsyncIterable<readonly unknown[][]>;
+}
+
+/**
+ * A CSV download over an open warehouse: `select` picks the rows (a throw closes the
+ * warehouse and is rethrown, so the route answers its error); the stream writes the
+ * header, then each chunk, and closes the warehouse when it ends or is cut off.
+ *
+ * @example reply.send(csvDownload(await openWarehouse(path), (w) => allRows(w, filters, query)))
+ */
+export function csvDownload<W extends { close(): void }>(warehouse: W, select: (warehouse: W) => StreamedRows): Readable {
+  let rows: StreamedRows;
+  try {
+    rows = select(warehouse);
+  } catch (error) {
+    warehouse.close();
+    throw error;
+  }
+  const lines = async function* () {
+    try {
+      yield csvLine(rows.columns);
+      for await (const chunk of rows.chunks) yield chunk.map(csvLine).join('');
+    } finally {
+      warehouse.close();
+    }
+  };
+  return Readable.from(lines());
 }

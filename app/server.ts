@@ -5,13 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { allowedHosts, BODY_DEPTH_MAX, guardedRequestOf, guardRequest, jsonDepth, SECURITY_HEADERS, tooDeepMessage } from '../api/serving.js';
 import { createAnswerCache, fileVersion } from './answer-cache.js';
 import { buildCharts, type Chart } from './charts.js';
 import type { AppConfig } from './config.js';
-import { csvLine } from './csv.js';
+import { csvDownload } from './csv.js';
 import { AppError } from './errors.js';
 import { FOCUS_AREAS, findFocusArea } from './insights/focus-areas.js';
 import { generateReport, listProviders, reportSteps, resolveProvider, type InsightsDeps } from './insights/generate.js';
@@ -162,26 +161,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     const query = request.query as Query;
     const filters = parseFilters(query);
     const rowsQuery = parseRowsQuery(query);
-    const warehouse = await openWarehouse(config.warehouse);
-    let rows: ReturnType<typeof allRows>;
-    try {
-      rows = allRows(warehouse, filters, rowsQuery);
-    } catch (error) {
-      warehouse.close();
-      throw error;
-    }
-    const lines = async function* () {
-      try {
-        yield csvLine(rows.columns);
-        for await (const chunk of rows.chunks) yield chunk.map(csvLine).join('');
-      } finally {
-        warehouse.close();
-      }
-    };
+    const csv = csvDownload(await openWarehouse(config.warehouse), (warehouse) => allRows(warehouse, filters, rowsQuery));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="hed_records.csv"')
-      .send(Readable.from(lines()));
+      .send(csv);
   });
 
   app.get('/api/insights/focus-areas', async () => FOCUS_AREAS.map(({ id, label, sections }) => ({ id, label, sections })));

@@ -4,11 +4,10 @@
  * `/api/verticals/{prefix}/`, plus `GET /api/verticals`, the tables the warehouse holds.
  * Handlers only translate; the work is in source.ts, metrics.ts, analyst.ts and report.ts.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { VERTICAL_PREFIXES, VERTICALS, type VerticalDefinition } from '../../verticals/index.js';
 import { createAnswerCache, fileVersion } from '../answer-cache.js';
-import { csvLine } from '../csv.js';
+import { csvDownload } from '../csv.js';
 import { AppError, MAKE_WAREHOUSE_COMMANDS } from '../errors.js';
 import { WAREHOUSE_SCHEMA } from '../fields.js';
 import { listProviders, reportSteps, resolveProvider, type InsightsDeps, type ProviderId } from '../insights/generate.js';
@@ -153,24 +152,11 @@ export function registerVerticalRoutes(app: FastifyInstance, deps: VerticalRoute
   app.get('/api/verticals/:prefix/rows.csv', async (request, reply) => {
     const definition = vertical(request.params);
     const rowsQuery = parseRowsQuery(request.query as Query);
-    const warehouse = await openWarehouse(deps.warehouse, definition.table);
-    let rows: ReturnType<typeof sourceAllRows>;
-    try {
+    const csv = csvDownload(await openWarehouse(deps.warehouse, definition.table), (warehouse) => {
       requireVerticalTable(definition, warehouse);
-      rows = sourceAllRows(warehouse, verticalRowSource(definition, warehouse), rowsQuery);
-    } catch (error) {
-      warehouse.close();
-      throw error;
-    }
-    const lines = async function* () {
-      try {
-        yield csvLine(rows.columns);
-        for await (const chunk of rows.chunks) yield chunk.map(csvLine).join('');
-      } finally {
-        warehouse.close();
-      }
-    };
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${definition.table}.csv"`).send(Readable.from(lines()));
+      return sourceAllRows(warehouse, verticalRowSource(definition, warehouse), rowsQuery);
+    });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${definition.table}.csv"`).send(csv);
   });
 
   app.get('/api/verticals/:prefix/insights/focus-areas', async (request) => verticalFocusAreas(vertical(request.params)).map(({ id, label, sections }) => ({ id, label, sections })));
