@@ -6,6 +6,28 @@
 import type { FocusArea } from './focus-areas.js';
 import { SOLUTION_CONTEXT, SOLUTION_NAME } from './solution.js';
 
+/**
+ * The part of a report prompt every app shares: the data summary, the focus area's asks
+ * for the named app, its section headings, and the ground rules.
+ */
+export function analysisLines(focus: Pick<FocusArea, 'label' | 'asks' | 'sections'>, appName: string, dataSummaryText: string): string[] {
+  return [
+    'DATA SUMMARY:',
+    dataSummaryText,
+    '',
+    'ANALYSIS INSTRUCTIONS:',
+    `For the ${focus.label} analysis of ${appName}:`,
+    ...focus.asks.map((a, i) => `${i + 1}. ${a}`),
+    '',
+    'Structure your response with exactly these sections, each as a Markdown "## " heading:',
+    ...focus.sections.map((s) => `- ${s}`),
+    '',
+    'GUIDELINES:',
+    '- Base every insight on the data summary above and quote its figures.',
+    '- Be concise, analytical and professional; use bullet points under each heading.',
+  ];
+}
+
 /** A failure of the model provider; the job fails with its message and nothing is saved. */
 export class ProviderError extends Error {
   constructor(message: string) {
@@ -46,19 +68,7 @@ export function buildPrompt(focus: FocusArea, dataSummaryText: string): ChatMess
     '',
     SOLUTION_CONTEXT,
     '',
-    'DATA SUMMARY:',
-    dataSummaryText,
-    '',
-    'ANALYSIS INSTRUCTIONS:',
-    `For the ${focus.label} analysis of StudentSuccess:`,
-    ...focus.asks.map((a, i) => `${i + 1}. ${a}`),
-    '',
-    'Structure your response with exactly these sections, each as a Markdown "## " heading:',
-    ...focus.sections.map((s) => `- ${s}`),
-    '',
-    'GUIDELINES:',
-    '- Base every insight on the data summary above and quote its figures.',
-    '- Be concise, analytical and professional; use bullet points under each heading.',
+    ...analysisLines(focus, 'StudentSuccess', dataSummaryText),
     `- Stay on ${focus.label}; mix observations, analysis and actionable recommendations.`,
   ].join('\n');
   return [

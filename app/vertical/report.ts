@@ -10,7 +10,7 @@ import type { FocusArea } from '../insights/focus-areas.js';
 import { OFFLINE_MODEL, type InsightsDeps, type ProviderId } from '../insights/generate.js';
 import type { Report } from '../insights/history.js';
 import type { StepFn } from '../insights/jobs.js';
-import { askChatModel, type ChatMessage } from '../insights/openai.js';
+import { analysisLines, askChatModel, type ChatMessage } from '../insights/openai.js';
 import { formatDataSummary } from '../insights/summary.js';
 import { withWarehouse } from '../warehouse.js';
 import { computeVerticalFigures, writeVerticalReport } from './analyst.js';
@@ -26,19 +26,7 @@ export function buildVerticalPrompt(definition: VerticalDefinition, focus: Focus
     'SOLUTION CONTEXT:',
     `${definition.app.title} (${definition.app.industry}). Its KPIs: ${definition.app.kpis.map((k) => (k.target ? `${k.label} (target ${k.target.value}, ${k.target.better} is better)` : k.label)).join('; ')}.`,
     '',
-    'DATA SUMMARY:',
-    dataSummaryText,
-    '',
-    'ANALYSIS INSTRUCTIONS:',
-    `For the ${focus.label} analysis of ${definition.app.name}:`,
-    ...focus.asks.map((a, i) => `${i + 1}. ${a}`),
-    '',
-    'Structure your response with exactly these sections, each as a Markdown "## " heading:',
-    ...focus.sections.map((s) => `- ${s}`),
-    '',
-    'GUIDELINES:',
-    '- Base every insight on the data summary above and quote its figures.',
-    '- Be concise, analytical and professional; use bullet points under each heading.',
+    ...analysisLines(focus, definition.app.name, dataSummaryText),
   ].join('\n');
   return [
     { role: 'system', content: `You write concise, data-backed Markdown reports for ${definition.domain.toLowerCase()} teams.` },
