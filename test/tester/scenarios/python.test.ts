@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runTesterCli } from '../../../tester/cli.js';
 import { pythonRunner, runMatrix, runScenario, type MatrixOptions } from '../../../tester/scenarios/index.js';
+import { selected } from '../../helpers/full.js';
 import { needsPython, sdkPython } from '../../helpers/python.js';
 import { captureOutput, fixtureDir } from '../helpers.js';
 
@@ -18,7 +19,8 @@ function options(fixture: string, extra: Partial<MatrixOptions> = {}): MatrixOpt
 }
 
 t.test('the sound connector passes the scenarios a naive one fails, with no warnings', needsPython(), async (t) => {
-  const report = await runMatrix({ ...options('sound'), scenarios: ['retry-after', 'hang', 'cursor-expired', 'truncated'] });
+  // npm test: hang and cursor-expired (Retry-After is the next test's subject); the full set adds retry-after and truncated.
+  const report = await runMatrix({ ...options('sound'), scenarios: [...selected(['retry-after', 'hang', 'cursor-expired', 'truncated'], (s) => s === 'hang' || s === 'cursor-expired')] });
   for (const result of report.results) {
     t.equal(result.verdict, 'pass', `${result.scenario}: ${result.reason ?? ''} ${result.runs.map((r) => r.reason ?? 'ok').join(' | ')}`);
     t.same(result.warnings, [], `${result.scenario}: no warnings`);
