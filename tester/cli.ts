@@ -11,6 +11,7 @@ import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
 import { MissingConnectorError, runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { kitVersion } from '../lib/kit-version.js';
+import { PIPED_ANSWER_WAIT_MS, pipedAnswer } from '../lib/piped-answer.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand, parseVerticalFlag } from './scenarios/commands.js';
@@ -46,35 +47,6 @@ function parseSeconds(text: string): number {
   return seconds;
 }
 
-/** How long reset waits for a piped answer before it refuses (a stdin left open with nothing written). */
-export const RESET_ANSWER_WAIT_MS = 10_000;
-
-/**
- * The first line of a stdin that is not a terminal, or undefined when it ends (or stays
- * silent for `waitMs`) with none. Stops reading after that line.
- * @example await pipedAnswer(process.stdin, 10_000) // 'y' for `yes | hed-tester reset`
- */
-export async function pipedAnswer(stdin: NodeJS.ReadableStream, waitMs: number): Promise<string | undefined> {
-  const lines = createInterface({ input: stdin, crlfDelay: Infinity });
-  try {
-    return await new Promise<string | undefined>((resolveAnswer) => {
-      const timer = setTimeout(() => resolveAnswer(undefined), waitMs);
-      lines.once('line', (line) => {
-        clearTimeout(timer);
-        resolveAnswer(line);
-      });
-      lines.once('close', () => {
-        clearTimeout(timer);
-        resolveAnswer(undefined);
-      });
-    });
-  } finally {
-    lines.close();
-    // A pipe still open (`yes` writes forever) must not keep the process alive.
-    (stdin as Partial<NodeJS.ReadStream>).unref?.();
-  }
-}
-
 /**
  * Deletes what a sync wrote in DIR/files (warehouse.db, state.json and anything else the
  * tester or the SDK left there) as `fivetran reset` does, but keeps the app's Insights
@@ -83,7 +55,7 @@ export async function pipedAnswer(stdin: NodeJS.ReadableStream, waitMs: number):
  * terminal it takes the first line piped in as the answer (`yes | hed-tester reset`), and
  * refuses when none comes. Returns the exit code.
  */
-export async function resetProject(projectDir: string, force: boolean, io: TesterIo, includeInsights = false, answerWaitMs = RESET_ANSWER_WAIT_MS): Promise<number> {
+export async function resetProject(projectDir: string, force: boolean, io: TesterIo, includeInsights = false, answerWaitMs = PIPED_ANSWER_WAIT_MS): Promise<number> {
   const files = join(resolve(projectDir), TESTER_DEFAULTS.outputDirName);
   if (!existsSync(files)) {
     io.stdout.write(`Nothing to reset: ${files} does not exist.\n`);
