@@ -10,6 +10,7 @@ import { APP_DEFAULTS, ConfigError, resolveAppConfig, type AppFlags } from './co
 import { buildApp } from './server.js';
 import { warehouseStatus } from './warehouse.js';
 import { presentVerticals } from './vertical/routes.js';
+import { kitVersion } from '../lib/kit-version.js';
 
 /** Where the CLI writes. */
 export interface AppIo {
@@ -59,6 +60,7 @@ export function listeningLines(address: string, bindHost: string, what: string, 
 export function createProgram(io: AppIo, onServe: (app: FastifyInstance) => void): Command {
   const program = new Command('hed-app')
     .description('The StudentSuccess app of the HED lab (step 4), offline, over the local DuckDB warehouse.')
+    .version(kitVersion(), '-V, --version', "print the kit's version")
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError();

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 import { kitVersion } from '../lib/kit-version.js';
+import { PIPED_ANSWER_WAIT_MS, pipedAnswer } from '../lib/piped-answer.js';
 import { planReset, describeReset } from '../warehouse/reset-plan.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
 import type { Output } from '../output/progress.js';
@@ -42,9 +43,10 @@ export function readConfigurationFile(path: string): unknown {
  * Deletes what a sync wrote in DIR (warehouse.db, state.json) and DIR itself once nothing
  * else is left; keeps the app's Insights History (DIR/insights.db) unless `includeInsights`.
  * Refuses when DIR holds other files (--output may point anywhere). Without --force it asks
- * on a terminal, naming what it deletes, and refuses elsewhere. Returns the exit code.
+ * on a terminal, naming what it deletes; off a terminal the first line piped in is the
+ * answer (`yes | hed-connector reset`), and with none it refuses. Returns the exit code.
  */
-export async function resetOutput(dir: string, force: boolean, io: CliIo, includeInsights = false): Promise<number> {
+export async function resetOutput(dir: string, force: boolean, io: CliIo, includeInsights = false, answerWaitMs = PIPED_ANSWER_WAIT_MS): Promise<number> {
   const path = resolve(dir);
   if (!existsSync(path)) {
     io.stdout.write(`Nothing to reset: ${dir} does not exist.\n`);
@@ -68,13 +70,21 @@ export async function resetOutput(dir: string, force: boolean, io: CliIo, includ
   }
   const what = plan.remove.length === 0 ? `delete the empty directory ${dir}` : describeReset(plan, dir);
   if (!force) {
-    if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
-      io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation; reset would ${what}. Run it in a terminal to be asked, or pass --force.\n`);
+    const question = `This will ${what}. The next sync starts from scratch. Continue? [y/N] `;
+    let answer: string | undefined;
+    if (io.stdin.isTTY === true && io.stdout.isTTY === true) {
+      const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
+      answer = await prompt.question(question);
+      prompt.close();
+    } else if (io.stdin.isTTY !== true) {
+      // `yes | hed-connector reset`: the answer is the first line piped in.
+      answer = await pipedAnswer(io.stdin, answerWaitMs);
+      if (answer !== undefined) io.stdout.write(`${question}${answer.trim()} (read from stdin)\n`);
+    }
+    if (answer === undefined) {
+      io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation; reset would ${what}. Run it in a terminal to be asked, pipe the answer in (yes | hed-connector reset), or pass --force.\n`);
       return EXIT.syncFailed;
     }
-    const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
-    const answer = await prompt.question(`This will ${what}. The next sync starts from scratch. Continue? [y/N] `);
-    prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stdout.write('Reset cancelled; nothing deleted.\n');
       return EXIT.ok;
@@ -124,10 +134,10 @@ export function createProgram(io: CliIo, result: { exitCode: number }): Command 
     .command('reset')
     .description(
       'Delete DIR/warehouse.db and DIR/state.json so the next sync starts from scratch; keeps the app\'s Insights History (DIR/insights.db) unless --include-insights. ' +
-        'Asks first on a terminal, naming what it deletes.',
+        'Asks first on a terminal, naming what it deletes; when stdin is not a terminal, the first line piped in is the answer (yes | hed-connector reset deletes), and with nothing piped in it deletes nothing and exits 1.',
     )
     .addOption(new Option('--output <dir>', 'directory to reset').default(CONNECTOR_DEFAULTS.outputDir))
-    .option('--force', 'delete without asking (needed when not on a terminal); still keeps the Insights History', false)
+    .option('--force', 'delete without asking (for scripts); still keeps the Insights History', false)
     .option('--include-insights', 'also delete the Insights History (insights.db, the app\'s saved reports)', false)
     .action(async (flags: { output: string; force: boolean; includeInsights: boolean }) => {
       result.exitCode = await resetOutput(flags.output, flags.force, io, flags.includeInsights);

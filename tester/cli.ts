@@ -9,8 +9,9 @@ import type { Output } from '../output/progress.js';
 import type { VerticalDefinition } from '../verticals/index.js';
 import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
-import { runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
+import { MissingConnectorError, runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { kitVersion } from '../lib/kit-version.js';
+import { PIPED_ANSWER_WAIT_MS, pipedAnswer } from '../lib/piped-answer.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand, parseVerticalFlag } from './scenarios/commands.js';
@@ -50,10 +51,11 @@ function parseSeconds(text: string): number {
  * Deletes what a sync wrote in DIR/files (warehouse.db, state.json and anything else the
  * tester or the SDK left there) as `fivetran reset` does, but keeps the app's Insights
  * History (files/insights.db) unless `includeInsights`. Without --force it asks on a
- * terminal, naming every file it deletes and the history it keeps, and refuses elsewhere.
- * Returns the exit code.
+ * terminal, naming every file it deletes and the history it keeps; when stdin is not a
+ * terminal it takes the first line piped in as the answer (`yes | hed-tester reset`), and
+ * refuses when none comes. Returns the exit code.
  */
-export async function resetProject(projectDir: string, force: boolean, io: TesterIo, includeInsights = false): Promise<number> {
+export async function resetProject(projectDir: string, force: boolean, io: TesterIo, includeInsights = false, answerWaitMs = PIPED_ANSWER_WAIT_MS): Promise<number> {
   const files = join(resolve(projectDir), TESTER_DEFAULTS.outputDirName);
   if (!existsSync(files)) {
     io.stdout.write(`Nothing to reset: ${files} does not exist.\n`);
@@ -66,19 +68,27 @@ export async function resetProject(projectDir: string, force: boolean, io: Teste
   }
   const what = plan.remove.length === 0 ? `delete the empty folder ${files}` : describeReset(plan, files);
   if (!force) {
-    if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
-      io.stderr.write(`hed-tester reset: not deleting anything in ${files} without confirmation; reset would ${what}. Run it in a terminal to be asked, or pass --force.\n`);
+    const question = `This will ${what}. Do you want to continue? (Y/N): `;
+    let answer: string | undefined;
+    if (io.stdin.isTTY === true && io.stdout.isTTY === true) {
+      const output = new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          io.stdout.write(String(chunk));
+          done();
+        },
+      });
+      const prompt = createInterface({ input: io.stdin, output });
+      answer = await prompt.question(question);
+      prompt.close();
+    } else if (io.stdin.isTTY !== true) {
+      // `yes | hed-tester reset`, or a script's `echo y |`: the answer is the first line piped in.
+      answer = await pipedAnswer(io.stdin, answerWaitMs);
+      if (answer !== undefined) io.stdout.write(`${question}${answer.trim()} (read from stdin)\n`);
+    }
+    if (answer === undefined) {
+      io.stderr.write(`hed-tester reset: not deleting anything in ${files} without confirmation; reset would ${what}. Run it in a terminal to be asked, pipe the answer in (yes | hed-tester reset), or pass --force.\n`);
       return EXIT.syncFailed;
     }
-    const output = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        io.stdout.write(String(chunk));
-        done();
-      },
-    });
-    const prompt = createInterface({ input: io.stdin, output });
-    const answer = await prompt.question(`This will ${what}. Do you want to continue? (Y/N): `);
-    prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stdout.write('Reset canceled; nothing deleted.\n');
       return EXIT.ok;
@@ -139,7 +149,7 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
         });
         result.exitCode = run.ok ? EXIT.ok : EXIT.syncFailed;
       } catch (error) {
-        if (error instanceof SdkUnavailableError) {
+        if (error instanceof SdkUnavailableError || error instanceof MissingConnectorError) {
           io.stderr.write(`hed-tester: ${error.message}\n`);
           result.exitCode = EXIT.usage;
           return;
@@ -153,10 +163,11 @@ export function createProgram(io: TesterIo, result: { exitCode: number }, signal
     .command('reset')
     .description(
       'Delete what the last sync wrote in DIR/files (warehouse.db, state.json) like `fivetran reset`, so the next debug run is a full sync. ' +
-        'Keeps the app\'s Insights History (DIR/files/insights.db) unless --include-insights. Asks first on a terminal, naming what it deletes.',
+        'Keeps the app\'s Insights History (DIR/files/insights.db) unless --include-insights. Asks first on a terminal, naming what it deletes; ' +
+        'when stdin is not a terminal, the first line piped in is the answer (yes | hed-tester reset deletes, echo n | hed-tester reset cancels), and with nothing piped in it deletes nothing and exits 1.',
     )
     .addOption(new Option('--project-dir <dir>', 'the folder with connector.py').default('.'))
-    .option('--force', 'delete without asking (needed when not on a terminal); still keeps the Insights History', false)
+    .option('--force', 'delete without asking (for scripts); still keeps the Insights History', false)
     .option('--include-insights', 'also delete the Insights History (files/insights.db, the app\'s saved reports)', false)
     .action(async (flags: { projectDir: string; force: boolean; includeInsights: boolean }) => {
       result.exitCode = await resetProject(flags.projectDir, flags.force, io, flags.includeInsights);

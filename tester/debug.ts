@@ -15,7 +15,7 @@ import { engineRunner } from './runners/engine.js';
 import { grpcV1Runner } from './runners/grpc-v1.js';
 import { grpcV2Runner } from './runners/grpc-v2.js';
 import { detectSdk, startedLine, type InstalledSdk } from './sdk.js';
-import { noCounts, type SyncRunEvents, type SyncRunner } from './sync-runner.js';
+import type { SyncRunEvents, SyncRunner } from './sync-runner.js';
 
 export { updateFailureReason } from './runners/grpc.js';
 
@@ -78,6 +78,20 @@ export class TesterConfigurationError extends Error {
     super(message);
     this.name = 'TesterConfigurationError';
   }
+}
+
+/** The project folder holds no connector.py: bad input, exit 2 in the CLI, before anything starts. */
+export class MissingConnectorError extends Error {
+  constructor(readonly projectDir: string) {
+    super(`There is no connector.py in ${projectDir}: run hed-tester in your project's folder (the one holding connector.py) or pass --project-dir with it.`);
+    this.name = 'MissingConnectorError';
+  }
+}
+
+/** Throws MissingConnectorError when DIR has no connector.py. */
+export function requireConnector(projectDir: string): void {
+  const dir = resolve(projectDir);
+  if (!existsSync(join(dir, 'connector.py'))) throw new MissingConnectorError(dir);
 }
 
 /**
@@ -177,8 +191,9 @@ function reportEvents(progress: Progress, runner: SyncRunner, options: TesterDeb
  * Runs `hed-tester debug` for a project: Previous state, the line naming the SDK and its
  * runner, the sync written to DIR/files/warehouse.db and state.json, the SYNC PROGRESS
  * table and `Sync SUCCEEDED` or `Sync FAILED: <reason>`. The connector's process is stopped
- * whatever happens. Throws TesterConfigurationError (unusable configuration) or
- * SdkUnavailableError (no SDK it can run) before starting anything: exit 2 in the CLI.
+ * whatever happens. Throws TesterConfigurationError (unusable configuration),
+ * MissingConnectorError (no connector.py) or SdkUnavailableError (no SDK it can run)
+ * before starting anything: exit 2 in the CLI.
  *
  * @example
  * const result = await runTesterDebug({ projectDir: '.', out: process.stdout });
@@ -188,13 +203,8 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
   const env = options.env ?? process.env;
   const projectDir = resolve(options.projectDir);
   const configuration = loadConfiguration(options);
+  requireConnector(projectDir);
   const progress = createProgress(options.out, () => Date.now());
-  if (!existsSync(join(projectDir, 'connector.py'))) {
-    progress.log('INFO', 'Previous state: (not read)');
-    const reason = `there is no connector.py in ${projectDir}. Run hed-tester in your project's folder or pass --project-dir.`;
-    reportSyncEnd(progress, noCounts(), reason);
-    return { ok: false, reason, counts: noCounts(), state: {} };
-  }
   const runner = options.runner ?? (await chooseSyncRunner(options));
   const outputDir = options.outputDir ?? join(projectDir, TESTER_DEFAULTS.outputDirName);
   // Step 5 of the lab: a hed-mock on loopback knows what the connector got wrong (tester/mock-journal.ts).

@@ -102,15 +102,17 @@ function setUpTabs() {
 
 // ---------------------------------------------------------------- metrics
 
-const metricsState = { requestSeq: 0 };
+const metricsState = { requestSeq: 0, filterLabels: {} };
 
-/** The filters as query parameters (major and standing repeat). */
+/**
+ * The filters as query parameters, each control named by its parameter: a ticked box
+ * repeats it (`major=ECON&major=PHIL`, a vertical's `species=Bison`), a choice sets it
+ * (`at_risk=true`, a vertical's flag).
+ */
 function filterParams() {
   const params = new URLSearchParams();
-  for (const box of document.querySelectorAll('#filter-majors input:checked')) params.append('major', box.value);
-  for (const box of document.querySelectorAll('#filter-standings input:checked')) params.append('standing', box.value);
-  const atRisk = $('filter-at-risk').value;
-  if (atRisk) params.set('at_risk', atRisk);
+  for (const box of document.querySelectorAll('#filters input[type="checkbox"]:checked')) params.append(box.name, box.value);
+  for (const select of document.querySelectorAll('#filters select')) if (select.value) params.set(select.name, select.value);
   return params;
 }
 
@@ -129,6 +131,31 @@ async function loadFilters() {
   const { majors, standings } = await getJson('/api/filters');
   checkboxes($('filter-majors'), 'major', majors);
   checkboxes($('filter-standings'), 'standing', standings);
+}
+
+/**
+ * A vertical's filters, from its definition (GET {API}/filters): a box per value of each
+ * category, an all/yes/no choice per flag, in the same form and styles as StudentSuccess's.
+ */
+async function loadVerticalFilters() {
+  const options = await getJson(`${API}/filters`);
+  metricsState.filterLabels = Object.fromEntries(options.map((o) => [o.field, o.label]));
+  const parts = options.map((option) => {
+    const id = `filter-${option.field}`;
+    if (option.kind === 'category') {
+      const checks = el('div', { className: 'checks', attrs: { id } });
+      checkboxes(checks, option.field, option.values);
+      return el('fieldset', { attrs: { 'data-field': option.field } }, [el('legend', { text: option.label }), checks]);
+    }
+    const select = el('select', { attrs: { id, name: option.field } }, [
+      el('option', { text: 'All records', attrs: { value: '' } }),
+      el('option', { text: 'Yes only', attrs: { value: 'true' } }),
+      el('option', { text: 'No only', attrs: { value: 'false' } }),
+    ]);
+    return el('div', { className: 'field', attrs: { 'data-field': option.field } }, [el('label', { text: option.label, attrs: { for: id } }), select]);
+  });
+  $('filters').replaceChildren(...parts, el('div', { className: 'field' }, [$('filters-clear')]));
+  $('filters').hidden = options.length === 0;
 }
 
 /** The delta's arrow follows its sign (up: above the target); the colour says good or bad. */
@@ -196,10 +223,10 @@ async function renderCharts(charts) {
 async function loadMetrics() {
   const seq = ++metricsState.requestSeq;
   try {
-    const metrics = await getJson(VERTICAL ? `${API}/metrics` : `${API}/metrics?${filterParams()}`);
+    const metrics = await getJson(`${API}/metrics?${filterParams()}`);
     if (seq !== metricsState.requestSeq) return;
     showError('metrics-error');
-    $('metrics-rows').textContent = VERTICAL ? `${metrics.rows.toLocaleString('en-US')} records.` : `${metrics.rows.toLocaleString('en-US')} students match the filters.`;
+    $('metrics-rows').textContent = `${metrics.rows.toLocaleString('en-US')} ${NOUN} match the filters.`;
     renderKpis(metrics.kpis);
     renderSummary(metrics.summary);
     $('remarks').replaceChildren(...metrics.remarks.map((remark) => el('li', { text: remark })));
@@ -221,7 +248,7 @@ function setUpMetrics() {
   $('filters').addEventListener('submit', (event) => event.preventDefault());
   $('filters-clear').addEventListener('click', () => {
     for (const box of document.querySelectorAll('#filters input:checked')) box.checked = false;
-    $('filter-at-risk').value = '';
+    for (const select of document.querySelectorAll('#filters select')) select.value = '';
     filtersChanged();
   });
 }
@@ -373,8 +400,15 @@ const explorer = { columns: [], refocus: '', page: 1, perPage: 10, sort: '', dir
 
 /** The Metrics tab's filters in words, for the explorer. */
 function describeFilters() {
-  if (VERTICAL) return 'All records.';
   const params = filterParams();
+  if (VERTICAL) {
+    const label = (field) => metricsState.filterLabels?.[field] ?? field;
+    const parts = [...new Set(params.keys())].map((field) => {
+      const values = params.getAll(field);
+      return values.length === 1 && (values[0] === 'true' || values[0] === 'false') ? `${label(field)} ${values[0] === 'true' ? 'yes' : 'no'}` : `${label(field)} ${values.join(', ')}`;
+    });
+    return parts.length ? `The Metrics tab's filters apply here too: ${parts.join('; ')}.` : "All records (the Metrics tab's filters apply here when set).";
+  }
   const parts = [];
   if (params.getAll('major').length) parts.push(`major ${params.getAll('major').join(', ')}`);
   if (params.getAll('standing').length) parts.push(`standing ${params.getAll('standing').join(', ')}`);
@@ -383,7 +417,7 @@ function describeFilters() {
 }
 
 function explorerParams({ paging = true } = {}) {
-  const params = VERTICAL ? new URLSearchParams() : filterParams();
+  const params = filterParams();
   if (paging) {
     params.set('page', String(explorer.page));
     params.set('per_page', String(explorer.perPage));
@@ -571,12 +605,13 @@ async function loadVerticalLinks() {
   nav.hidden = false;
 }
 
-/** A vertical's page: its title, no StudentSuccess filters, its own charts. */
+/** A vertical's page: its title, its own filters (once loaded) and charts. */
 function becomeVertical(status) {
   document.title = status.title;
   $('app-title').textContent = status.title;
   document.querySelector('[role="tablist"]').setAttribute('aria-label', `${status.name} views`);
   $('filters').hidden = true;
+  $('filters').replaceChildren($('filters-clear'));
   $('charts').replaceChildren();
   $('explorer-csv').setAttribute('download', `${status.vertical}_records.csv`);
   if (status.categories?.length) explorer.filterColumn = status.categories[0];
@@ -608,7 +643,7 @@ async function start() {
   const wanted = tabs().find((tab) => `#${tab.dataset.hash}` === location.hash) ?? tabs()[0];
   selectTab(wanted);
   // The filter choices and the unfiltered metrics load side by side.
-  await Promise.all([VERTICAL ? Promise.resolve() : loadFilters().catch((error) => showError('metrics-error', error)), loadMetrics()]);
+  await Promise.all([(VERTICAL ? loadVerticalFilters() : loadFilters()).catch((error) => showError('metrics-error', error)), loadMetrics()]);
 }
 
 // A vertical's page does not show StudentSuccess's heading while its own loads.

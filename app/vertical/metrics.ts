@@ -1,5 +1,6 @@
 /**
- * A vertical's Metrics tab, over ALL live rows in DuckDB SQL: its four KPIs (each the SQL
+ * A vertical's Metrics tab, over ALL live rows in DuckDB SQL (or those its filters keep,
+ * filters.ts): its four KPIs (each the SQL
  * of verticals/kpi.ts `kpiSql`, so the app computes exactly what `computeKpi` defines),
  * each chart's aggregate by the chart's kind, and the summary statistics of its summary
  * fields. The KPI cards and distribution remarks are pure functions of the results.
@@ -9,6 +10,7 @@ import { SUMMARY_STATS, toNumber, type SummaryTable } from '../queries.js';
 import { enrollmentMonthSql, quoteIdent } from '../sql.js';
 import type { JsonValue, OpenWarehouse } from '../warehouse.js';
 import { CATEGORIES_SHOWN_MAX, compileCharts, fieldLabel, type ChartData } from './charts.js';
+import { filterCondition, NO_FILTERS, requireFilterValues, type VerticalFilters } from './filters.js';
 import { fieldColumns, fieldOf, requireVerticalFields, verticalRowsCte } from './source.js';
 import type { Chart } from '../charts.js';
 
@@ -196,10 +198,11 @@ async function summaryOf(query: Query, definition: VerticalDefinition, present: 
   return { columns, stats: SUMMARY_STATS.map((s, j) => ({ stat: s.stat, values: columns.map((_, i) => toNumber(row[`s${i}_${j}`])) })) };
 }
 
-/** All of a vertical's Metrics aggregates over the live rows. */
-export async function verticalAggregates(warehouse: OpenWarehouse, definition: VerticalDefinition, scatterMax = VERTICAL_SCATTER_MAX): Promise<VerticalAggregates> {
+/** All of a vertical's Metrics aggregates over the live rows the filters keep (none: all of them). */
+export async function verticalAggregates(warehouse: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters = NO_FILTERS, scatterMax = VERTICAL_SCATTER_MAX): Promise<VerticalAggregates> {
   requireVerticalFields(definition, warehouse);
-  const cte = verticalRowsCte(definition, warehouse.columns);
+  await requireFilterValues(warehouse, definition, filters, verticalRowsCte(definition, warehouse.columns));
+  const cte = verticalRowsCte(definition, warehouse.columns, filterCondition(filters));
   const query: Query = (select) => warehouse.all(cte.sql + select, cte.params);
   const present = new Set(fieldColumns(definition, warehouse.columns).map((c) => c.name));
   const hashBy = present.has('record_id') ? q('record_id') : 'ROWID';
@@ -262,6 +265,7 @@ export function verticalRemarks(definition: VerticalDefinition, summary: Summary
 export interface VerticalMetricsAnswer {
   vertical: string;
   rows: number;
+  filters: VerticalFilters;
   kpis: VerticalKpi[];
   charts: Chart[];
   summary: SummaryTable;
@@ -269,10 +273,11 @@ export interface VerticalMetricsAnswer {
 }
 
 /** The Metrics answer of a vertical from its aggregates, pure. */
-export function verticalMetricsAnswer(definition: VerticalDefinition, aggregates: VerticalAggregates): VerticalMetricsAnswer {
+export function verticalMetricsAnswer(definition: VerticalDefinition, aggregates: VerticalAggregates, filters: VerticalFilters = NO_FILTERS): VerticalMetricsAnswer {
   return {
     vertical: definition.prefix,
     rows: aggregates.rows,
+    filters,
     kpis: buildVerticalKpis(definition, aggregates.kpiValues),
     charts: compileCharts(definition, aggregates.charts),
     summary: aggregates.summary,

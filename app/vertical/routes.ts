@@ -2,7 +2,7 @@
  * The routes of every vertical's app but HED's (StudentSuccess keeps `/` and `/api/`):
  * the page at `/{prefix}` (or `/?vertical={prefix}`) and its API under
  * `/api/verticals/{prefix}/`, plus `GET /api/verticals`, the tables the warehouse holds.
- * Handlers only translate; the work is in source.ts, metrics.ts, analyst.ts and report.ts.
+ * Handlers only translate; the work is in source.ts, filters.ts, metrics.ts, analyst.ts and report.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { VERTICAL_PREFIXES, VERTICALS, type VerticalDefinition } from '../../verticals/index.js';
@@ -14,10 +14,11 @@ import { listProviders, reportSteps, resolveProvider, type InsightsDeps, type Pr
 import type { History } from '../insights/history.js';
 import { JobsBusyError, type Jobs } from '../insights/jobs.js';
 import type { OpenAiSettings } from '../insights/openai.js';
-import { sourceAllRows, sourceRowsPage } from '../queries.js';
+import { sourceAllRows, sourceRowsPage, type RowSource } from '../queries.js';
 import { pageWindow, parseRowsQuery, type QueryValue } from '../request.js';
-import { openWarehouse, testerTables, withWarehouse } from '../warehouse.js';
+import { openWarehouse, testerTables, withWarehouse, type OpenWarehouse } from '../warehouse.js';
 import { findVerticalFocusArea, verticalFocusAreas } from './analyst.js';
+import { filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
 import { verticalAggregates, verticalMetricsAnswer, type VerticalMetricsAnswer } from './metrics.js';
 import { generateVerticalReport } from './report.js';
 import { findVertical, requireVerticalTable, tableLabel, verticalMissingMessage, verticalRowSource, verticalRowsCte } from './source.js';
@@ -107,6 +108,11 @@ export async function verticalStatus(path: string, definition: VerticalDefinitio
 }
 
 type Params = { prefix: string };
+
+/** The explorer's own parameters, next to the filters on its routes. */
+export const ROWS_PARAMETERS = ['page', 'per_page', 'sort', 'dir', 'q_col', 'q'] as const;
+/** Metrics answers kept per warehouse version, over every vertical and filter set. */
+export const VERTICAL_METRICS_CACHE_ENTRIES = 64;
 type Query = Record<string, QueryValue>;
 
 /** Registers the pages and API of every vertical but HED. */
@@ -125,37 +131,60 @@ export function registerVerticalRoutes(app: FastifyInstance, deps: VerticalRoute
   app.get('/api/verticals', async () => presentVerticals(deps.warehouse));
   app.get('/api/verticals/:prefix/status', async (request) => verticalStatus(deps.warehouse, vertical(request.params)));
 
-  const metricsCache = createAnswerCache<VerticalMetricsAnswer>(VERTICAL_PREFIXES.length);
-  app.get('/api/verticals/:prefix/metrics', async (request, reply) => {
+  app.get('/api/verticals/:prefix/filters', async (request) => {
     const definition = vertical(request.params);
-    const compute = async () => verticalMetricsAnswer(definition, await withWarehouse(deps.warehouse, (w) => verticalAggregates(w, definition, deps.scatterMax), definition.table));
-    // `cache-control: no-cache` from the client asks for a fresh computation (a bench sends it).
-    if (/no-cache/i.test(String(request.headers['cache-control'] ?? ''))) return reply.header('x-cache', 'bypass').send(await compute());
-    const { value, hit } = await metricsCache.get(fileVersion(deps.warehouse), definition.prefix, compute);
-    return reply.header('x-cache', hit ? 'hit' : 'miss').send(value);
-  });
-
-  app.get('/api/verticals/:prefix/rows', async (request) => {
-    const definition = vertical(request.params);
-    const rowsQuery = parseRowsQuery(request.query as Query);
-    const page = await withWarehouse(
+    return withWarehouse(
       deps.warehouse,
       async (w) => {
         requireVerticalTable(definition, w);
-        return sourceRowsPage(w, verticalRowSource(definition, w), rowsQuery);
+        return verticalFilterOptions(w, definition, verticalRowsCte(definition, w.columns));
       },
       definition.table,
     );
+  });
+
+  const metricsCache = createAnswerCache<VerticalMetricsAnswer>(VERTICAL_METRICS_CACHE_ENTRIES);
+  app.get('/api/verticals/:prefix/metrics', async (request, reply) => {
+    const definition = vertical(request.params);
+    const filters = parseVerticalFilters(definition, request.query as Query);
+    const compute = async () => verticalMetricsAnswer(definition, await withWarehouse(deps.warehouse, (w) => verticalAggregates(w, definition, filters, deps.scatterMax), definition.table), filters);
+    // `cache-control: no-cache` from the client asks for a fresh computation (a bench sends it).
+    if (/no-cache/i.test(String(request.headers['cache-control'] ?? ''))) return reply.header('x-cache', 'bypass').send(await compute());
+    const { value, hit } = await metricsCache.get(fileVersion(deps.warehouse), `${definition.prefix} ${filtersKey(filters)}`, compute);
+    return reply.header('x-cache', hit ? 'hit' : 'miss').send(value);
+  });
+
+  /** The explorer's rows: the Metrics filters apply, as on StudentSuccess's page. */
+  const filteredSource = async (w: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters) => {
+    requireVerticalTable(definition, w);
+    await requireFilterValues(w, definition, filters, verticalRowsCte(definition, w.columns));
+    return verticalRowSource(definition, w, filterCondition(filters));
+  };
+
+  app.get('/api/verticals/:prefix/rows', async (request) => {
+    const definition = vertical(request.params);
+    const query = request.query as Query;
+    const filters = parseVerticalFilters(definition, query, ROWS_PARAMETERS);
+    const rowsQuery = parseRowsQuery(query);
+    const page = await withWarehouse(deps.warehouse, async (w) => sourceRowsPage(w, await filteredSource(w, definition, filters), rowsQuery), definition.table);
     return { columns: page.columns, rows: page.rows, ...pageWindow(rowsQuery.page, rowsQuery.perPage, page.total) };
   });
 
   app.get('/api/verticals/:prefix/rows.csv', async (request, reply) => {
     const definition = vertical(request.params);
-    const rowsQuery = parseRowsQuery(request.query as Query);
-    const csv = csvDownload(await openWarehouse(deps.warehouse, definition.table), (warehouse) => {
-      requireVerticalTable(definition, warehouse);
-      return sourceAllRows(warehouse, verticalRowSource(definition, warehouse), rowsQuery);
-    });
+    const query = request.query as Query;
+    const filters = parseVerticalFilters(definition, query, ROWS_PARAMETERS);
+    const rowsQuery = parseRowsQuery(query);
+    const warehouse = await openWarehouse(deps.warehouse, definition.table);
+    let source: RowSource;
+    try {
+      // Checked before the download starts: a bad value is a 400, not a broken file.
+      source = await filteredSource(warehouse, definition, filters);
+    } catch (error) {
+      warehouse.close();
+      throw error;
+    }
+    const csv = csvDownload(warehouse, (w) => sourceAllRows(w, source, rowsQuery));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${definition.table}.csv"`).send(csv);
   });
 

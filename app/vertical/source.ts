@@ -70,18 +70,23 @@ function normalized(definition: VerticalDefinition, column: WarehouseColumn & { 
   return `${expr} AS ${quoteIdent(column.name)}`;
 }
 
-/** `WITH live AS (...), r AS (...)`: the live rows of the vertical's table, normalised. Every query of a vertical's app starts with it. */
-export function verticalRowsCte(definition: VerticalDefinition, columns: WarehouseColumn[]): BoundSql {
+/**
+ * `WITH live AS (...), r AS (...)`: the live rows of the vertical's table, normalised (`live`),
+ * and those of them the Metrics filters keep (`r`; filters.ts `filterCondition`, values
+ * bound). Every query of a vertical's app starts with it.
+ */
+export function verticalRowsCte(definition: VerticalDefinition, columns: WarehouseColumn[], where: BoundSql = { sql: '', params: [] }): BoundSql {
   const select = verticalColumns(definition, fieldColumns(definition, columns)).map((c) => normalized(definition, c));
   const deleted = columns.find((c) => c.name === DELETED_COLUMN);
   const live = deleted ? ` WHERE (${booleanSql(deleted)}) IS NOT TRUE` : '';
-  return { sql: `WITH live AS (SELECT ${select.join(', ')} FROM ${quoteIdent(WAREHOUSE_SCHEMA)}.${quoteIdent(definition.table)}${live}), r AS (SELECT * FROM live) `, params: [] };
+  const kept = where.sql === '' ? '' : ` WHERE ${where.sql}`;
+  return { sql: `WITH live AS (SELECT ${select.join(', ')} FROM ${quoteIdent(WAREHOUSE_SCHEMA)}.${quoteIdent(definition.table)}${live}), r AS (SELECT * FROM live${kept}) `, params: [...where.params] };
 }
 
-/** The explorer's row source for a vertical. */
-export function verticalRowSource(definition: VerticalDefinition, warehouse: OpenWarehouse): RowSource {
+/** The explorer's row source for a vertical, the rows `where` keeps. */
+export function verticalRowSource(definition: VerticalDefinition, warehouse: OpenWarehouse, where?: BoundSql): RowSource {
   const columns = verticalColumns(definition, fieldColumns(definition, warehouse.columns)).map(({ stored: _stored, ...c }) => c);
-  return { cte: verticalRowsCte(definition, warehouse.columns), columns, kind: (c) => verticalColumnKind(definition, c) };
+  return { cte: verticalRowsCte(definition, warehouse.columns, where), columns, kind: (c) => verticalColumnKind(definition, c) };
 }
 
 /** The status-page sentence for a vertical whose table is missing or empty. */

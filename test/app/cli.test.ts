@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ t.test('--help exits 0; a bad or unknown flag exits 2 naming it', async (t) => {
   const bad = io();
   t.equal(await runCli(['node', 'hed-app', 'serve', '--llm-provider', 'cortex'], bad.io, () => undefined), 2);
   t.match(bad.out.stderr, /^hed-app: bad --llm-provider: /);
+});
+
+t.test("--version and -V print the kit's version from package.json, as the other three CLIs", async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const streams = io();
+    t.equal(await runCli(['node', 'hed-app', flag], streams.io, () => undefined), 0, flag);
+    t.equal(streams.out.stdout, `${version}\n`, flag);
+  }
 });
 
 t.test('a port in use exits 1 with a sentence', async (t) => {

@@ -127,7 +127,7 @@ t.test('reset deletes the output with --force, refuses without it off a terminal
   t.equal((await runHere(['debug', '--configuration', path, '--output', out])).status, 0);
   const refused = await runHere(['reset', '--output', out]);
   t.equal(refused.status, 1);
-  t.match(refused.stderr, /not deleting .* without confirmation; reset would delete .*state\.json, .*warehouse\.db \(the synced data and the saved state\)\. Run it in a terminal to be asked, or pass --force\./);
+  t.match(refused.stderr, /not deleting .* without confirmation; reset would delete .*state\.json, .*warehouse\.db \(the synced data and the saved state\)\. Run it in a terminal to be asked, pipe the answer in \(yes \| hed-connector reset\), or pass --force\./);
   t.ok(existsSync(join(out, 'warehouse.db')), 'still there');
   const forced = await runHere(['reset', '--output', out, '--force']);
   t.equal(forced.status, 0);
@@ -157,8 +157,10 @@ t.test('reset keeps the Insights History (insights.db) and names what it deletes
   let complaint = '';
   stdout.on('data', (chunk) => (printed += chunk));
   stderr.on('data', (chunk) => (complaint += chunk));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough() };
-  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], io), 1, 'off a terminal it asks for --force');
+  const stdin = new PassThrough();
+  stdin.end();
+  const io: CliIo = { stdout, stderr, stdin };
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], io), 1, 'off a terminal with nothing piped in it asks for --force');
   t.match(complaint, /reset would delete .*out\/state\.json, .*out\/warehouse\.db \(the synced data and the saved state\) and keep .*out\/insights\.db \(your Insights History\)/);
   t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out, '--force'], io), 0);
   t.match(printed, /kept your Insights History \(insights\.db\)/);
@@ -231,6 +233,15 @@ t.test('reset on a terminal asks first and deletes only on yes', async (t) => {
   mkdirSync(out);
   t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], refused.io), 1);
   t.match(refused.stderr(), /without confirmation/);
+  writeFileSync(join(out, 'state.json'), '{}');
+  const pipedNo = memoryIo(false, 'n\n');
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], pipedNo.io), 0, 'echo n | hed-connector reset');
+  t.match(pipedNo.stdout(), /Continue\? \[y\/N\] n \(read from stdin\)\nReset cancelled; nothing deleted\./);
+  t.ok(existsSync(join(out, 'state.json')));
+  const pipedYes = memoryIo(false, 'y\ny\ny\n');
+  t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', out], pipedYes.io), 0, 'yes | hed-connector reset');
+  t.notOk(existsSync(out));
+  mkdirSync(out);
   writeFileSync(join(dir, 'file.txt'), 'x');
   const notDir = memoryIo(false);
   t.equal(await runCli(['node', 'hed-connector', 'reset', '--output', join(dir, 'file.txt'), '--force'], notDir.io), 1);

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { EXIT, parseStateFlag, runTesterCli, type TesterIo } from '../../tester/cli.js';
+import { EXIT, parseStateFlag, resetProject, runTesterCli, type TesterIo } from '../../tester/cli.js';
 import { needsPython, sdkPython } from '../helpers/python.js';
 import { captureOutput, projectFrom } from './helpers.js';
 
@@ -12,6 +13,8 @@ function io(options: { tty?: boolean; answer?: string } = {}): TesterIo & { out(
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   if (options.tty === true) stdin.isTTY = true;
   if (options.answer !== undefined) setTimeout(() => stdin.write(`${options.answer}\n`), 20);
+  // Not a terminal and nothing to say: stdin ends at once, as </dev/null or a CI job's.
+  else if (options.tty !== true) stdin.end();
   return {
     stdout: Object.assign(stdout, { isTTY: options.tty === true }),
     stderr,
@@ -145,6 +148,52 @@ t.test('reset deletes DIR/files with --force, asks on a terminal, refuses elsewh
   t.equal(await runTesterCli(argv('reset', '--project-dir', project, '--force'), streams), EXIT.ok);
   t.match(streams.out(), /Reset successful/);
   t.notOk(existsSync(files));
+});
+
+t.test('reset takes a piped answer: `yes | hed-tester reset` deletes, `echo n |` cancels, an open stdin with nothing refuses', async (t) => {
+  const project = projectFrom('lab');
+  t.teardown(() => rmSync(project, { recursive: true, force: true }));
+  const files = join(project, 'files');
+  const fill = () => {
+    mkdirSync(files, { recursive: true });
+    writeFileSync(join(files, 'state.json'), '{}');
+  };
+  fill();
+  let streams = io({ answer: 'n' });
+  t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
+  t.match(streams.out(), /Do you want to continue\? \(Y\/N\): n \(read from stdin\)\nReset canceled; nothing deleted/);
+  t.ok(existsSync(files));
+
+  for (const answer of ['Y', 'yes']) {
+    fill();
+    streams = io({ answer });
+    t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok, answer);
+    t.match(streams.out(), /Reset successful/, answer);
+    t.notOk(existsSync(files), answer);
+  }
+
+  fill();
+  const silent = new PassThrough();
+  const open = { ...io(), stdin: silent };
+  t.equal(await resetProject(project, false, open, false, 0), EXIT.syncFailed, 'a stdin that stays open with nothing written');
+  t.match(open.err(), /pipe the answer in \(yes \| hed-tester reset\), or pass --force/);
+  t.ok(existsSync(files));
+  silent.destroy();
+
+  streams = io();
+  t.equal(await runTesterCli(argv('reset', '--help'), streams), EXIT.ok);
+  t.match(streams.out().replace(/\s+/g, ' '), /the first line piped in is the answer \(yes \| hed-tester reset deletes/);
+});
+
+t.test('debug and scenarios in a folder without connector.py exit 2 with one sentence naming it', async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'hed-tester-empty-'));
+  t.teardown(() => rmSync(empty, { recursive: true, force: true }));
+  for (const command of ['debug', 'scenarios']) {
+    const streams = io();
+    t.equal(await runTesterCli(argv(command, '--project-dir', empty), streams), EXIT.usage, command);
+    t.match(streams.err(), new RegExp(`^hed-tester(?: scenarios)?: There is no connector\\.py in ${empty.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: run hed-tester in your project's folder \\(the one holding connector\\.py\\) or pass --project-dir with it\\.\n$`), command);
+    t.equal(streams.out(), '', `${command}: no sync table, no report`);
+  }
 });
 
 t.test('reset keeps the Insights History (files/insights.db), names what it deletes, and deletes the history only by name', async (t) => {

@@ -219,9 +219,9 @@ t.test('a warehouse held open elsewhere: Sync FAILED with the warehouse module\'
 t.test('no connector.py, or a configuration that is not strings', async (t) => {
   const empty = mkdtempSync(join(tmpdir(), 'hed-tester-empty-'));
   t.teardown(() => rmSync(empty, { recursive: true, force: true }));
-  const result = await runTesterDebug({ projectDir: empty, python, out: captureOutput() });
-  t.notOk(result.ok);
-  t.match(result.reason, /there is no connector\.py in .*--project-dir/);
+  const out = captureOutput();
+  await t.rejects(runTesterDebug({ projectDir: empty, python, out }), { name: 'MissingConnectorError', message: /^There is no connector\.py in .*--project-dir with it\.$/ });
+  t.equal(out.text(), '', 'before anything is written');
 
   writeFileSync(join(empty, 'configuration.json'), '{"page_size": 100}');
   await t.rejects(runTesterDebug({ projectDir: empty, python, out: captureOutput() }), { name: 'TesterConfigurationError', key: 'page_size', message: /must be a string/ });

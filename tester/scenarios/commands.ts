@@ -6,7 +6,7 @@ import type { Output } from '../../output/progress.js';
 import { listScenarios, loadScenario, ScenarioError } from '../../server/faults/scenarios.js';
 import { CheckError, checkWarehouse, formatCheck } from '../check.js';
 import { badConfigurationLine } from '../configuration-error.js';
-import { chooseSyncRunner, loadConfiguration, TesterConfigurationError } from '../debug.js';
+import { chooseSyncRunner, loadConfiguration, MissingConnectorError, requireConnector, TesterConfigurationError } from '../debug.js';
 import { SdkUnavailableError, startedLine } from '../sdk.js';
 import type { SyncRunner as SdkRunner } from '../sync-runner.js';
 import { allPassed, formatReport, reportJson, reportJunit } from './report.js';
@@ -133,6 +133,16 @@ export function addScenariosCommand(program: Command, io: CommandIo, result: { e
         io.stderr.write(`hed-tester: ${badConfigurationLine(error)}\n`);
         result.exitCode = 2;
         return;
+      }
+      if (!flags.builtin) {
+        try {
+          requireConnector(flags.projectDir);
+        } catch (error) {
+          if (!(error instanceof MissingConnectorError)) throw error;
+          io.stderr.write(`hed-tester scenarios: ${error.message}\n`);
+          result.exitCode = 2;
+          return;
+        }
       }
       configuration = { api_key: 'hed-demo-key', ...configuration };
       const connector = flags.builtin ? 'the built-in connector' : resolve(flags.projectDir);

@@ -10,6 +10,7 @@ import t from 'tap';
 import { resolveAppConfig } from '../../../app/config.js';
 import { buildApp } from '../../../app/server.js';
 import { VERTICAL_SECTIONS } from '../../../app/vertical/analyst.js';
+import { fieldLabel } from '../../../app/vertical/charts.js';
 import { VERTICALS, computeKpi, formatKpi } from '../../../verticals/index.js';
 import { keepOnLoopback, launchBrowser } from '../../helpers/browser.js';
 import { liveRows, makeRows, mean, scratchDir, writeWarehouse } from '../helpers/warehouse-fixture.js';
@@ -62,7 +63,9 @@ if (browser) {
       t.equal(await page.locator('h1').textContent(), definition.app.title, 'the lab app title');
       t.equal(await page.title(), definition.app.title);
       t.match(await page.locator('#source-line').textContent(), `600 records in tester.${prefix}_records`);
-      t.ok(await page.locator('#filters').isHidden(), "StudentSuccess's filters are not shown");
+      await page.locator('#filters fieldset').first().waitFor({ timeout: 10_000 });
+      t.same(await page.locator('#filters legend').allTextContents(), definition.app.categories.map((c) => fieldLabel(definition, c)), 'its own filters: one list per category');
+      t.equal(await page.locator('#filter-major_code, #filter-majors input').count(), 0, "none of StudentSuccess's");
       t.equal(await page.locator('#verticals a[aria-current="page"]').getAttribute('href'), `/${prefix}`);
 
       t.same(await page.locator('.kpi-label').allTextContents(), definition.app.kpis.map((k) => k.label), 'the four KPI labels');
@@ -114,6 +117,27 @@ if (browser) {
       t.match(await page.locator('#history li .focus').textContent(), 'Financial Impact');
     });
   }
+
+  await t.test("agr: ticking filters recomputes the KPIs over the kept records, and the explorer shows only those", async (t) => {
+    await page.goto(`${base}/agr#metrics`);
+    await page.waitForSelector(`#charts[data-rendered="${VERTICALS.agr.app.charts.length}"]`, { state: 'attached', timeout: 30_000 });
+    const kept = written.agr!.filter((r) => r.species === 'Bison' && r.health_status === 'Sick');
+    t.ok(kept.length > 0 && kept.length < 600, `some records are kept (${kept.length})`);
+    await page.getByRole('group', { name: 'Species' }).getByLabel('Bison').check();
+    await page.getByRole('group', { name: 'Health Status' }).getByLabel('Sick').check();
+    await textIs('#metrics-rows', `${kept.length} records match the filters.`);
+    await page.waitForSelector(`#charts[data-rendered="${VERTICALS.agr.app.charts.length}"]`, { state: 'attached', timeout: 30_000 });
+    for (const [i, kpi] of VERTICALS.agr.app.kpis.entries()) {
+      t.equal((await page.locator('.kpi .kpi-value').nth(i).textContent())?.trim(), formatKpi(computeKpi(kpi.formula, kept), kpi.format), `${kpi.label} over the kept records`);
+    }
+    await page.getByRole('tab', { name: 'Data Explorer' }).click();
+    await textIs('#explorer-caption', `Showing rows 1–10 of ${kept.length}`);
+    t.match(await page.locator('#explorer-filters').textContent(), /filters apply here too: Species Bison; Health Status Sick/);
+    t.match(await page.locator('#explorer-csv').getAttribute('href'), /rows\.csv\?species=Bison&health_status=Sick/);
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await textIs('#metrics-rows', '600 records match the filters.');
+  });
 
   await t.test('/?vertical=agr is the same page as /agr', async (t) => {
     await page.goto(`${base}/?vertical=agr`);

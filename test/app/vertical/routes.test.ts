@@ -4,10 +4,13 @@
  * route answers is compared with figures computed here from the records themselves.
  */
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import t from 'tap';
 import { resolveAppConfig } from '../../../app/config.js';
 import { buildApp } from '../../../app/server.js';
 import { VERTICAL_SECTIONS } from '../../../app/vertical/analyst.js';
+import { FILTER_VALUES_MAX, filterFields } from '../../../app/vertical/filters.js';
+import { ROWS_PARAMETERS } from '../../../app/vertical/routes.js';
 import { VERTICALS, computeKpi, formatKpi, type VerticalRecord } from '../../../verticals/index.js';
 import { makeRows, scratchDir, writeWarehouse } from '../helpers/warehouse-fixture.js';
 import { writeVerticalWarehouse } from '../helpers/vertical-warehouse.js';
@@ -86,6 +89,92 @@ t.test('agr: a boxplot by species and a counts chart by value, as in the records
   t.same(Object.fromEntries(bySpecies.map((b) => [b.category, b.count])), Object.fromEntries(species));
   const status = body.charts.find((c: { title: string }) => c.title === 'Health Status Distribution').spec.data.values as { value: string; count: number }[];
   t.equal(status.find((s) => s.value === 'Critical')?.count, written.agr!.filter((r) => r.health_status === 'Critical').length);
+});
+
+/** One KPI straight from DuckDB over the table with a WHERE of our own, not the app's SQL. */
+async function duckKpi(select: string, where: string, params: (string | boolean)[]): Promise<number | null> {
+  const instance = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
+  try {
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(`SELECT ${select} AS v FROM tester.agr_records WHERE ${where}`, params);
+    connection.closeSync();
+    const value = reader.getRowObjectsJson()[0]?.v;
+    return value === null || value === undefined ? null : Number(value);
+  } finally {
+    instance.closeSync();
+  }
+}
+
+t.test("agr: GET /filters offers each category's values in the data; a filter narrows KPIs, charts and summary as DuckDB computes them", async (t) => {
+  const { status, body: options } = await json('/api/verticals/agr/filters');
+  t.equal(status, 200);
+  t.same(options.map((o: { field: string }) => o.field), [...VERTICALS.agr.app.categories], 'every category of the definition, in its order');
+  const species = options.find((o: { field: string }) => o.field === 'species');
+  t.same(species, { kind: 'category', field: 'species', label: 'Species', values: [...new Set(written.agr!.map((r) => String(r.species)))].sort() });
+
+  const url = '/api/verticals/agr/metrics?species=Bison&species=Dairy%20Cattle&health_status=Sick&species=Water%20Buffalo';
+  const filtered = await json(url);
+  t.equal(filtered.status, 200, filtered.body.message);
+  const where = 'species IN (?, ?, ?) AND health_status = ?';
+  const params = ['Bison', 'Dairy Cattle', 'Water Buffalo', 'Sick'];
+  const rows = await duckKpi('count(*)', where, params);
+  t.ok(rows! > 0 && rows! < 600, `the filter keeps some rows (${rows})`);
+  t.equal(filtered.body.rows, rows, 'the rows the filter keeps');
+  t.same(filtered.body.filters, { categories: { species: ['Bison', 'Dairy Cattle', 'Water Buffalo'], health_status: ['Sick'] }, flags: {} });
+  for (const [i, kpi] of VERTICALS.agr.app.kpis.entries()) {
+    const expected = await duckKpi(`avg(${kpi.formula.field})`, where, params);
+    t.ok(Math.abs(filtered.body.kpis[i].value - expected!) < 1e-9 * Math.max(1, Math.abs(expected!)), `${kpi.label}: ${filtered.body.kpis[i].value} = ${expected}`);
+    t.equal(filtered.body.kpis[i].display, formatKpi(expected!, kpi.format));
+  }
+  const all = await json('/api/verticals/agr/metrics');
+  t.not(filtered.body.kpis[1].value, all.body.kpis[1].value, 'a different figure than over every row');
+  const status0 = filtered.body.charts.find((c: { title: string }) => c.title === 'Health Status Distribution').spec.data.values as { value: string }[];
+  t.same(status0.map((v) => v.value), ['Sick'], 'the charts are over the kept rows');
+  t.equal(filtered.body.summary.stats.find((s: { stat: string }) => s.stat === 'count').values[0], rows, 'so are the summary statistics');
+  const repeat = await app.inject('/api/verticals/agr/metrics?health_status=Sick&species=Water%20Buffalo&species=Dairy%20Cattle&species=Bison');
+  t.equal(repeat.headers['x-cache'], 'hit', 'the same filters in another order are the same cached answer');
+  t.equal(repeat.json().rows, rows);
+
+  const explorer = await json('/api/verticals/agr/rows?species=Bison&health_status=Sick&per_page=50&sort=weight');
+  t.equal(explorer.body.total, await duckKpi('count(*)', 'species = ? AND health_status = ?', ['Bison', 'Sick']), 'the explorer applies the filters too');
+  const csv = await app.inject('/api/verticals/agr/rows.csv?species=Bison');
+  t.equal(csv.body.trim().split('\n').length - 1, await duckKpi('count(*)', 'species = ?', ['Bison']), 'and so does its CSV');
+});
+
+t.test('tlc: a flag filters as true or false', async (t) => {
+  const { body: options } = await json('/api/verticals/tlc/filters');
+  t.same(options.at(-1), { kind: 'boolean', field: 'retention_campaign_active', label: 'Retention Campaign Active' });
+  const on = await json('/api/verticals/tlc/metrics?retention_campaign_active=true');
+  const off = await json('/api/verticals/tlc/metrics?retention_campaign_active=false');
+  const active = written.tlc!.filter((r) => r.retention_campaign_active === true).length;
+  t.equal(on.body.rows, active);
+  t.equal(off.body.rows, 600 - active);
+  const kpi = VERTICALS.tlc.app.kpis[0];
+  const expected = computeKpi(kpi.formula, written.tlc!.filter((r) => r.retention_campaign_active === false));
+  t.ok(Math.abs(off.body.kpis[0].value - expected) < 1e-9, `${kpi.label} over the records without a campaign`);
+});
+
+t.test('bad filters are a 400 that says what to send', async (t) => {
+  const cases: [string, RegExp][] = [
+    ['/api/verticals/agr/metrics?colour=red', /^Unknown filter "colour" for Livestock Health Guardian\. Filter by one of: species, breed, health_status/],
+    ['/api/verticals/agr/metrics?species=Yak', /^No record in tester\.agr_records has species "Yak"\. Pick one of: Beef Cattle, Bison, Dairy Cattle, Water Buffalo\.$/],
+    ['/api/verticals/tlc/metrics?retention_campaign_active=maybe', /^retention_campaign_active must be true or false \(or left out for every record\), not "maybe"\.$/],
+    ['/api/verticals/tlc/metrics?retention_campaign_active=true&retention_campaign_active=false', /was given 2 times; give it once/],
+    ['/api/verticals/agr/rows?species=Yak', /has species "Yak"/],
+    ['/api/verticals/agr/rows.csv?breed=%27%20OR%201%3D1%20--', /has breed "' OR 1=1 --"/],
+    ['/api/verticals/agr/rows?page=1&colour=red', /Unknown filter "colour"/],
+  ];
+  for (const [url, message] of cases) {
+    const { status, body } = await json(url);
+    t.equal(status, 400, url);
+    t.match(body, { error: 'bad_request', message }, url);
+  }
+});
+
+t.test('a category with more than FILTER_VALUES_MAX values gets no checkbox list', async (t) => {
+  t.ok(FILTER_VALUES_MAX < 600);
+  const { body: options } = await json('/api/verticals/mso/filters');
+  for (const option of options as { field: string; values?: string[] }[]) t.ok((option.values?.length ?? 0) <= FILTER_VALUES_MAX, option.field);
 });
 
 t.test('the Data Explorer pages, sorts and searches a vertical by its fields', async (t) => {
@@ -175,3 +264,10 @@ for (const focus of ['optimization-opportunities', 'financial-impact', 'strategi
     t.notMatch(job.report.markdown, /undefined|NaN/);
   });
 }
+
+t.test("no vertical names a filter field like one of the explorer's parameters", async (t) => {
+  for (const definition of Object.values(VERTICALS)) {
+    const { categories, flags } = filterFields(definition);
+    t.same([...categories, ...flags].filter((f) => (ROWS_PARAMETERS as readonly string[]).includes(f)), [], definition.prefix);
+  }
+});
