@@ -9,7 +9,7 @@ export const MAJOR_CODES = [
 
 /**
  * The hosted API's twelve academic standings, alphabetical as the lab's dashboard lists
- * them (the server orders them by GPA in server/dataset/standing.ts).
+ * them (the server orders them by GPA in verticals/hed/standing.ts).
  */
 export const ACADEMIC_STANDINGS = [
   'Academic Probation', 'Academic Suspension', 'Academic Warning', 'Conditional Standing',

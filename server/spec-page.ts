@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HedRecord } from '../api/record.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
 import { ERROR_CATALOG, ERROR_CODES } from '../api/errors.js';
-import { STANDING_BANDS } from './dataset/standing.js';
+import { STANDING_BANDS } from '../verticals/hed/standing.js';
 import { adminAccessSentence } from './plugins/openapi.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
