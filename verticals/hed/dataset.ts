@@ -1,4 +1,4 @@
-import { MAJOR_CODES, type HedRecord } from '../../api/record.js';
+import { MAJOR_CODES, type HedRecord } from './record.js';
 import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
 import { standingFor } from './standing.js';
 import { formatDateTime, formatLooseDateTime, utcSeconds } from './time-format.js';
