@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 /** Errors of the app: a stable code, the HTTP status, a sentence a person can act on. */
 export class AppError extends Error {
   /**
-   * @example throw new AppError('bad_request', 400, 'Unknown column "gpa". Use one of: current_gpa, ...')
+   * @example throw new AppError('bad_request', 400, 'Unknown column "gpa". Use one of: record_id, ...')
    */
   constructor(
     readonly code: string,

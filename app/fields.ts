@@ -1,9 +1,11 @@
 /**
  * The record fields the StudentSuccess app reads, in one place: which are numeric (the
  * lab's summary statistics and data summary), which are categories, which the app needs.
+ * The names come from HED's module verticals/hed/app.ts; none is spelled here.
  */
 
 import { RECORD_FIELDS } from '../api/record.js';
+import { STUDENT_BOOLEAN_FIELDS, STUDENT_CATEGORY_FIELDS, STUDENT_NUMERIC_FIELDS, STUDENT_REQUIRED_FIELDS } from '../verticals/hed/app.js';
 
 /** The record's fields in the order the API sends them: the explorer's and the CSV's column order. */
 export const SOURCE_FIELD_ORDER: readonly string[] = RECORD_FIELDS;
@@ -16,39 +18,16 @@ export const WAREHOUSE_TABLE = 'hed_records';
 export const TABLE_LABEL = `${WAREHOUSE_SCHEMA}.${WAREHOUSE_TABLE}`;
 
 /** The lab's numeric metrics (its `key_metrics`): summary statistics and the data summary. */
-export const NUMERIC_FIELDS = [
-  'current_gpa',
-  'credit_hours_attempted',
-  'credit_hours_earned',
-  'financial_aid_amount',
-  'total_course_views',
-  'assignment_submissions',
-  'discussion_posts',
-  'avg_assignment_score',
-  'course_completion_rate',
-  'plagiarism_incidents',
-  'writing_quality_score',
-  'engagement_score',
-  'intervention_count',
-] as const;
+export const NUMERIC_FIELDS = STUDENT_NUMERIC_FIELDS;
 
 /** The lab's categories whose top values go into the data summary. */
-export const CATEGORY_FIELDS = ['academic_standing', 'major_code', 'at_risk_flag'] as const;
+export const CATEGORY_FIELDS = STUDENT_CATEGORY_FIELDS;
 
 /** Fields the Metrics tab cannot do without. */
-export const REQUIRED_FIELDS = [
-  'current_gpa',
-  'course_completion_rate',
-  'engagement_score',
-  'at_risk_flag',
-  'academic_standing',
-  'major_code',
-  'financial_aid_amount',
-  'enrollment_date',
-] as const;
+export const REQUIRED_FIELDS = STUDENT_REQUIRED_FIELDS;
 
 /** Fields read as booleans whatever type the writer chose (BOOLEAN, 0/1 BIGINT, text). */
-export const BOOLEAN_FIELDS = ['at_risk_flag', '_fivetran_deleted'] as const;
+export const BOOLEAN_FIELDS = [...STUDENT_BOOLEAN_FIELDS, '_fivetran_deleted'] as const;
 
 /** The soft-delete marker the tester adds; rows with it set are not shown. */
 export const DELETED_COLUMN = '_fivetran_deleted';

@@ -2,6 +2,7 @@
  * The Metrics tab's decisions, pure: the lab's four KPIs with their deltas against the
  * lab's targets, and the lab's distribution remarks, from the aggregates.
  */
+import { STUDENT } from '../verticals/hed/app.js';
 import type { MetricsAggregates, SummaryTable } from './queries.js';
 
 /**
@@ -74,20 +75,20 @@ export function summaryValue(summary: SummaryTable, field: string, stat: string)
  */
 export function distributionRemarks(summary: SummaryTable): string[] {
   const remarks: string[] = [];
-  const gpaMean = summaryValue(summary, 'current_gpa', 'mean');
-  const gpaStd = summaryValue(summary, 'current_gpa', 'std');
+  const gpaMean = summaryValue(summary, STUDENT.gpa, 'mean');
+  const gpaStd = summaryValue(summary, STUDENT.gpa, 'std');
   if (gpaStd !== undefined) remarks.push(`GPA variability: ${gpaStd.toFixed(2)} (σ)`);
   if (gpaMean !== undefined) remarks.push(gpaMean < 2.5 ? `Low average GPA (${gpaMean.toFixed(2)})` : `Acceptable GPA performance (${gpaMean.toFixed(2)})`);
-  const aid25 = summaryValue(summary, 'financial_aid_amount', '25%');
-  const aid75 = summaryValue(summary, 'financial_aid_amount', '75%');
+  const aid25 = summaryValue(summary, STUDENT.aid, '25%');
+  const aid75 = summaryValue(summary, STUDENT.aid, '75%');
   if (aid25 !== undefined && aid75 !== undefined) {
     remarks.push(`Financial aid IQR: $${Math.round(aid75 - aid25).toLocaleString('en-US')}`);
   }
-  const engMedian = summaryValue(summary, 'engagement_score', '50%');
-  const engMin = summaryValue(summary, 'engagement_score', 'min');
+  const engMedian = summaryValue(summary, STUDENT.engagement, '50%');
+  const engMin = summaryValue(summary, STUDENT.engagement, 'min');
   if (engMedian !== undefined) remarks.push(`Median engagement: ${engMedian.toFixed(1)}`);
   if (engMin !== undefined && engMin < 20) remarks.push(`Low engagement detected: as low as ${engMin.toFixed(1)}`);
-  const plagiarism = summaryValue(summary, 'plagiarism_incidents', 'mean');
+  const plagiarism = summaryValue(summary, STUDENT.plagiarism, 'mean');
   if (plagiarism !== undefined) remarks.push(`Avg plagiarism incidents: ${plagiarism.toFixed(1)}`);
   return remarks;
 }

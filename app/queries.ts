@@ -4,6 +4,7 @@
  * the routes and the chart builders never see SQL.
  */
 import { AppError } from './errors.js';
+import { STUDENT, type StudentGroup } from '../verticals/hed/app.js';
 import { NUMERIC_FIELDS, REQUIRED_FIELDS, TABLE_LABEL } from './fields.js';
 import { columnKind, filteredRowsCte, quoteIdent, visibleColumns, type BoundSql, type ColumnKind, type Filters, type WarehouseColumn } from './sql.js';
 import { requireTable, type JsonRow, type JsonValue, type OpenWarehouse } from './warehouse.js';
@@ -94,39 +95,39 @@ export async function metricsAggregates(warehouse: OpenWarehouse, filters: Filte
   const q = (select: string) => warehouse.all(cte.sql + select, cte.params);
   const hasRecordId = warehouse.columns.some((c) => c.name === 'record_id');
   const [kpi = {}] = await q(
-    'SELECT CAST(count(*) AS DOUBLE) AS n, avg(current_gpa) AS gpa, avg(course_completion_rate) AS completion, avg(engagement_score) AS engagement, avg(CAST(at_risk_flag AS INTEGER)) AS at_risk FROM r',
+    `SELECT CAST(count(*) AS DOUBLE) AS n, avg(${STUDENT.gpa}) AS gpa, avg(${STUDENT.completion}) AS completion, avg(${STUDENT.engagement}) AS engagement, avg(CAST(${STUDENT.atRisk} AS INTEGER)) AS at_risk FROM r`,
   );
   const binCount = Math.round(4 / GPA_BIN_WIDTH);
   const bins = await q(
     // Rounded before the floor: 1.2 / 0.2 is 5.999… in binary, which put every 1.20 in the 1.0–1.2 bin.
-    `SELECT CAST(least(greatest(floor(round(current_gpa / ${GPA_BIN_WIDTH}, 6)), 0), ${binCount - 1}) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n FROM r WHERE current_gpa IS NOT NULL GROUP BY bin ORDER BY bin`,
+    `SELECT CAST(least(greatest(floor(round(${STUDENT.gpa} / ${GPA_BIN_WIDTH}, 6)), 0), ${binCount - 1}) AS INTEGER) AS bin, CAST(count(*) AS DOUBLE) AS n FROM r WHERE ${STUDENT.gpa} IS NOT NULL GROUP BY bin ORDER BY bin`,
   );
   const boxes = await q(
-    `, quartiles AS (SELECT academic_standing AS standing, quantile_cont(engagement_score, 0.25) AS q1, quantile_cont(engagement_score, 0.5) AS median, quantile_cont(engagement_score, 0.75) AS q3 FROM r WHERE engagement_score IS NOT NULL GROUP BY academic_standing) ` +
-      'SELECT quartiles.standing, CAST(count(*) AS DOUBLE) AS n, min(engagement_score) AS min, max(engagement_score) AS max, any_value(q1) AS q1, any_value(median) AS median, any_value(q3) AS q3, ' +
-      'min(engagement_score) FILTER (WHERE engagement_score >= q1 - 1.5 * (q3 - q1)) AS lower, max(engagement_score) FILTER (WHERE engagement_score <= q3 + 1.5 * (q3 - q1)) AS upper, ' +
-      'CAST(count(*) FILTER (WHERE engagement_score < q1 - 1.5 * (q3 - q1) OR engagement_score > q3 + 1.5 * (q3 - q1)) AS DOUBLE) AS outliers ' +
-      'FROM r JOIN quartiles ON r.academic_standing IS NOT DISTINCT FROM quartiles.standing WHERE engagement_score IS NOT NULL GROUP BY quartiles.standing ORDER BY quartiles.standing',
+    `, quartiles AS (SELECT ${STUDENT.standing} AS standing, quantile_cont(${STUDENT.engagement}, 0.25) AS q1, quantile_cont(${STUDENT.engagement}, 0.5) AS median, quantile_cont(${STUDENT.engagement}, 0.75) AS q3 FROM r WHERE ${STUDENT.engagement} IS NOT NULL GROUP BY ${STUDENT.standing}) ` +
+      `SELECT quartiles.standing, CAST(count(*) AS DOUBLE) AS n, min(${STUDENT.engagement}) AS min, max(${STUDENT.engagement}) AS max, any_value(q1) AS q1, any_value(median) AS median, any_value(q3) AS q3, ` +
+      `min(${STUDENT.engagement}) FILTER (WHERE ${STUDENT.engagement} >= q1 - 1.5 * (q3 - q1)) AS lower, max(${STUDENT.engagement}) FILTER (WHERE ${STUDENT.engagement} <= q3 + 1.5 * (q3 - q1)) AS upper, ` +
+      `CAST(count(*) FILTER (WHERE ${STUDENT.engagement} < q1 - 1.5 * (q3 - q1) OR ${STUDENT.engagement} > q3 + 1.5 * (q3 - q1)) AS DOUBLE) AS outliers ` +
+      `FROM r JOIN quartiles ON r.${STUDENT.standing} IS NOT DISTINCT FROM quartiles.standing WHERE ${STUDENT.engagement} IS NOT NULL GROUP BY quartiles.standing ORDER BY quartiles.standing`,
   );
   const months = await q(
-    'SELECT enrollment_month AS month, avg(course_completion_rate) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_month IS NOT NULL AND course_completion_rate IS NOT NULL GROUP BY month ORDER BY month',
+    `SELECT enrollment_month AS month, avg(${STUDENT.completion}) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_month IS NOT NULL AND ${STUDENT.completion} IS NOT NULL GROUP BY month ORDER BY month`,
   );
   const days =
     months.length >= MONTHS_FOR_A_TREND
       ? []
       : await q(
-          'SELECT enrollment_day AS day, avg(course_completion_rate) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_day IS NOT NULL AND course_completion_rate IS NOT NULL GROUP BY day ORDER BY day',
+          `SELECT enrollment_day AS day, avg(${STUDENT.completion}) AS completion, CAST(count(*) AS DOUBLE) AS n FROM r WHERE enrollment_day IS NOT NULL AND ${STUDENT.completion} IS NOT NULL GROUP BY day ORDER BY day`,
         );
-  const risk = await q('SELECT at_risk_flag AS at_risk, CAST(count(*) AS DOUBLE) AS n FROM r GROUP BY at_risk_flag ORDER BY at_risk_flag NULLS LAST');
-  const [pointCount = {}] = await q('SELECT CAST(count(*) AS DOUBLE) AS n FROM r WHERE financial_aid_amount IS NOT NULL AND current_gpa IS NOT NULL');
+  const risk = await q(`SELECT ${STUDENT.atRisk} AS at_risk, CAST(count(*) AS DOUBLE) AS n FROM r GROUP BY ${STUDENT.atRisk} ORDER BY ${STUDENT.atRisk} NULLS LAST`);
+  const [pointCount = {}] = await q(`SELECT CAST(count(*) AS DOUBLE) AS n FROM r WHERE ${STUDENT.aid} IS NOT NULL AND ${STUDENT.gpa} IS NOT NULL`);
   const totalPoints = n(pointCount.n);
   // A deterministic sample: the same rows every time for the same data.
   const points = await q(
-    `SELECT financial_aid_amount AS aid, current_gpa AS gpa, engagement_score AS engagement FROM r WHERE financial_aid_amount IS NOT NULL AND current_gpa IS NOT NULL ` +
-      `ORDER BY hash(${hasRecordId ? 'record_id' : 'financial_aid_amount, current_gpa'}) LIMIT ${Math.max(0, Math.floor(scatterMax))}`,
+    `SELECT ${STUDENT.aid} AS aid, ${STUDENT.gpa} AS gpa, ${STUDENT.engagement} AS engagement FROM r WHERE ${STUDENT.aid} IS NOT NULL AND ${STUDENT.gpa} IS NOT NULL ` +
+      `ORDER BY hash(${hasRecordId ? 'record_id' : `${STUDENT.aid}, ${STUDENT.gpa}`}) LIMIT ${Math.max(0, Math.floor(scatterMax))}`,
   );
   const majors = await q(
-    'SELECT major_code AS major, avg(current_gpa) AS gpa, CAST(count(*) AS DOUBLE) AS n FROM r WHERE major_code IS NOT NULL AND current_gpa IS NOT NULL GROUP BY major_code ORDER BY gpa DESC, major_code',
+    `SELECT ${STUDENT.major} AS major, avg(${STUDENT.gpa}) AS gpa, CAST(count(*) AS DOUBLE) AS n FROM r WHERE ${STUDENT.major} IS NOT NULL AND ${STUDENT.gpa} IS NOT NULL GROUP BY ${STUDENT.major} ORDER BY gpa DESC, ${STUDENT.major}`,
   );
   return {
     rows: n(kpi.n),
@@ -164,7 +165,7 @@ export async function filterOptions(warehouse: OpenWarehouse): Promise<{ majors:
   const cte = filteredRowsCte(warehouse.columns, { majors: [], standings: [] });
   const distinct = async (column: string) =>
     (await warehouse.all(`${cte.sql}SELECT DISTINCT ${quoteIdent(column)} AS v FROM r WHERE ${quoteIdent(column)} IS NOT NULL ORDER BY v`, cte.params)).map((row) => String(row.v));
-  return { majors: await distinct('major_code'), standings: await distinct('academic_standing') };
+  return { majors: await distinct(STUDENT.major), standings: await distinct(STUDENT.standing) };
 }
 
 /** What the Data Explorer asks for, validated. */
@@ -271,16 +272,16 @@ export interface GroupFigures {
   meanInterventions: number | null;
 }
 
-/** Per-group figures over all live rows, by `at_risk_flag`, `major_code`, `academic_standing` or `advisor_id`. */
-export async function groupFigures(warehouse: OpenWarehouse, by: 'at_risk_flag' | 'major_code' | 'academic_standing' | 'advisor_id'): Promise<GroupFigures[]> {
+/** Per-group figures over all live rows, by the risk flag, the major, the standing or the advisor. */
+export async function groupFigures(warehouse: OpenWarehouse, by: StudentGroup): Promise<GroupFigures[]> {
   requireMetricFields(warehouse);
   const names = new Set(warehouse.columns.map((c) => c.name));
   if (!names.has(by)) return [];
   const cte = filteredRowsCte(warehouse.columns, { majors: [], standings: [] });
   const mean = (c: string) => (names.has(c) ? `avg(${quoteIdent(c)})` : 'NULL');
   const rows = await warehouse.all(
-    `${cte.sql}SELECT CAST(${quoteIdent(by)} AS VARCHAR) AS k, CAST(count(*) AS DOUBLE) AS n, avg(CAST(at_risk_flag AS INTEGER)) AS risk, avg(current_gpa) AS gpa, avg(engagement_score) AS eng, ` +
-      `avg(course_completion_rate) AS comp, avg(financial_aid_amount) AS aid, ${mean('intervention_count')} AS interventions FROM r GROUP BY k ORDER BY n DESC, k`,
+    `${cte.sql}SELECT CAST(${quoteIdent(by)} AS VARCHAR) AS k, CAST(count(*) AS DOUBLE) AS n, avg(CAST(${STUDENT.atRisk} AS INTEGER)) AS risk, avg(${STUDENT.gpa}) AS gpa, avg(${STUDENT.engagement}) AS eng, ` +
+      `avg(${STUDENT.completion}) AS comp, avg(${STUDENT.aid}) AS aid, ${mean(STUDENT.interventions)} AS interventions FROM r GROUP BY k ORDER BY n DESC, k`,
     cte.params,
   );
   return rows.map((r: JsonRow) => ({

@@ -2,6 +2,7 @@
  * Query-string parsing, pure: the filters every data route takes and the Data Explorer's
  * paging, sort and search. A bad value is a 400 with a sentence that says what to send.
  */
+import { STUDENT } from '../verticals/hed/app.js';
 import { AppError } from './errors.js';
 import type { RowsQuery } from './queries.js';
 import type { Filters } from './sql.js';
@@ -57,7 +58,7 @@ export function parseRowsQuery(query: Record<string, QueryValue>): RowsQuery {
   const qCol = single(query.q_col, 'q_col');
   const q = single(query.q, 'q');
   if (q !== undefined && q !== '') {
-    if (qCol === undefined || qCol === '') throw new AppError('bad_request', 400, 'q needs q_col: say which column to search (q_col=major_code&q=econ).');
+    if (qCol === undefined || qCol === '') throw new AppError('bad_request', 400, `q needs q_col: say which column to search (q_col=${STUDENT.major}&q=econ).`);
     parsed.qCol = qCol;
     parsed.q = q;
   }

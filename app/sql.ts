@@ -1,10 +1,11 @@
 /**
  * Pure SQL builders over the warehouse table. The table may come from our runners
- * (BOOLEAN `at_risk_flag`, DOUBLE) or from the 1.7.0-era Fivetran tester (`at_risk_flag`
+ * (BOOLEAN risk flag, DOUBLE) or from the 1.7.0-era Fivetran tester (the risk flag as
  * 0/1 BIGINT, FLOAT, dates as VARCHAR): every column is normalised here once, so the
  * queries above it read one shape. Identifiers are quoted; user values are always bound
  * parameters (`?`), never spliced in.
  */
+import { STUDENT } from '../verticals/hed/app.js';
 import { BOOLEAN_FIELDS, DELETED_COLUMN, NUMERIC_FIELDS, SOURCE_FIELD_ORDER, WAREHOUSE_SCHEMA, WAREHOUSE_TABLE } from './fields.js';
 
 /** A warehouse column as `information_schema.columns` describes it. */
@@ -78,7 +79,7 @@ export function normalizedColumnSql(column: WarehouseColumn): string {
   return `${expr} AS ${c}`;
 }
 
-/** `enrollment_date`'s month as `YYYY-MM` (or its day as `YYYY-MM-DD`), whether it is a TIMESTAMP, DATE or text. */
+/** The enrollment date's month as `YYYY-MM` (or its day as `YYYY-MM-DD`), whether it is a TIMESTAMP, DATE or text. */
 export function enrollmentMonthSql(column: WarehouseColumn, format = '%Y-%m'): string {
   const c = quoteIdent(column.name);
   if (/^(DATE|TIMESTAMP.*)$/i.test(column.type)) return `strftime(CAST(${c} AS DATE), '${format}')`;
@@ -109,7 +110,7 @@ export function visibleColumns(columns: WarehouseColumn[]): WarehouseColumn[] {
  */
 export function filteredRowsCte(columns: WarehouseColumn[], filters: Filters): BoundSql {
   const select = visibleColumns(columns).map(normalizedColumnSql);
-  const enrollment = columns.find((c) => c.name === 'enrollment_date');
+  const enrollment = columns.find((c) => c.name === STUDENT.enrollment);
   select.push(`${enrollment ? enrollmentMonthSql(enrollment) : 'CAST(NULL AS VARCHAR)'} AS enrollment_month`);
   select.push(`${enrollment ? enrollmentMonthSql(enrollment, '%Y-%m-%d') : 'CAST(NULL AS VARCHAR)'} AS enrollment_day`);
   const deleted = columns.find((c) => c.name === DELETED_COLUMN);
@@ -117,15 +118,15 @@ export function filteredRowsCte(columns: WarehouseColumn[], filters: Filters): B
   const where: string[] = [];
   const params: (string | number | boolean)[] = [];
   if (filters.majors.length > 0) {
-    where.push(`"major_code" IN (${filters.majors.map(() => '?').join(', ')})`);
+    where.push(`"${STUDENT.major}" IN (${filters.majors.map(() => '?').join(', ')})`);
     params.push(...filters.majors);
   }
   if (filters.standings.length > 0) {
-    where.push(`"academic_standing" IN (${filters.standings.map(() => '?').join(', ')})`);
+    where.push(`"${STUDENT.standing}" IN (${filters.standings.map(() => '?').join(', ')})`);
     params.push(...filters.standings);
   }
   if (filters.atRisk !== undefined) {
-    where.push(`"at_risk_flag" = ?`);
+    where.push(`"${STUDENT.atRisk}" = ?`);
     params.push(filters.atRisk);
   }
   const sql =

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, INSTALL_CHROMIUM, keepOnLoopback } from '../test/helpers/browser.js';
+import { STUDENT } from '../verticals/hed/app.js';
 import { startListening } from './processes.js';
 import type { BenchRow } from './report.js';
 
@@ -47,27 +48,27 @@ export async function writeBenchWarehouse(path: string, students: number): Promi
       WITH base AS (SELECT i, random() AS a, random() AS b, random() AS c, random() < 0.3 AS risk FROM range(${Math.floor(students)}) t(i))
       SELECT
         printf('00000000-0000-4000-8000-%012d', i) AS record_id,
-        printf('STU_2024%05d', i % 100000) AS student_id,
-        printf('2024-%02d-%02d 09:00:00', 8 + i % 2, 1 + i % 28) AS enrollment_date,
-        ${pick(STANDINGS, 'i')} AS academic_standing,
-        round(CASE WHEN risk THEN 1 + a * 1.8 ELSE 2.4 + a * 1.6 END, 2) AS current_gpa,
-        CAST(12 + i % 7 AS BIGINT) AS credit_hours_attempted,
-        CAST(9 + i % 7 AS BIGINT) AS credit_hours_earned,
-        ${pick(MAJORS, 'i * 7')} AS major_code,
-        printf('ADV_%d', 1000 + i % 150) AS advisor_id,
-        round(b * 25000, 2) AS financial_aid_amount,
-        '2025-07-27 14:28:37' AS last_login_date,
-        CAST(floor(c * 600) AS BIGINT) AS total_course_views,
-        CAST(floor(a * 40) AS BIGINT) AS assignment_submissions,
-        CAST(floor(b * 30) AS BIGINT) AS discussion_posts,
-        round(50 + c * 50, 1) AS avg_assignment_score,
-        round(CASE WHEN risk THEN 0.3 + b * 0.4 ELSE 0.6 + b * 0.4 END, 2) AS course_completion_rate,
-        CAST(c < 0.1 AS BIGINT) AS plagiarism_incidents,
-        round(40 + a * 60, 1) AS writing_quality_score,
-        round(CASE WHEN risk THEN 10 + c * 50 ELSE 45 + c * 55 END, 1) AS engagement_score,
-        risk AS at_risk_flag,
-        CAST(floor(a * 4) AS BIGINT) AS intervention_count,
-        '2025-07-31 23:57:37' AS last_updated,
+        printf('STU_2024%05d', i % 100000) AS ${STUDENT.id},
+        printf('2024-%02d-%02d 09:00:00', 8 + i % 2, 1 + i % 28) AS ${STUDENT.enrollment},
+        ${pick(STANDINGS, 'i')} AS ${STUDENT.standing},
+        round(CASE WHEN risk THEN 1 + a * 1.8 ELSE 2.4 + a * 1.6 END, 2) AS ${STUDENT.gpa},
+        CAST(12 + i % 7 AS BIGINT) AS ${STUDENT.creditsAttempted},
+        CAST(9 + i % 7 AS BIGINT) AS ${STUDENT.creditsEarned},
+        ${pick(MAJORS, 'i * 7')} AS ${STUDENT.major},
+        printf('ADV_%d', 1000 + i % 150) AS ${STUDENT.advisor},
+        round(b * 25000, 2) AS ${STUDENT.aid},
+        '2025-07-27 14:28:37' AS ${STUDENT.lastLogin},
+        CAST(floor(c * 600) AS BIGINT) AS ${STUDENT.courseViews},
+        CAST(floor(a * 40) AS BIGINT) AS ${STUDENT.submissions},
+        CAST(floor(b * 30) AS BIGINT) AS ${STUDENT.posts},
+        round(50 + c * 50, 1) AS ${STUDENT.assignmentScore},
+        round(CASE WHEN risk THEN 0.3 + b * 0.4 ELSE 0.6 + b * 0.4 END, 2) AS ${STUDENT.completion},
+        CAST(c < 0.1 AS BIGINT) AS ${STUDENT.plagiarism},
+        round(40 + a * 60, 1) AS ${STUDENT.writing},
+        round(CASE WHEN risk THEN 10 + c * 50 ELSE 45 + c * 55 END, 1) AS ${STUDENT.engagement},
+        risk AS ${STUDENT.atRisk},
+        CAST(floor(a * 4) AS BIGINT) AS ${STUDENT.interventions},
+        '2025-07-31 23:57:37' AS ${STUDENT.lastUpdated},
         CAST(1753999057 AS BIGINT) AS last_updated_epoch,
         false AS _fivetran_deleted,
         TIMESTAMPTZ '2026-11-25 10:00:00+00' AS _fivetran_synced

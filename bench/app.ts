@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { NUMERIC_FIELDS } from '../app/fields.js';
+import { STUDENT } from '../verticals/hed/app.js';
 import { startListening } from './processes.js';
 import type { BenchRow } from './report.js';
 
@@ -35,17 +36,17 @@ async function buildWarehouse(path: string, rows: number): Promise<void> {
     WITH base AS (SELECT i, ${u(3)} < 0.34 AS risk FROM range(${rows}) t(i)),
     g AS (SELECT i, risk, round(CASE WHEN risk THEN 1.0 + ${u(5)} * 1.8 ELSE 2.4 + ${u(5)} * 1.6 END, 2) AS gpa,
           round(CASE WHEN risk THEN 0.3 + ${u(7)} * 0.4 ELSE 0.6 + ${u(7)} * 0.4 END, 2) AS completion FROM base)
-    SELECT printf('00000000-0000-4000-8000-%012d', i) AS record_id, printf('STU_2024%07d', i) AS student_id,
-      printf('2024-08-%02d %d:00:00', 1 + i % 28, i % 24) AS enrollment_date,
-      CASE WHEN gpa >= 3.5 THEN 'Dean''s List' WHEN gpa >= 3.0 THEN 'Good Standing' WHEN gpa >= 2.0 THEN 'Academic Warning' ELSE 'Academic Probation' END AS academic_standing,
-      gpa AS current_gpa, CAST(12 + i % 6 AS BIGINT) AS credit_hours_attempted, CAST(round((12 + i % 6) * completion) AS BIGINT) AS credit_hours_earned,
-      ['PHIL', 'ECON', 'BIOL', 'ENGR', 'MATH', 'HIST', 'CHEM', 'PSYC', 'COMP', 'ARTS', 'BUSN', 'NURS'][1 + i % 12] AS major_code,
-      printf('ADV_%04d', i % 400) AS advisor_id, round(${u(11)} * 20000, 2) AS financial_aid_amount, '2025-07-27 14:28:37' AS last_login_date,
-      CAST(${u(13)} * 300 AS BIGINT) AS total_course_views, CAST(${u(17)} * 40 AS BIGINT) AS assignment_submissions, CAST(${u(19)} * 20 AS BIGINT) AS discussion_posts,
-      round(40 + ${u(23)} * 60, 1) AS avg_assignment_score, completion AS course_completion_rate, CAST(${u(29)} < 0.1 AS BIGINT) AS plagiarism_incidents,
-      round(50 + ${u(31)} * 50, 1) AS writing_quality_score, round(CASE WHEN risk THEN 10 + ${u(37)} * 50 ELSE 45 + ${u(37)} * 55 END, 1) AS engagement_score,
-      risk AS at_risk_flag, CAST(${u(41)} * CASE WHEN risk THEN 5 ELSE 2 END AS BIGINT) AS intervention_count,
-      '2025-07-31 23:57:37' AS last_updated, CAST(1753999057 AS BIGINT) AS last_updated_epoch,
+    SELECT printf('00000000-0000-4000-8000-%012d', i) AS record_id, printf('STU_2024%07d', i) AS ${STUDENT.id},
+      printf('2024-08-%02d %d:00:00', 1 + i % 28, i % 24) AS ${STUDENT.enrollment},
+      CASE WHEN gpa >= 3.5 THEN 'Dean''s List' WHEN gpa >= 3.0 THEN 'Good Standing' WHEN gpa >= 2.0 THEN 'Academic Warning' ELSE 'Academic Probation' END AS ${STUDENT.standing},
+      gpa AS ${STUDENT.gpa}, CAST(12 + i % 6 AS BIGINT) AS ${STUDENT.creditsAttempted}, CAST(round((12 + i % 6) * completion) AS BIGINT) AS ${STUDENT.creditsEarned},
+      ['PHIL', 'ECON', 'BIOL', 'ENGR', 'MATH', 'HIST', 'CHEM', 'PSYC', 'COMP', 'ARTS', 'BUSN', 'NURS'][1 + i % 12] AS ${STUDENT.major},
+      printf('ADV_%04d', i % 400) AS ${STUDENT.advisor}, round(${u(11)} * 20000, 2) AS ${STUDENT.aid}, '2025-07-27 14:28:37' AS ${STUDENT.lastLogin},
+      CAST(${u(13)} * 300 AS BIGINT) AS ${STUDENT.courseViews}, CAST(${u(17)} * 40 AS BIGINT) AS ${STUDENT.submissions}, CAST(${u(19)} * 20 AS BIGINT) AS ${STUDENT.posts},
+      round(40 + ${u(23)} * 60, 1) AS ${STUDENT.assignmentScore}, completion AS ${STUDENT.completion}, CAST(${u(29)} < 0.1 AS BIGINT) AS ${STUDENT.plagiarism},
+      round(50 + ${u(31)} * 50, 1) AS ${STUDENT.writing}, round(CASE WHEN risk THEN 10 + ${u(37)} * 50 ELSE 45 + ${u(37)} * 55 END, 1) AS ${STUDENT.engagement},
+      risk AS ${STUDENT.atRisk}, CAST(${u(41)} * CASE WHEN risk THEN 5 ELSE 2 END AS BIGINT) AS ${STUDENT.interventions},
+      '2025-07-31 23:57:37' AS ${STUDENT.lastUpdated}, CAST(1753999057 AS BIGINT) AS last_updated_epoch,
       TIMESTAMPTZ '2026-11-25 10:00:00+00' AS _fivetran_synced, false AS _fivetran_deleted
     FROM g`);
   connection.closeSync();
@@ -57,15 +58,15 @@ function baselineStatements(): string[] {
   const live = 'FROM tester.hed_records WHERE NOT _fivetran_deleted';
   const stats = NUMERIC.map((c) => `count(${c}), avg(${c}), stddev_samp(${c}), min(${c}), quantile_cont(${c}, 0.25), quantile_cont(${c}, 0.5), quantile_cont(${c}, 0.75), max(${c})`);
   return [
-    `SELECT count(*), avg(current_gpa), avg(course_completion_rate), avg(engagement_score), avg(CAST(at_risk_flag AS INTEGER)) ${live}`,
-    `SELECT least(floor(current_gpa / 0.2), 19) AS bin, count(*) ${live} GROUP BY bin`,
-    `WITH r AS (SELECT * ${live}), q AS (SELECT academic_standing s, quantile_cont(engagement_score, 0.25) q1, quantile_cont(engagement_score, 0.5) m, quantile_cont(engagement_score, 0.75) q3 FROM r GROUP BY 1)
-     SELECT s, count(*), min(engagement_score), max(engagement_score), min(engagement_score) FILTER (WHERE engagement_score >= q1 - 1.5 * (q3 - q1)), max(engagement_score) FILTER (WHERE engagement_score <= q3 + 1.5 * (q3 - q1)) FROM r JOIN q ON r.academic_standing = q.s GROUP BY s`,
-    `SELECT strftime(CAST(left(enrollment_date, 10) AS DATE), '%Y-%m') AS m, avg(course_completion_rate), count(*) ${live} GROUP BY m`,
-    `SELECT at_risk_flag, count(*) ${live} GROUP BY 1`,
+    `SELECT count(*), avg(${STUDENT.gpa}), avg(${STUDENT.completion}), avg(${STUDENT.engagement}), avg(CAST(${STUDENT.atRisk} AS INTEGER)) ${live}`,
+    `SELECT least(floor(${STUDENT.gpa} / 0.2), 19) AS bin, count(*) ${live} GROUP BY bin`,
+    `WITH r AS (SELECT * ${live}), q AS (SELECT ${STUDENT.standing} s, quantile_cont(${STUDENT.engagement}, 0.25) q1, quantile_cont(${STUDENT.engagement}, 0.5) m, quantile_cont(${STUDENT.engagement}, 0.75) q3 FROM r GROUP BY 1)
+     SELECT s, count(*), min(${STUDENT.engagement}), max(${STUDENT.engagement}), min(${STUDENT.engagement}) FILTER (WHERE ${STUDENT.engagement} >= q1 - 1.5 * (q3 - q1)), max(${STUDENT.engagement}) FILTER (WHERE ${STUDENT.engagement} <= q3 + 1.5 * (q3 - q1)) FROM r JOIN q ON r.${STUDENT.standing} = q.s GROUP BY s`,
+    `SELECT strftime(CAST(left(${STUDENT.enrollment}, 10) AS DATE), '%Y-%m') AS m, avg(${STUDENT.completion}), count(*) ${live} GROUP BY m`,
+    `SELECT ${STUDENT.atRisk}, count(*) ${live} GROUP BY 1`,
     `SELECT count(*) ${live}`,
-    `SELECT financial_aid_amount, current_gpa, engagement_score ${live} ORDER BY hash(record_id) LIMIT ${SETTINGS.scatterPoints}`,
-    `SELECT major_code, avg(current_gpa), count(*) ${live} GROUP BY 1 ORDER BY 2 DESC`,
+    `SELECT ${STUDENT.aid}, ${STUDENT.gpa}, ${STUDENT.engagement} ${live} ORDER BY hash(record_id) LIMIT ${SETTINGS.scatterPoints}`,
+    `SELECT ${STUDENT.major}, avg(${STUDENT.gpa}), count(*) ${live} GROUP BY 1 ORDER BY 2 DESC`,
     `SELECT ${stats.join(', ')} ${live}`,
   ];
 }

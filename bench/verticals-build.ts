@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const built = `${ROOT}dist/verticals/index.js`;
   if (!existsSync(built)) throw new Error(`${built} is missing; run npm run build first (the server runs the built code, so the bench times it).`);
   const { VERTICALS, generateRecordJson, isVerticalPrefix } = (await import(built)) as Verticals;
-  if (!prefix || !isVerticalPrefix(prefix) || prefix === 'hed') throw new Error(`usage: verticals-build.ts PREFIX [records], PREFIX one of the verticals but hed (its records come from server/dataset/); got "${prefix ?? ''}".`);
+  if (!prefix || !isVerticalPrefix(prefix) || prefix === 'hed') throw new Error(`usage: verticals-build.ts PREFIX [records], PREFIX one of the verticals but hed (its records come from its builder, verticals/hed/); got "${prefix ?? ''}".`);
   const records = Number(count);
   if (!Number.isInteger(records) || records < 1) throw new Error(`records must be a whole number from 1; got "${count}".`);
 

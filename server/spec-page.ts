@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { HedRecord } from '../api/record.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../api/page.js';
 import { ERROR_CATALOG, ERROR_CODES } from '../api/errors.js';
-import { STANDING_BANDS } from './dataset/standing.js';
+import { STUDENT as S } from '../verticals/hed/app.js';
+import { STANDING_BANDS } from '../verticals/hed/standing.js';
 import { adminAccessSentence } from './plugins/openapi.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -72,12 +73,12 @@ ${app.config.paging === 'lab' ? 'As on the hosted API, <code>has_more</code> is 
 ${fields}
 </table>
 <h2>Academic standing</h2>
-<p><code>academic_standing</code> takes the hosted API's 12 values and follows <code>current_gpa</code>, best first:</p>
-<table><tr><th>academic_standing</th><th>current_gpa</th></tr>
+<p><code>${S.standing}</code> takes the hosted API's 12 values and follows <code>${S.gpa}</code>, best first:</p>
+<table><tr><th>${S.standing}</th><th>${S.gpa}</th></tr>
 ${standings}
 </table>
-<p>Timestamps are UTC without a zone: <code>last_updated</code> and <code>last_login_date</code> read with
-<code>%Y-%m-%d %H:%M:%S</code>; <code>enrollment_date</code> does not zero-pad the hour (<code>2024-08-11 0:00:00</code>).</p>
+<p>Timestamps are UTC without a zone: <code>${S.lastUpdated}</code> and <code>${S.lastLogin}</code> read with
+<code>%Y-%m-%d %H:%M:%S</code>; <code>${S.enrollment}</code> does not zero-pad the hour (<code>2024-08-11 0:00:00</code>).</p>
 <h2>Sample record</h2>
 <pre>${escapeHtml(sampleRecord)}</pre>
 <h2>Admin API</h2>

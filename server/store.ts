@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import Database from 'better-sqlite3';
 
-import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, studentValuesJson } from './dataset/dataset.js';
-import { createRandom, randomInt, type Random } from './dataset/random.js';
-import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from './dataset/dataset-threads.js';
+import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, studentValuesJson } from '../verticals/hed/dataset.js';
+import { createRandom, randomInt, type Random } from '../verticals/hed/random.js';
+import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from '../verticals/hed/dataset-threads.js';
 import type { SequencedRow } from './paging/paging.js';
 import type { HedRecord } from '../api/record.js';
 import type { MutationResult } from '../api/admin.js';

@@ -66,7 +66,10 @@ export type FieldGenerator =
   | { kind: 'email'; first: string; last: string; domains: readonly string[] }
   /** A JSON-encoded list of `min` to `max` distinct values, written as the lab's API writes it: `["Action", "Thriller"]`. */
   | { kind: 'json-list'; values: readonly string[]; min: number; max: number }
-  /** Drawn by a generator outside the seam (HED's, in server/dataset/). */
+  /**
+   * Drawn by the definition's own builder (`VerticalDefinition.builder`, HED's in
+   * verticals/hed/) rather than field by field; `module` names it for messages.
+   */
   | { kind: 'external'; module: string };
 
 export interface FieldDefinition {
@@ -160,6 +163,29 @@ export interface VerticalDefinition {
   /** First record's last_updated_epoch; later records follow a few seconds apart. */
   startEpoch: number;
   app: AppDefinition;
+  /**
+   * A generator of the vertical's own, for a vertical whose fields are `external`: HED's
+   * records, checksum and behaviour are those of its generator in verticals/hed/, not of
+   * per-field draws. Absent: the generic generator (verticals/generate.ts) builds it.
+   */
+  builder?: BuilderReference;
+}
+
+/** What a vertical's own generator gives: its records in serving order and their checksum. */
+export interface VerticalBuilder {
+  records(seed: number, count: number): Iterable<VerticalRecord>;
+  /** sha256 of the records as served, one JSON per line. */
+  checksum(seed: number, count: number): string;
+}
+
+/**
+ * Where a vertical's own generator lives, loaded only when asked for (it brings its own
+ * dependencies, HED's faker, which the readers of definitions do not need).
+ */
+export interface BuilderReference {
+  /** The module, for messages and docs: `verticals/hed/build.ts`. */
+  module: string;
+  load(): Promise<VerticalBuilder>;
 }
 
 /** A generated record: field name to JSON value. */

@@ -1,7 +1,8 @@
-import { FOCUS_AREAS, type FieldDefinition, type JsonType, type VerticalDefinition, verticalBasics } from './definition.js';
+import { type BuilderReference, FOCUS_AREAS, type FieldDefinition, type JsonType, type VerticalDefinition, verticalBasics } from './definition.js';
 
-/** HED's records are built by the kit's own generator; this seam does not build them (yet). */
-const EXTERNAL = { kind: 'external', module: 'server/dataset/dataset.ts (generateStudents)' } as const;
+/** HED's records come from its own generator (verticals/hed/), which the definition names as its builder. */
+const BUILDER: BuilderReference = { module: 'verticals/hed/build.ts', load: async () => (await import('./hed/build.js')).hedBuilder };
+const EXTERNAL = { kind: 'external', module: BUILDER.module } as const;
 const field = (name: string, type: JsonType, format?: FieldDefinition['format'], unit?: string): FieldDefinition => ({
   name,
   type,
@@ -13,7 +14,7 @@ const field = (name: string, type: JsonType, format?: FieldDefinition['format'],
 /**
  * HED: higher education freshman retention (StudentSuccess). The facts of its record and
  * app, for the parts of the kit that read definitions; its data, checksum and behaviour
- * stay with server/dataset/, in the order the kit serves them.
+ * are those of its builder (verticals/hed/), in the order the kit serves them.
  */
 export const hed: VerticalDefinition = {
   ...verticalBasics('hed'),
@@ -44,7 +45,7 @@ export const hed: VerticalDefinition = {
     field('last_updated_epoch', 'integer', { kind: 'epoch-seconds' }),
   ],
   risk: { field: 'at_risk_flag', label: 'risk of not returning' },
-  // server/dataset/dataset.ts DATASET_START_EPOCH (2025-07-31 23:00:00 UTC).
+  // verticals/hed/dataset.ts DATASET_START_EPOCH (2025-07-31 23:00:00 UTC).
   startEpoch: 1_754_002_800,
   app: {
     name: 'StudentSuccess',
@@ -69,4 +70,5 @@ export const hed: VerticalDefinition = {
     focusAreas: FOCUS_AREAS,
     subject: 'freshman retention, grades and engagement',
   },
+  builder: BUILDER,
 };

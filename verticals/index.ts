@@ -47,3 +47,4 @@ export function parseVerticalList(list: string | undefined): VerticalDefinition[
   return ALL_VERTICALS.filter((v) => names.includes(v.prefix));
 }
 export { describeField, verticalRecordSchema } from './schema.js';
+export { verticalBuilder } from './build.js';

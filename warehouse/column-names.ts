@@ -1,7 +1,7 @@
 /**
  * Where a source field lives in a warehouse table. The SDK renames some fields as
- * Fivetran's naming does (1.x and 3.x write the lab's `usage_trend_30d` as
- * `usage_trend_30_d`; 2.x keeps it), so whatever reads a table by its fields' names (the
+ * Fivetran's naming does (1.x and 3.x write a name like `trend_30d` as `trend_30_d`,
+ * TLC's 30-day usage trend among the lab's fields; 2.x keeps it), so whatever reads a table by its fields' names (the
  * tester's comparison, the app) finds a field under either name.
  */
 import { DELETED_COLUMN, ID_COLUMN, SYNCED_COLUMN } from './plan.js';
@@ -9,7 +9,7 @@ import { DELETED_COLUMN, ID_COLUMN, SYNCED_COLUMN } from './plan.js';
 /** Columns the destination adds; never a source field. */
 export const SYSTEM_COLUMNS: readonly string[] = [SYNCED_COLUMN, DELETED_COLUMN, ID_COLUMN];
 
-/** A name with case and everything but letters and digits dropped: `usage_trend_30d` and `usage_trend_30_d` are one. */
+/** A name with case and everything but letters and digits dropped: `trend_30d` and `trend_30_d` are one. */
 export const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
@@ -17,7 +17,7 @@ export const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]
  * whose letters and digits are the field's (two such columns: neither).
  *
  * @example
- * columnsOfFields(['usage_trend_30d'], ['record_id', 'usage_trend_30_d']).get('usage_trend_30d') // 'usage_trend_30_d'
+ * columnsOfFields(['trend_30d'], ['record_id', 'trend_30_d']).get('trend_30d') // 'trend_30_d'
  */
 export function columnsOfFields(fields: Iterable<string>, columns: Iterable<string>): Map<string, string> {
   const present = new Set(columns);

@@ -1,8 +1,8 @@
 // The Fivetran (Java) tester's typing of text in a column schema() did not declare: a
 // string that looks like a boolean, an integer, a decimal number, a date or a timestamp
 // gets that type, everything else stays text. The Connector SDK sends most values as
-// strings (1.x and 2.x send `last_updated` as a string; 3.x sends every scalar as text),
-// so this is what makes `last_updated` a TIMESTAMP as it is in Fivetran's tester.
+// strings (1.x and 2.x send HED's change time as a string; 3.x sends every scalar as
+// text), so this is what makes that time a TIMESTAMP as it is in Fivetran's tester.
 // Written from the behaviour the SDK 3.x engine documents and shows; pure, no I/O.
 import { isTypedValue } from './value-types.js';
 import type { ColumnType, TypedValue, WarehouseOperation, WarehouseValue } from './types.js';

@@ -3,6 +3,7 @@
  * each focus area's report under the lab's headings with those numbers, and says plainly
  * that no model wrote it. `writeOfflineReport` is pure: same figures, same text.
  */
+import { STUDENT } from '../../verticals/hed/app.js';
 import { groupFigures, type GroupFigures } from '../queries.js';
 import type { OpenWarehouse } from '../warehouse.js';
 import type { FocusArea } from './focus-areas.js';
@@ -24,10 +25,10 @@ export const LAB_ASSUMPTIONS = { tuitionPerStudentUsd: 20_000, retentionImprovem
 export async function computeAnalystFigures(warehouse: OpenWarehouse): Promise<AnalystFigures> {
   return {
     summary: await computeDataSummary(warehouse),
-    byRisk: await groupFigures(warehouse, 'at_risk_flag'),
-    byMajor: await groupFigures(warehouse, 'major_code'),
-    byStanding: await groupFigures(warehouse, 'academic_standing'),
-    byAdvisor: await groupFigures(warehouse, 'advisor_id'),
+    byRisk: await groupFigures(warehouse, STUDENT.atRisk),
+    byMajor: await groupFigures(warehouse, STUDENT.major),
+    byStanding: await groupFigures(warehouse, STUDENT.standing),
+    byAdvisor: await groupFigures(warehouse, STUDENT.advisor),
   };
 }
 
@@ -73,15 +74,15 @@ function overall(f: AnalystFigures, d: Derived): Record<string, string[]> {
   const riskiest = d.majorsByRisk[0];
   return {
     'Academic Performance Insights': [
-      `- Mean GPA is ${num(d.mean('current_gpa'), 2)} over ${int(d.total)} students (the lab's target is 3.0); GPA is ${gap(d, 'meanGpa', 2)}.`,
-      `- Mean course completion is ${pct(d.mean('course_completion_rate'))} against the 85% target; it is ${gap(d, 'meanCompletion', 0, true)}.`,
-      `- Students attempt ${num(d.mean('credit_hours_attempted'))} and earn ${num(d.mean('credit_hours_earned'))} credit hours on average.`,
+      `- Mean GPA is ${num(d.mean(STUDENT.gpa), 2)} over ${int(d.total)} students (the lab's target is 3.0); GPA is ${gap(d, 'meanGpa', 2)}.`,
+      `- Mean course completion is ${pct(d.mean(STUDENT.completion))} against the 85% target; it is ${gap(d, 'meanCompletion', 0, true)}.`,
+      `- Students attempt ${num(d.mean(STUDENT.creditsAttempted))} and earn ${num(d.mean(STUDENT.creditsEarned))} credit hours on average.`,
       best && worst ? `- ${best.key} has the highest mean GPA (${num(best.meanGpa, 2)}, ${int(best.count)} students) and ${worst.key} the lowest (${num(worst.meanGpa, 2)}, ${int(worst.count)} students).` : '- No major codes are recorded.',
       `- ${int(d.strugglingCount)} students (${pct(d.total ? d.strugglingCount / d.total : null)}) hold a probation, suspension or warning standing.`,
     ],
     'Student Engagement Trends': [
-      `- Mean engagement score is ${num(d.mean('engagement_score'))} against the 70 target; it is ${gap(d, 'meanEngagement', 1)}.`,
-      `- An average student has ${num(d.mean('total_course_views'), 0)} course views, ${num(d.mean('assignment_submissions'), 1)} assignment submissions and ${num(d.mean('discussion_posts'), 1)} discussion posts.`,
+      `- Mean engagement score is ${num(d.mean(STUDENT.engagement))} against the 70 target; it is ${gap(d, 'meanEngagement', 1)}.`,
+      `- An average student has ${num(d.mean(STUDENT.courseViews), 0)} course views, ${num(d.mean(STUDENT.submissions), 1)} assignment submissions and ${num(d.mean(STUDENT.posts), 1)} discussion posts.`,
       ...correlationLines(f),
     ],
     'Retention Risk Recommendations': [
@@ -115,15 +116,15 @@ function optimization(f: AnalystFigures, d: Derived): Record<string, string[]> {
     'Advising Strategy Enhancement': [
       `- Caseloads range from ${int(minLoad)} to ${int(maxLoad)} students per advisor: rebalance towards the advisors with the most at-risk students.`,
       topAdvisor ? `- ${topAdvisor.key} carries the most at-risk students (${int(Math.round((topAdvisor.atRiskShare ?? 0) * topAdvisor.count))} of ${int(topAdvisor.count)}).` : '- No advisor ids are recorded.',
-      `- Prioritise students with engagement under 70 (the mean is ${num(d.mean('engagement_score'))}) before their GPA drops.`,
+      `- Prioritise students with engagement under 70 (the mean is ${num(d.mean(STUDENT.engagement))}) before their GPA drops.`,
     ],
     'System Integration Recommendations': [
       '- Feed LMS activity (course views, submissions, posts) into the warehouse on every sync so engagement is current.',
       '- Push the at-risk flag back to the advising system as a task for the assigned advisor.',
-      `- Record every intervention (today ${num(d.mean('intervention_count'))} per student on average) so its effect can be measured.`,
+      `- Record every intervention (today ${num(d.mean(STUDENT.interventions))} per student on average) so its effect can be measured.`,
     ],
     'Student Support Risk Assessment': [
-      `- Students average ${num(d.mean('plagiarism_incidents'), 2)} plagiarism incidents: handle them through writing support, not only sanctions.`,
+      `- Students average ${num(d.mean(STUDENT.plagiarism), 2)} plagiarism incidents: handle them through writing support, not only sanctions.`,
       '- Flags can be wrong: review each flag with the student before acting on it.',
       '- Keep student records private (FERPA): this app serves only on the loopback address by default.',
     ],
@@ -182,7 +183,7 @@ function strategic(_f: AnalystFigures, d: Derived): Record<string, string[]> {
       '- Data from the SIS, LMS and integrity systems in one table makes early warning possible without manual reports.',
     ],
     'Institutional Competitive Advantage Analysis': [
-      `- Reactive advising waits for a low GPA; here engagement (mean ${num(d.mean('engagement_score'))}) and completion (mean ${pct(d.mean('course_completion_rate'))}) give earlier signals.`,
+      `- Reactive advising waits for a low GPA; here engagement (mean ${num(d.mean(STUDENT.engagement))}) and completion (mean ${pct(d.mean(STUDENT.completion))}) give earlier signals.`,
       '- Institutions that act on these signals in the first weeks keep students their competitors lose.',
     ],
     'Academic Technology Strategic Priorities': [

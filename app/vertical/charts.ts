@@ -23,8 +23,8 @@ const BASE = { $schema: SCHEMA, width: 'container', height: 280, autosize: { typ
 export const CATEGORIES_SHOWN_MAX = 20;
 
 /**
- * A field's name as an axis title, with its unit: `weight` → `Weight (lbs)`.
- * @example fieldLabel(agr, 'predicted_health_risk') // 'Predicted Health Risk'
+ * A field's name as an axis title, with its unit: AGR's weight → `Weight (lbs)`.
+ * @example fieldLabel(agr, agr.risk.field) // 'Predicted Health Risk'
  */
 export function fieldLabel(definition: VerticalDefinition, name: string): string {
   const words = name

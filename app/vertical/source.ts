@@ -30,8 +30,8 @@ export function fieldOf(definition: VerticalDefinition, name: string): FieldDefi
 
 /**
  * The warehouse's columns under the names the definition gives its fields: the SDK may
- * have renamed a field as Fivetran's naming does (TLC's `usage_trend_30d` is written
- * `usage_trend_30_d` by SDK 1.x and 3.x), and the app reads every field by its source name.
+ * have renamed a field as Fivetran's naming does (a name like `trend_30d` is written
+ * `trend_30_d` by SDK 1.x and 3.x, as TLC's 30-day usage trend is), and the app reads every field by its source name.
  * Each entry keeps the column's name in the table (`stored`).
  */
 export function fieldColumns(definition: VerticalDefinition, columns: readonly WarehouseColumn[]): (WarehouseColumn & { stored: string })[] {

@@ -1,4 +1,4 @@
-import type { Random } from '../dataset/random.js';
+import type { Random } from '../../verticals/hed/random.js';
 import type { AppliedFault, FaultRule } from '../../api/faults.js';
 import { ruleAction } from './rules.js';
 import { codeForStatus, errorBody, type ErrorCode } from '../../api/errors.js';

@@ -1,4 +1,4 @@
-import { createRandom, type Random } from '../dataset/random.js';
+import { createRandom, type Random } from '../../verticals/hed/random.js';
 import type { FaultList, FaultRule, FaultRuleInput } from '../../api/faults.js';
 import { decideFaults, type Counters, type FaultDecision, type RequestFacts } from './decide.js';
 import { FaultRuleError, FaultRuleIdTaken, validateRule } from './rules.js';

@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import { errorResponse } from '../../api/errors.js';
 import { MutationResult, RecordsDump, ResetResult, mutationRequest, recordsDump, recordsQuery } from '../../api/admin.js';
 import { ADMIN_TOKEN_SCHEME } from '../plugins/openapi.js';
+import { STUDENT } from '../../verticals/hed/app.js';
 import { VERTICAL_PREFIXES, VERTICALS, type VerticalPrefix } from '../../verticals/index.js';
 import { recordSchemaId } from './data.js';
 import { hedSource, type DataSource } from '../sources.js';
@@ -142,7 +143,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary: 'Seeded, deterministic updates and creations of one vertical',
         description:
-          'Changes the records of the vertical named by "vertical" (a prefix; absent: hed). Each changed record gets a new last_updated_epoch (and last_updated, where the vertical has one) ' +
+          `Changes the records of the vertical named by "vertical" (a prefix; absent: hed). Each changed record gets a new last_updated_epoch (and ${STUDENT.lastUpdated}, where the vertical has one) ` +
           'and a change sequence above all others, so an incremental read from any stored cursor of that path returns it. The same seed and the same calls give the same data. ' +
           'Asking to update more records than the dataset holds is 409 conflict.',
         ...adminSecurity,

@@ -4,7 +4,7 @@ import { buildCharts, gpaDistributionChart } from '../../app/charts.js';
 import { buildKpis } from '../../app/metrics.js';
 import { metricsAggregates, type MetricsAggregates } from '../../app/queries.js';
 import { withWarehouse } from '../../app/warehouse.js';
-import { generateStudents } from '../../server/dataset/dataset.js';
+import { generateStudents } from '../../verticals/hed/dataset.js';
 import { compareEngagementBoxes, compareGpaHistogram, LAB } from '../helpers/lab-dashboard.js';
 import { scratchDir, writeWarehouse, type FixtureRow } from './helpers/warehouse-fixture.js';
 

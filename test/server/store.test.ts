@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createStore, GENERATOR_VERSION, rebuildNotice } from '../../server/store.js';
-import { generateStudents, studentJson } from '../../server/dataset/dataset.js';
+import { generateStudents, studentJson } from '../../verticals/hed/dataset.js';
 
 const tempDb = (t: { teardown: (fn: () => void) => void }) => {
   const dir = mkdtempSync(join(tmpdir(), 'hed-store-'));

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { RECORD_FIELDS } from '../../api/record.js';
-import { ALL_VERTICALS, VERTICAL_PREFIXES, VERTICALS, compileVertical, generateRecordJson, generateRecords, VerticalError, type FieldDefinition, type VerticalDefinition } from '../../verticals/index.js';
+import { readFileSync } from 'node:fs';
+import { ALL_VERTICALS, VERTICAL_PREFIXES, VERTICALS, compileVertical, generateRecordJson, generateRecords, verticalBuilder, verticalChecksum, VerticalError, type FieldDefinition, type VerticalDefinition } from '../../verticals/index.js';
 
 // Our fixture data, written from the sample record in each lab's Prompts/user_prompt.txt:
 // every field name with the JSON type the hosted API sends it as, in the sample's order.
@@ -288,9 +289,19 @@ t.test('the JSON text is the record, with every decimal written as a JSON number
   }
 });
 
-t.test("HED's definition points at its own generator: the seam refuses to build it", async (t) => {
+t.test("HED's definition names its own builder: the generic generator refuses it, the builder gives HED's records and checksum", async (t) => {
   t.throws(() => compileVertical(VERTICALS.hed), VerticalError);
-  t.throws(() => [...generateRecords(VERTICALS.hed, 42, 1)], /server\/dataset/);
+  t.throws(() => [...generateRecords(VERTICALS.hed, 42, 1)], /verticals\/hed\/build\.ts/);
+  t.equal(VERTICALS.hed.builder?.module, 'verticals/hed/build.ts');
+  const hed = await verticalBuilder(VERTICALS.hed);
+  const fixture = JSON.parse(readFileSync(new URL('../../fixtures/dataset-checksum.json', import.meta.url), 'utf8')) as { seed: number; students: number; sha256: string };
+  t.equal(hed.checksum(fixture.seed, fixture.students), fixture.sha256, "seed 42's 600 students: the fixture's checksum");
+  const records = [...hed.records(42, 3)];
+  t.same(records.map((r) => Object.keys(r)), [0, 1, 2].map(() => VERTICALS.hed.fields.map((f) => f.name)), 'records carry the definition\'s fields in its order');
+  t.not(records[0]!.record_id, records[1]!.record_id, 'records differ');
+  const agr = await verticalBuilder(VERTICALS.agr);
+  t.same([...agr.records(42, 2)], [...generateRecords(VERTICALS.agr, 42, 2)], 'a vertical without a builder: the generic generator');
+  t.equal(agr.checksum(42, 600), verticalChecksum(VERTICALS.agr, 42, 600));
 });
 
 t.test('the app facts of each definition name fields the definition has, of fitting types', async (t) => {

@@ -24,7 +24,7 @@ export interface Comparison {
   softDeleted: number;
   /** Columns the warehouse has and the source records do not (schema drift): tolerated. */
   extraColumns: string[];
-  /** A few examples per problem, for the report: `lost 1b2c...`, `differing 3f4e... current_gpa: 3.1 ≠ 3.2`. */
+  /** A few examples per problem, for the report: `lost 1b2c...`, `differing 3f4e... score: 3.1 ≠ 3.2`. */
   examples: string[];
 }
 
@@ -45,7 +45,7 @@ const FLOAT32_RELATIVE = 1e-6;
 
 /**
  * Whether a warehouse value stands for a source (JSON) value, tolerant of how warehouses
- * type things: 0/1 for booleans (the Fivetran tester's BIGINT at_risk_flag), float32
+ * type things: 0/1 for booleans (the Fivetran tester's BIGINT for HED's risk flag), float32
  * rounding (FLOAT columns), bigint for integers, timestamps read back as ISO text, and
  * JSON columns read back parsed.
  *

@@ -4,7 +4,7 @@ import { ALL_VERTICALS, VERTICALS, computeKpi, formatKpi, generateRecords, kpiSq
 
 for (const definition of ALL_VERTICALS) {
   t.test(`${definition.prefix}: the four KPI cards of ${definition.app.name} with their targets`, async (t) => {
-    // HED's records come from server/dataset/; the cards only need values.
+    // HED's records come from its builder (verticals/hed/); the cards only need values.
     const values = definition.prefix === 'hed' ? [3.1, 0.8, 72, 0.35] : definition.app.kpis.map((k) => computeKpi(k.formula, generateRecords(definition, 42, 300)));
     const cards = buildVerticalKpis(definition, values);
     t.same(cards.map((c) => c.label), definition.app.kpis.map((k) => k.label), 'the lab labels, in order');

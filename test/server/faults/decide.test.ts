@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createRandom, type Random } from '../../../server/dataset/random.js';
+import { createRandom, type Random } from '../../../verticals/hed/random.js';
 import { decideFaults, drawDelay, type Counters, type RequestFacts } from '../../../server/faults/decide.js';
 import { createFaultEngine } from '../../../server/faults/engine.js';
 import type { FaultRule } from '../../../api/faults.js';

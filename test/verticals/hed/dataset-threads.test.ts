@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateStudents, studentJson, studentValuesJson } from '../../../server/dataset/dataset.js';
+import { generateStudents, studentJson, studentValuesJson } from '../../../verticals/hed/dataset.js';
 import { startMockProcess } from '../../helpers/mock-process.js';
-import { DatasetWorkerError, studentValuesInWorkers } from '../../../server/dataset/dataset-threads.js';
+import { DatasetWorkerError, studentValuesInWorkers } from '../../../verticals/hed/dataset-threads.js';
 
-// A large dataset is built on worker threads (server/dataset/dataset-threads.ts), which only the
+// A large dataset is built on worker threads (verticals/hed/dataset-threads.ts), which only the
 // compiled server runs: `npm test` builds dist/ first. The served records must be those
 // of the sequential generator, byte for byte.
-const workerFile = new URL('../../../dist/server/dataset/dataset-worker.js', import.meta.url);
+const workerFile = new URL('../../../dist/verticals/hed/dataset-worker.js', import.meta.url);
 const STUDENTS = 60_001;
 
 t.test('the worker lanes yield the sequential records in order, for one and two lanes', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { generateStudents } from '../../../server/dataset/dataset.js';
+import { generateStudents } from '../../../verticals/hed/dataset.js';
 import { compareEngagementBoxes, compareGpaHistogram, gpaCountsInLabBins, MIN_STANDING_SIZE } from '../../helpers/lab-dashboard.js';
 import { pearson } from '../../helpers/stats.js';
 

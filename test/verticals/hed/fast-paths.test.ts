@@ -1,8 +1,8 @@
 import t from 'tap';
 import { Faker, en } from '@faker-js/faker';
-import { createRandom, UUID_DRAWS } from '../../../server/dataset/random.js';
-import { formatDateTime, formatLooseDateTime } from '../../../server/dataset/time-format.js';
-import { advanceStudent, generateStudentLane, generateStudents, studentJson, studentJsonFromValues, studentValuesJson } from '../../../server/dataset/dataset.js';
+import { createRandom, UUID_DRAWS } from '../../../verticals/hed/random.js';
+import { formatDateTime, formatLooseDateTime } from '../../../verticals/hed/time-format.js';
+import { advanceStudent, generateStudentLane, generateStudents, studentJson, studentJsonFromValues, studentValuesJson } from '../../../verticals/hed/dataset.js';
 
 // The dataset build takes shortcuts around faker's API, Date and JSON.stringify (see the
 // README's Benchmarks section); each must give exactly what the plain call gives, or every

@@ -2,10 +2,10 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Value } from '@sinclair/typebox/value';
-import { datasetChecksum } from '../../../server/dataset/checksum.js';
-import { generateStudents, studentNumber } from '../../../server/dataset/dataset.js';
+import { datasetChecksum } from '../../../verticals/hed/checksum.js';
+import { generateStudents, studentNumber } from '../../../verticals/hed/dataset.js';
 import { ACADEMIC_STANDINGS, HedRecord, RECORD_FIELDS } from '../../../api/record.js';
-import { STANDING_BANDS } from '../../../server/dataset/standing.js';
+import { STANDING_BANDS } from '../../../verticals/hed/standing.js';
 import { mean, pearson } from '../../helpers/stats.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/dataset-checksum.json', import.meta.url), 'utf8'));

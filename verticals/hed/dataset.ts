@@ -1,4 +1,4 @@
-import { MAJOR_CODES, type HedRecord } from '../../api/record.js';
+import { MAJOR_CODES, type HedRecord } from './record.js';
 import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
 import { standingFor } from './standing.js';
 import { formatDateTime, formatLooseDateTime, utcSeconds } from './time-format.js';
@@ -200,7 +200,7 @@ export function* generateStudentLane(seed: number, count: number, chunk: number,
  * Advances `r` past one drawStudent call (with its placement given) without making the
  * record: the same number of draws, which depends on one of them (aid above the zero
  * share draws an amount). Keep it in step with drawStudent; the lane test in
- * test/server/dataset/fast-paths.test.ts fails when the two part ways.
+ * test/verticals/hed/fast-paths.test.ts fails when the two part ways.
  */
 function skipStudent(r: Random): void {
   for (let d = 0; d < UUID_DRAWS; d++) r.float();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ACADEMIC_STANDINGS } from '../../../api/record.js';
-import { STANDING_BANDS, standingFor } from '../../../server/dataset/standing.js';
+import { STANDING_BANDS, standingFor } from '../../../verticals/hed/standing.js';
 
 t.test('the bands hold each of the 12 standings once, floors falling from best to worst', async (t) => {
   t.same(STANDING_BANDS.map((b) => b.standing).sort(), [...ACADEMIC_STANDINGS].sort());

@@ -1,4 +1,4 @@
-import type { HedRecord } from '../../api/record.js';
+import type { HedRecord } from './record.js';
 
 type Standing = HedRecord['academic_standing'];
 

@@ -1,5 +1,5 @@
 /**
- * Worker thread of studentValuesInWorkers (server/dataset-threads.ts): generates its lane of
+ * Worker thread of studentValuesInWorkers (verticals/hed/dataset-threads.ts): generates its lane of
  * the initial dataset and writes each chunk's stored values into its shared ring, one slot per
  * chunk, waiting while the store has not yet taken the slot it needs next.
  */
