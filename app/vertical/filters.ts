@@ -2,7 +2,7 @@
  * A vertical's Metrics filters, from its definition as StudentSuccess's come from HED's
  * fields: one checkbox list per category of `app.categories` (any of the ticked values)
  * and one all/yes/no choice per boolean field. The query string names the field
- * (`/api/verticals/agr/metrics?species=Bison&species=Jersey`, `?critical_path_flag=true`);
+ * (`/api/verticals/{prefix}/metrics?{category}=A&{category}=B`, `?{boolean field}=true`);
  * values are always bound parameters, field names only ever the definition's.
  */
 import type { VerticalDefinition } from '../../verticals/index.js';
@@ -42,7 +42,7 @@ const listOf = (value: QueryValue): string[] => (value === undefined ? [] : Arra
  * The filters of a query string, checked against the definition (pure). A parameter that
  * is neither a filter nor one of `otherParameters` (the explorer's paging) is a 400 naming
  * the filters; so is a flag that is not true or false.
- * @example parseVerticalFilters(agr, { species: ['Bison', 'Jersey'] }) // { categories: { species: ['Bison', 'Jersey'] }, flags: {} }
+ * @example parseVerticalFilters(definition, { kind: ['A', 'B'] }) // { categories: { kind: ['A', 'B'] }, flags: {} } when `kind` is one of its categories
  */
 export function parseVerticalFilters(definition: VerticalDefinition, query: Record<string, QueryValue>, otherParameters: readonly string[] = []): VerticalFilters {
   const { categories, flags } = filterFields(definition);
@@ -72,7 +72,7 @@ export const hasFilters = (filters: VerticalFilters) => Object.keys(filters.cate
 
 /**
  * The filters as a WHERE condition over the normalised rows, values bound; empty without filters.
- * @example filterCondition({ categories: { species: ['Bison'] }, flags: { sick: true } }) // { sql: '"species" IN (?) AND "sick" = ?', params: ['Bison', true] }
+ * @example filterCondition({ categories: { kind: ['A'] }, flags: { sick: true } }) // { sql: '"kind" IN (?) AND "sick" = ?', params: ['A', true] }
  */
 export function filterCondition(filters: VerticalFilters): BoundSql {
   const where: string[] = [];
