@@ -822,10 +822,35 @@ const esc = (text: string) => JSON.stringify(text).slice(1, -1);
 const lit = (n: number) => (Object.is(n, -0) ? '(-0)' : `(${String(n)})`);
 const DATE_FORMATS: readonly DateFormat[] = ['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'];
 
+/** Two ASCII digits per number from 0 to 99. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** How many digits a whole number from 0 to 2^31 - 1 has. */
+const digitCount = (v: number) => (v < 100 ? (v < 10 ? 1 : 2) : v < 10_000 ? (v < 1000 ? 3 : 4) : v < 1_000_000 ? (v < 100_000 ? 5 : 6) : v < 100_000_000 ? (v < 10_000_000 ? 7 : 8) : v < 1_000_000_000 ? 9 : 10);
+
+/** Writes v (0 to 2^31 - 1) in exactly `width` digits ending at `end`, two at a time in 32-bit arithmetic. */
+function putDigits(out: Uint8Array, end: number, v: number, width: number): void {
+  let at = end;
+  const start = end - width;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = 2 * (v - q * 100);
+    out[--at] = PAIRS[r + 1]!;
+    out[--at] = PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    out[--at] = PAIRS[2 * v + 1]!;
+    out[--at] = PAIRS[2 * v]!;
+  } else out[--at] = 48 + v;
+  while (at > start) out[--at] = 48;
+}
+
 function putWhole(out: Uint8Array, p: number, n: number): number {
-  if (n < 10) {
-    out[p] = 48 + n;
-    return p + 1;
+  if (n < 2_147_483_648) {
+    const digits = digitCount(n);
+    putDigits(out, p + digits, n | 0, digits);
+    return p + digits;
   }
   let digits = 1;
   for (let q = 10; q <= n; q *= 10) digits++;
@@ -849,6 +874,11 @@ function putInteger(out: Uint8Array, p: number, n: number): number {
 }
 
 function putPadded(out: Uint8Array, p: number, n: number, width: number): number {
+  if (n < 2_147_483_648) {
+    const digits = Math.max(width, digitCount(n));
+    putDigits(out, p + digits, n | 0, digits);
+    return p + digits;
+  }
   let digits = 1;
   for (let q = 10; q <= n; q *= 10) digits++;
   for (let i = digits; i < width; i++) out[p++] = 48;
@@ -868,6 +898,17 @@ function putDecimal(out: Uint8Array, p: number, k: number, decimals: number, sca
   if (fraction === 0) {
     out[p] = 48;
     return p + 1;
+  }
+  if (fraction < 2_147_483_648) {
+    // The fraction without its trailing zeros, in the digits that remain.
+    let f = fraction | 0;
+    let width = decimals;
+    for (let q = (f / 10) | 0; f === q * 10; q = (f / 10) | 0) {
+      f = q;
+      width--;
+    }
+    putDigits(out, p + width, f, width);
+    return p + width;
   }
   let at = p + decimals;
   let end = 0;

@@ -129,6 +129,8 @@ t.test(`the JSON written as bytes equals JSON written field by field, with negat
     { name: 'on', type: 'boolean', gen: { kind: 'boolean', p: 0.5 } },
     { name: 'amount', type: 'number', gen: { kind: 'number', min: -20, max: 20, decimals: 2, zeroUnless: 'on' } },
     { name: 'big', type: 'number', gen: { kind: 'number', min: 1000, max: 9_000_000, decimals: 1 } },
+    { name: 'fine', type: 'number', gen: { kind: 'number', min: -3, max: 3, decimals: 10 } },
+    { name: 'tiny', type: 'number', gen: { kind: 'number', min: 0, max: 0.002, decimals: 5 } },
     ...(['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'] as const).map((format, i) => ({
       name: `t${i}`,
       type: 'string' as const,
