@@ -17,7 +17,7 @@ import { benchAppPage } from './app-page.js';
 import { keyIndexBytes } from './key-index.js';
 import { benchRoom } from './room.js';
 import { benchLateCheckpoint } from './late-checkpoint.js';
-import { benchVerticals } from './verticals.js';
+import { benchVerticals, VERTICALS_PARTS } from './verticals.js';
 
 const API_KEY = 'hed-demo-key';
 const MB = 1024 * 1024;
@@ -166,13 +166,15 @@ async function main(parts: Set<string>): Promise<number> {
   const rows: BenchRow[] = [];
   let sync100k: SyncRun | undefined;
 
-  // Every part uses the 100k server: part 3 compares the full sync's peak RSS with part 2's.
-  const mock = await startMock(SETTINGS.syncStudents);
-  try {
-    if (parts.has('1')) await guarded('1', rows, () => pageThroughput(mock, rows));
-    if (parts.has('2') || parts.has('3')) await guarded('2', rows, async () => void (sync100k = await connectorSync(mock, rows)));
-  } finally {
-    await mock.stop();
+  // Parts 1 to 3 use the 100k server: part 3 compares the full sync's peak RSS with part 2's.
+  if (parts.has('1') || parts.has('2') || parts.has('3')) {
+    const mock = await startMock(SETTINGS.syncStudents);
+    try {
+      if (parts.has('1')) await guarded('1', rows, () => pageThroughput(mock, rows));
+      if (parts.has('2') || parts.has('3')) await guarded('2', rows, async () => void (sync100k = await connectorSync(mock, rows)));
+    } finally {
+      await mock.stop();
+    }
   }
   if (parts.has('3')) await guarded('3', rows, () => datasetBuild(rows, sync100k));
   if (parts.has('2')) await guarded('4', rows, () => benchTester(rows, log));
@@ -181,7 +183,9 @@ async function main(parts: Set<string>): Promise<number> {
   if (parts.has('1')) await guarded('5', rows, () => benchAppPage(rows, log));
   if (parts.has('7')) await guarded('7', rows, () => benchRoom(rows, log));
   if (parts.has('8')) await guarded('8', rows, () => benchLateCheckpoint(rows, log));
-  if (parts.has('9')) await guarded('9', rows, () => benchVerticals(rows, log));
+  // 9 runs 9a, 9b and 9c; each can be asked for alone.
+  const verticalParts = new Set(VERTICALS_PARTS.filter((p) => parts.has('9') || parts.has(p)));
+  if (verticalParts.size > 0) await guarded('9', rows, () => benchVerticals(rows, log, verticalParts));
 
   process.stdout.write(`\nHED lab kit bench: ${machine}; loopback; ${new Date().toISOString().slice(0, 16)}Z; took ${Math.round(seconds(performance.now() - started))} s\n\n`);
   process.stdout.write(`${formatTable(rows)}\n\n`);
@@ -198,15 +202,16 @@ const program = new Command('bench')
   .addOption(
     new Option(
       '--parts <list>',
-      'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x, 7 a room of 200 attendees, 8 hed-tester peak RSS with a late checkpoint, 9 every vertical (15 paths\' throughput, 1,000,000-record builds, app metrics)',
+      'comma list of parts to run: 1 throughput, 2 sync, 3 dataset build (3 runs 2 too), 6 hed-tester vs fivetran debug under SDK 3.x, 7 a room of 200 attendees, 8 hed-tester peak RSS with a late checkpoint, 9 every vertical (15 paths\' throughput, 1,000,000-record builds, app metrics; 9a, 9b or 9c alone)',
     ).default('1,2,3,6,7,8,9'),
   )
   .showHelpAfterError();
 program.parse(process.argv);
 const requested = String(program.opts<{ parts: string }>().parts).split(',').map((p) => p.trim());
-const unknown = requested.filter((p) => !['1', '2', '3', '6', '7', '8', '9'].includes(p));
+const PARTS: readonly string[] = ['1', '2', '3', '6', '7', '8', '9', ...VERTICALS_PARTS];
+const unknown = requested.filter((p) => !PARTS.includes(p));
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3, 6, 7, 8 and 9.\n`);
+  process.stderr.write(`bench: unknown part ${unknown.join(', ')}; --parts takes a comma list of 1, 2, 3, 6, 7, 8, 9, 9a, 9b and 9c.\n`);
   process.exit(2);
 }
 

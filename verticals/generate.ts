@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DateFormat, FieldDefinition, FieldGenerator, Follows, VerticalDefinition, VerticalRecord } from './definition.js';
-import { createVerticalRandom, type VerticalRandom } from './random.js';
+import { createVerticalRandom, verticalRandomState, type VerticalRandom } from './random.js';
 
 /** A definition the generic generator cannot build (an external generator, a dependency on a missing field). */
 export class VerticalError extends Error {
@@ -607,6 +607,10 @@ interface CompiledDraws {
   /** The JSON of a record from its values (slower than json(); for records a draw did not make whole). */
   jsonOf(values: readonly Value[]): string;
   record(values: readonly Value[]): VerticalRecord;
+  /** The fields' positions in draw order. */
+  readonly order: readonly number[];
+  /** Each field's JSON text of a value (a number field's of the record last drawn). */
+  readonly texts: readonly ((v: Value) => string)[];
 }
 
 function compileDraws(definition: VerticalDefinition): CompiledDraws {
@@ -664,6 +668,8 @@ function compileDraws(definition: VerticalDefinition): CompiledDraws {
   const names = fields.map((f) => f.name);
 
   return {
+    order,
+    texts,
     draw(r, index) {
       d.r = r;
       d.index = index;
@@ -725,10 +731,31 @@ export function* generateRecords(definition: VerticalDefinition, seed: number, c
  */
 export function* generateRecordJson(definition: VerticalDefinition, seed: number, count: number): Generator<string> {
   const compiled = compileDraws(definition);
-  const r = createVerticalRandom(seed, definition.prefix);
-  for (let i = 0; i < count; i++) {
-    compiled.draw(r, i);
-    yield compiled.json();
+  const batch = compileBatch(definition, compiled.order, compiled.texts);
+  if (batch === undefined) {
+    const r = createVerticalRandom(seed, definition.prefix);
+    for (let i = 0; i < count; i++) {
+      compiled.draw(r, i);
+      yield compiled.json();
+    }
+    return;
+  }
+  const state = verticalRandomState(seed, definition.prefix);
+  // io: the next record, the end, and the most records of this batch.
+  const io = Float64Array.of(0, count, WARM_BATCH);
+  const out = Buffer.allocUnsafe(batch.bufferBytes);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const ends = new Int32Array(batch.maxRecords);
+  while (io[0]! < count) {
+    const n = batch.run(state, io, out, view, ends);
+    if (io[0]! >= WARM_RECORDS) io[2] = batch.maxRecords;
+    const text = out.toString('latin1', 0, ends[n - 1]);
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i]!;
+      yield text.slice(start, end);
+      start = end;
+    }
   }
 }
 
@@ -740,4 +767,566 @@ export function verticalChecksum(definition: VerticalDefinition, seed: number, c
   const hash = createHash('sha256');
   for (const json of generateRecordJson(definition, seed, count)) hash.update(`${json}\n`);
   return hash.digest('hex');
+}
+
+// The fast path of generateRecordJson: a definition compiled to the source of one
+// function that draws and writes a batch of records as bytes, its random state in
+// locals and every constant inlined (no call per draw, no closure per field), then one
+// latin1 string per batch that each record's JSON is a slice of (V8 keeps a slice as a
+// reference into the batch, so a million kept records are not a million copies for the
+// collector to move). It writes exactly what the closures above write: a test holds the
+// two side by side, and fixtures/vertical-checksums.json holds the result. A definition
+// it cannot write as ASCII bytes (a character beyond ASCII, a negative sequence) keeps
+// the closures.
+
+/**
+ * Whether generateRecordJson writes a definition's records with the compiled batch writer
+ * (else one record at a time, as text when a character is beyond ASCII).
+ *
+ * @example
+ * writesInBatches(agr) // true
+ */
+export function writesInBatches(definition: VerticalDefinition): boolean {
+  const compiled = compileDraws(definition);
+  return compileBatch(definition, compiled.order, compiled.texts) !== undefined;
+}
+
+/** Runs a batch: draws records from io[0] until io[1] (or the buffer is full), returns how many; ends[i] is where record i's JSON ends. */
+type BatchRun = (state: Int32Array, io: Float64Array, out: Uint8Array, view: DataView, ends: Int32Array) => number;
+
+interface CompiledBatch {
+  run: BatchRun;
+  /** The batch buffer's size: room for a full batch and one record more. */
+  bufferBytes: number;
+  /** Most records one batch writes (ends' length). */
+  maxRecords: number;
+}
+
+/**
+ * A batch's bytes: its string stays under Node's 1 MB threshold for external strings
+ * (each external string is memory outside V8's heap that sets off a full collection).
+ */
+const BATCH_BYTES = 1 << 19;
+/**
+ * The first records are drawn in batches of WARM_BATCH, so V8 compiles the batch function
+ * whole (its exit included) between calls rather than in the middle of a long loop.
+ */
+const WARM_RECORDS = 4096;
+const WARM_BATCH = 64;
+/** The RNG step on the locals a, b, c, d: t holds the next output (as int32). */
+const RNG = 't = (((a + b) | 0) + d) | 0; d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (((c << 21) | (c >>> 11)) + t) | 0;';
+const FLOAT = '(t >>> 0) / 4294967296';
+/** JSON's escape of a text without the quotes: per character, so escaped parts join into the escape of the whole. */
+const esc = (text: string) => JSON.stringify(text).slice(1, -1);
+/** A number as a source literal that reads back as the same double. */
+const lit = (n: number) => (Object.is(n, -0) ? '(-0)' : `(${String(n)})`);
+const DATE_FORMATS: readonly DateFormat[] = ['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'];
+
+/** Two ASCII digits per number from 0 to 99. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** How many digits a whole number from 0 to 2^31 - 1 has. */
+const digitCount = (v: number) => (v < 100 ? (v < 10 ? 1 : 2) : v < 10_000 ? (v < 1000 ? 3 : 4) : v < 1_000_000 ? (v < 100_000 ? 5 : 6) : v < 100_000_000 ? (v < 10_000_000 ? 7 : 8) : v < 1_000_000_000 ? 9 : 10);
+
+/** Writes v (0 to 2^31 - 1) in exactly `width` digits ending at `end`, two at a time in 32-bit arithmetic. */
+function putDigits(out: Uint8Array, end: number, v: number, width: number): void {
+  let at = end;
+  const start = end - width;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = 2 * (v - q * 100);
+    out[--at] = PAIRS[r + 1]!;
+    out[--at] = PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    out[--at] = PAIRS[2 * v + 1]!;
+    out[--at] = PAIRS[2 * v]!;
+  } else out[--at] = 48 + v;
+  while (at > start) out[--at] = 48;
+}
+
+function putWhole(out: Uint8Array, p: number, n: number): number {
+  if (n < 2_147_483_648) {
+    const digits = digitCount(n);
+    putDigits(out, p + digits, n | 0, digits);
+    return p + digits;
+  }
+  let digits = 1;
+  for (let q = 10; q <= n; q *= 10) digits++;
+  const end = p + digits;
+  let at = end;
+  while (n >= 10) {
+    const q = Math.floor(n / 10);
+    out[--at] = 48 + (n - q * 10);
+    n = q;
+  }
+  out[--at] = 48 + n;
+  return end;
+}
+
+function putInteger(out: Uint8Array, p: number, n: number): number {
+  if (n < 0) {
+    out[p] = 45;
+    return putWhole(out, p + 1, -n);
+  }
+  return putWhole(out, p, n);
+}
+
+function putPadded(out: Uint8Array, p: number, n: number, width: number): number {
+  if (n < 2_147_483_648) {
+    const digits = Math.max(width, digitCount(n));
+    putDigits(out, p + digits, n | 0, digits);
+    return p + digits;
+  }
+  let digits = 1;
+  for (let q = 10; q <= n; q *= 10) digits++;
+  for (let i = digits; i < width; i++) out[p++] = 48;
+  return putWhole(out, p, n);
+}
+
+/** writeDecimal on a given buffer. */
+function putDecimal(out: Uint8Array, p: number, k: number, decimals: number, scale: number): number {
+  if (k < 0) {
+    out[p++] = 45;
+    k = -k;
+  }
+  const whole = Math.floor(k / scale);
+  let fraction = k - whole * scale;
+  p = putWhole(out, p, whole);
+  out[p++] = 46;
+  if (fraction === 0) {
+    out[p] = 48;
+    return p + 1;
+  }
+  if (fraction < 2_147_483_648) {
+    // The fraction without its trailing zeros, in the digits that remain.
+    let f = fraction | 0;
+    let width = decimals;
+    for (let q = (f / 10) | 0; f === q * 10; q = (f / 10) | 0) {
+      f = q;
+      width--;
+    }
+    putDigits(out, p + width, f, width);
+    return p + width;
+  }
+  let at = p + decimals;
+  let end = 0;
+  while (at > p) {
+    const q = Math.floor(fraction / 10);
+    const digit = fraction - q * 10;
+    out[--at] = 48 + digit;
+    if (end === 0 && digit !== 0) end = at + 1;
+    fraction = q;
+  }
+  return end;
+}
+
+const HEX_FLAT = Uint8Array.from(HEX.join(''), (c) => c.charCodeAt(0));
+
+function putHex(out: Uint8Array, p: number, byte: number): void {
+  out[p] = HEX_FLAT[2 * byte]!;
+  out[p + 1] = HEX_FLAT[2 * byte + 1]!;
+}
+
+/** uuidText of four words as bytes, quoted. */
+function putUuid(out: Uint8Array, p: number, a: number, b: number, c: number, d: number): number {
+  out[p] = QUOTE;
+  putHex(out, p + 1, a >>> 24);
+  putHex(out, p + 3, (a >>> 16) & 0xff);
+  putHex(out, p + 5, (a >>> 8) & 0xff);
+  putHex(out, p + 7, a & 0xff);
+  out[p + 9] = 45;
+  putHex(out, p + 10, b >>> 24);
+  putHex(out, p + 12, (b >>> 16) & 0xff);
+  out[p + 14] = 45;
+  putHex(out, p + 15, 0x40 | ((b >>> 8) & 0x0f));
+  putHex(out, p + 17, b & 0xff);
+  out[p + 19] = 45;
+  putHex(out, p + 20, 0x80 | ((c >>> 24) & 0x3f));
+  putHex(out, p + 22, (c >>> 16) & 0xff);
+  out[p + 24] = 45;
+  putHex(out, p + 25, (c >>> 8) & 0xff);
+  putHex(out, p + 27, c & 0xff);
+  putHex(out, p + 29, d >>> 24);
+  putHex(out, p + 31, (d >>> 16) & 0xff);
+  putHex(out, p + 33, (d >>> 8) & 0xff);
+  putHex(out, p + 35, d & 0xff);
+  out[p + 37] = QUOTE;
+  return p + 38;
+}
+
+/** formatTime(seconds, DATE_FORMATS[format]) as bytes, quoted; `days` holds each day's ten bytes from day `day0`. */
+function putTime(out: Uint8Array, p: number, seconds: number, format: number, days: Uint8Array, day0: number): number {
+  const dayNumber = Math.floor(seconds / DAY);
+  const at = (dayNumber - day0) * 10;
+  if (!(at >= 0 && at < days.length)) throw new VerticalError(`a date (${seconds} s) outside the days compiled for its field; this is a bug in verticals/generate.ts.`);
+  out[p++] = QUOTE;
+  for (let i = 0; i < 10; i++) out[p++] = days[at + i]!;
+  if (format !== 0) {
+    const inDay = seconds - dayNumber * DAY;
+    const h = Math.floor(inDay / 3600);
+    out[p++] = format === 2 ? 84 : 32;
+    if (format === 4) p = putWhole(out, p, h);
+    else {
+      out[p++] = 48 + Math.floor(h / 10);
+      out[p++] = 48 + (h % 10);
+    }
+    const m = Math.floor((inDay % 3600) / 60);
+    const s = inDay % 60;
+    out[p++] = 58;
+    out[p++] = 48 + Math.floor(m / 10);
+    out[p++] = 48 + (m % 10);
+    out[p++] = 58;
+    out[p++] = 48 + Math.floor(s / 10);
+    out[p++] = 48 + (s % 10);
+    if (format === 3) {
+      out[p++] = 46;
+      out[p++] = 48;
+      out[p++] = 48;
+      out[p++] = 48;
+    }
+  }
+  out[p++] = QUOTE;
+  return p;
+}
+
+
+/** The pieces of the generated source: constant bytes gathered into one pool, code around them. */
+class BatchSource {
+  /** Table entries as little-endian 32-bit words, each entry starting on a word. */
+  readonly words: number[] = [];
+  readonly tables: Int32Array[] = [];
+  readonly arrays: Float64Array[] = [];
+  private pending: number[] = [];
+  readonly write: string[] = [];
+  /** An upper bound on one record's bytes. */
+  maxBytes = 0;
+  /** Constant text to write next. False when it is not ASCII. */
+  text(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) return false;
+      this.pending.push(c);
+    }
+    this.maxBytes += text.length;
+    return true;
+  }
+  /** Code that writes at `p`, after the constant text before it. */
+  code(code: string, maxBytes: number): void {
+    this.flush();
+    this.write.push(code);
+    this.maxBytes += maxBytes;
+  }
+  /**
+   * The constant text gathered, stored four bytes at a time by the code itself. The last
+   * store may run up to three bytes past the text: what comes next is written over them
+   * (the buffer has room beyond any record).
+   */
+  flush(): void {
+    const bytes = this.pending;
+    if (bytes.length === 0) return;
+    this.pending = [];
+    const stores = wordsOf(bytes).map((w, k) => `view.setUint32(p${k ? ` + ${4 * k}` : ''}, ${w}, true);`);
+    this.write.push(`${stores.join(' ')} p += ${bytes.length};`);
+  }
+  /** A table of texts written by index: its name in the source, or undefined when one is not ASCII. */
+  table(texts: readonly string[]): { name: string; longest: number } | undefined {
+    if (!texts.every(isAscii)) return undefined;
+    // Per entry: its first word and its length in bytes.
+    const entries = new Int32Array(2 * texts.length);
+    texts.forEach((text, i) => {
+      entries[2 * i] = this.words.length;
+      entries[2 * i + 1] = text.length;
+      this.words.push(...wordsOf(Array.from(text, (c) => c.charCodeAt(0))));
+    });
+    this.tables.push(entries);
+    return { name: `T${this.tables.length - 1}`, longest: Math.max(0, ...texts.map((t) => t.length)) };
+  }
+  /** Code writing entry `index` (an expression) of a table, word by word (the last may run past it, as flush's). */
+  entry(table: { name: string; longest: number }, index: string): void {
+    this.code(`x = 2 * ${index}; z = ${table.name}[x]; y = p + ${table.name}[x + 1]; while (p < y) { view.setUint32(p, W[z++], true); p += 4; } p = y;`, table.longest + 3);
+  }
+  array(values: readonly number[]): string {
+    this.arrays.push(Float64Array.from(values));
+    return `F${this.arrays.length - 1}`;
+  }
+}
+
+/** Bytes as little-endian 32-bit words, the last padded with zeros. */
+function wordsOf(bytes: readonly number[]): number[] {
+  const words: number[] = [];
+  for (let k = 0; k < bytes.length; k += 4) words.push(((bytes[k] ?? 0) | ((bytes[k + 1] ?? 0) << 8) | ((bytes[k + 2] ?? 0) << 16) | ((bytes[k + 3] ?? 0) << 24)) >>> 0);
+  return words;
+}
+
+/** `draw` code for a uniform draw (two, averaged, when bell) moved by `follows`, into g. */
+function mixCode(bell: boolean | undefined, follows: Follows | undefined): string {
+  let code = bell ? `${RNG} g = ${FLOAT}; ${RNG} g = (g + ${FLOAT}) / 2;` : `${RNG} g = ${FLOAT};`;
+  if (follows) {
+    const toward = follows > 0 ? 'risk' : '(1 - risk)';
+    const w = Math.min(1, Math.abs(follows));
+    code += ` g = ${lit(w)} * ${toward} + ${lit(1 - w)} * g;`;
+  }
+  return code;
+}
+
+/**
+ * The batch writer of a definition, or undefined when a field is one it does not write
+ * (the closures then write the records).
+ */
+function compileBatch(definition: VerticalDefinition, order: readonly number[], texts: readonly ((v: Value) => string)[]): CompiledBatch | undefined {
+  const fields = definition.fields;
+  const src = new BatchSource();
+  const draw: string[] = [];
+  const locals: string[] = [];
+  const indexOf = (name: string) => fields.findIndex((f) => f.name === name);
+  // Each date field's range of seconds, in draw order, for the table of day texts.
+  const dateRange = new Map<number, [number, number]>();
+
+  for (const i of order) {
+    const field = fields[i]!;
+    const gen = field.gen;
+    const n = `n${i}`;
+    locals.push(n);
+    switch (gen.kind) {
+      case 'uuid':
+        locals.push(`w${i}a`, `w${i}b`, `w${i}c`, `w${i}d`);
+        draw.push(`${RNG} w${i}a = t; ${RNG} w${i}b = t; ${RNG} w${i}c = t; ${RNG} w${i}d = t;`);
+        break;
+      case 'sequence':
+      case 'indexed':
+        break;
+      case 'compose':
+        gen.parts.forEach((part, j) => {
+          if (typeof part === 'string') return;
+          locals.push(`c${i}_${j}`);
+          if ('pick' in part) draw.push(`${RNG} c${i}_${j} = Math.floor(${FLOAT} * ${part.pick.length});`);
+          else draw.push(`${RNG} c${i}_${j} = ${lit(part.int[0])} + Math.floor(${FLOAT} * ${lit(part.int[1] - part.int[0] + 1)});`);
+        });
+        break;
+      case 'enum': {
+        const weights = gen.weights ?? gen.values.map(() => 1);
+        const total = weights.reduce((x, y) => x + y, 0);
+        let acc = 0;
+        const bounds = src.array(weights.map((w) => (acc += w / total)));
+        draw.push(`${mixCode(false, gen.follows)} x = 0; while (x < ${weights.length - 1} && g >= ${bounds}[x]) x++; ${n} = x;`);
+        break;
+      }
+      case 'number': {
+        const scale = 10 ** gen.decimals;
+        const value = `Math.min(${lit(Math.round(gen.max * scale))}, Math.max(${lit(Math.round(gen.min * scale))}, Math.round((${lit(gen.min)} + g * ${lit(gen.max - gen.min)}) * ${lit(scale)}))) + 0`;
+        const drawn = `${mixCode(gen.bell, gen.follows)} ${n} = ${value};`;
+        if (gen.zeroUnless === undefined) draw.push(drawn);
+        else {
+          const gate = indexOf(gen.zeroUnless);
+          draw.push(fields[gate]!.gen.kind === 'boolean' ? `if (n${gate} !== 1) ${n} = 0; else { ${drawn} }` : `${n} = 0;`);
+        }
+        break;
+      }
+      case 'integer':
+        draw.push(`${mixCode(gen.bell, gen.follows)} ${n} = Math.min(${lit(gen.max)}, ${lit(gen.min)} + Math.floor(g * ${lit(gen.max - gen.min + 1)}));`);
+        break;
+      case 'boolean':
+        draw.push(`${mixCode(false, gen.follows)} ${n} = g > ${lit(1 - gen.p)} ? 1 : 0;`);
+        break;
+      case 'date': {
+        if (gen.after) {
+          const from = indexOf(gen.after.field);
+          const base = dateRange.get(from);
+          if (!base) return undefined;
+          const { minDays, maxDays } = gen.after;
+          dateRange.set(i, [base[0] + minDays * DAY, base[1] + maxDays * DAY]);
+          draw.push(`${RNG} ${n} = n${from} + (${lit(minDays)} + Math.floor(${FLOAT} * ${lit(maxDays - minDays + 1)})) * ${DAY};`);
+        } else {
+          const step = gen.stepSeconds ?? DAY;
+          const start = utcDay(gen.from);
+          const slots = Math.floor((utcDay(gen.to) + DAY - 1 - start) / step) + 1;
+          dateRange.set(i, [start, start + (slots - 1) * step]);
+          draw.push(`${mixCode(false, gen.follows)} ${n} = ${lit(start)} + Math.min(${lit(slots - 1)}, Math.floor(g * ${lit(slots)})) * ${lit(step)};`);
+        }
+        break;
+      }
+      case 'epoch':
+        draw.push(`${RNG} ${n} = ${lit(definition.startEpoch)} + index * ${SECONDS_PER_RECORD} + Math.floor(${FLOAT} * ${SECONDS_PER_RECORD});`);
+        break;
+      case 'email':
+        draw.push(`${RNG} ${n} = Math.floor(${FLOAT} * ${gen.domains.length});`);
+        break;
+      case 'json-list': {
+        const k = gen.values.length;
+        locals.push(`k${i}`);
+        draw.push(
+          `${RNG} k${i} = ${lit(gen.min)} + Math.floor(${FLOAT} * ${lit(gen.max - gen.min + 1)}); ` +
+            `for (x = 0; x < ${k}; x++) P${i}[x] = x; ` +
+            `for (x = 0; x < k${i}; x++) { ${RNG} y = x + Math.floor(${FLOAT} * (${k} - x)); z = P${i}[x]; P${i}[x] = P${i}[y]; P${i}[y] = z; }`,
+        );
+        break;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // The day texts every date field can reach, ten bytes each.
+  let day0 = 0;
+  let days = new Uint8Array(0);
+  if (dateRange.size > 0) {
+    const ranges = [...dateRange.values()];
+    day0 = Math.floor(Math.min(...ranges.map((r) => r[0])) / DAY);
+    const dayCount = Math.floor(Math.max(...ranges.map((r) => r[1])) / DAY) - day0 + 1;
+    if (day0 < 0 || dayCount > 100_000) return undefined;
+    days = new Uint8Array(dayCount * 10);
+    for (let k = 0; k < dayCount; k++) {
+      const text = dayText((day0 + k) * DAY);
+      for (let j = 0; j < 10; j++) days[10 * k + j] = text.charCodeAt(j);
+    }
+  }
+
+  const lists: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const gen = field.gen;
+    const n = `n${i}`;
+    if (!src.text(`${i === 0 ? '{' : ','}${JSON.stringify(field.name)}:`)) return undefined;
+    const okType =
+      gen.kind === 'enum'
+        ? true
+        : field.type === 'number'
+          ? gen.kind === 'number'
+          : field.type === 'integer'
+            ? gen.kind === 'integer' || gen.kind === 'epoch'
+            : field.type === 'boolean'
+              ? gen.kind === 'boolean'
+              : ['uuid', 'date', 'sequence', 'indexed', 'compose', 'email', 'json-list'].includes(gen.kind);
+    if (!okType) return undefined;
+    switch (gen.kind) {
+      case 'number':
+        src.code(`p = putDecimal(out, p, ${n}, ${gen.decimals}, ${lit(10 ** gen.decimals)});`, 40 + gen.decimals);
+        break;
+      case 'integer':
+      case 'epoch':
+        src.code(`p = putInteger(out, p, ${n});`, 24);
+        break;
+      case 'boolean': {
+        const table = src.table(['false', 'true']);
+        if (!table) return undefined;
+        src.entry(table, n);
+        break;
+      }
+      case 'enum': {
+        const table = src.table(gen.values.map((v) => texts[i]!(v)));
+        if (!table) return undefined;
+        src.entry(table, n);
+        break;
+      }
+      case 'uuid':
+        src.code(`p = putUuid(out, p, w${i}a, w${i}b, w${i}c, w${i}d);`, 38);
+        break;
+      case 'date': {
+        const format = field.format?.kind === 'date' ? field.format.format : 'date';
+        src.code(`p = putTime(out, p, ${n}, ${DATE_FORMATS.indexOf(format)}, D, ${day0});`, 32);
+        break;
+      }
+      case 'sequence': {
+        const offset = gen.offset ?? 0;
+        if (offset < 0 || !src.text(`"${esc(gen.prefix)}`)) return undefined;
+        src.code(`p = putPadded(out, p, index + ${lit(offset)}, ${gen.digits});`, Math.max(gen.digits, 17));
+        src.text('"');
+        break;
+      }
+      case 'indexed': {
+        // As the reader writes it: a template without `{n}` ends in "undefined".
+        const [before, after] = gen.template.split('{n}') as [string, string | undefined];
+        if (!src.text(`"${esc(before)}`)) return undefined;
+        src.code(`p = putInteger(out, p, index + ${lit(gen.offset)});`, 24);
+        if (!src.text(`${esc(String(after))}"`)) return undefined;
+        break;
+      }
+      case 'compose': {
+        src.text('"');
+        for (const [j, part] of gen.parts.entries()) {
+          if (typeof part === 'string') {
+            if (!src.text(esc(part))) return undefined;
+          } else if ('pick' in part) {
+            const table = src.table(part.pick.map(esc));
+            if (!table) return undefined;
+            src.entry(table, `c${i}_${j}`);
+          } else if (part.pad) {
+            if (part.int[0] < 0) return undefined;
+            src.code(`p = putPadded(out, p, c${i}_${j}, ${part.pad});`, Math.max(part.pad, 17));
+          } else src.code(`p = putInteger(out, p, c${i}_${j});`, 24);
+        }
+        src.text('"');
+        break;
+      }
+      case 'email': {
+        const names = [gen.first, gen.last].map(indexOf);
+        const tables = names.map((at) => {
+          const named = fields[at]!.gen;
+          return named.kind === 'enum' ? src.table(named.values.map((v) => esc(String(v).toLowerCase()))) : undefined;
+        });
+        const domains = src.table(gen.domains.map(esc));
+        if (!tables[0] || !tables[1] || !domains) return undefined;
+        src.text('"');
+        src.entry(tables[0], `n${names[0]}`);
+        src.text('.');
+        src.entry(tables[1], `n${names[1]}`);
+        src.text('@');
+        src.entry(domains, n);
+        src.text('"');
+        break;
+      }
+      case 'json-list': {
+        const items = src.table(gen.values.map((v) => esc(JSON.stringify(v))));
+        if (!items) return undefined;
+        lists.push(`P${i}`);
+        src.text(`"${esc('[')}`);
+        const loop = `for (let e = 0; e < k${i}; e++) { if (e > 0) {`;
+        src.code(loop, 0);
+        src.text(esc(', '));
+        src.code('}', 0);
+        src.entry(items, `P${i}[e]`);
+        src.code('}', gen.values.reduce((sum, v) => sum + esc(JSON.stringify(v)).length + 4, 0));
+        src.text(`${esc(']')}"`);
+        break;
+      }
+      default:
+        return undefined;
+    }
+  }
+  src.text('}');
+  src.flush();
+
+  // A record is at least its keys and braces long.
+  const maxRecords = Math.ceil(BATCH_BYTES / fields.reduce((sum, f) => sum + JSON.stringify(f.name).length + 2, 1)) + 1;
+  const body = [
+    `let a = state[0], b = state[1], c = state[2], d = state[3];`,
+    `let index = io[0]; const end = io[1]; const most = io[2]; let p = 0; let count = 0; let t = 0, g = 0, x = 0, y = 0, z = 0, risk = 0;`,
+    ...(locals.length ? [`let ${locals.map((l) => `${l} = 0`).join(', ')};`] : []),
+    `while (index < end && p < ${BATCH_BYTES} && count < most) {`,
+    `${RNG} risk = ${FLOAT};`,
+    ...draw,
+    ...src.write,
+    `ends[count++] = p; index++;`,
+    `}`,
+    `state[0] = a; state[1] = b; state[2] = c; state[3] = d; io[0] = index;`,
+    `return count;`,
+  ].join('\n');
+  const names = ['W', 'D', 'putDecimal', 'putInteger', 'putPadded', 'putUuid', 'putTime', ...src.tables.map((_, k) => `T${k}`), ...src.arrays.map((_, k) => `F${k}`), ...lists];
+  const values: unknown[] = [
+    Uint32Array.from(src.words),
+    days,
+    putDecimal,
+    putInteger,
+    putPadded,
+    putUuid,
+    putTime,
+    ...src.tables,
+    ...src.arrays,
+    ...lists.map((l) => new Int32Array(fields[Number(l.slice(1))]!.gen.kind === 'json-list' ? (fields[Number(l.slice(1))]!.gen as { values: readonly string[] }).values.length : 0)),
+  ];
+  // The one place code is made from a definition: every name and text in it is a number or comes from JSON.stringify.
+  const make = new Function(...names, `return function batch(state, io, out, view, ends) {\n${body}\n};`) as (...args: unknown[]) => BatchRun;
+  return { run: make(...values), bufferBytes: BATCH_BYTES + src.maxBytes + 64, maxRecords };
 }

@@ -24,7 +24,15 @@ export function streamNumber(name: string): number {
   return h >>> 0;
 }
 
-export function createVerticalRandom(seed: number, stream: string): VerticalRandom {
+/**
+ * The four words of sfc32's state for a seed and stream, after the warm-up: what
+ * createVerticalRandom starts from, and what the compiled record writer of
+ * verticals/generate.ts steps itself (the same draws, without a call per draw).
+ *
+ * @example
+ * verticalRandomState(42, 'agr') // Int32Array(4), the same everywhere
+ */
+export function verticalRandomState(seed: number, stream: string): Int32Array {
   let s = (seed ^ Math.imul(streamNumber(stream), 0x9e3779b1)) >>> 0;
   const splitmix = () => {
     s = (s + 0x9e3779b9) >>> 0;
@@ -33,10 +41,32 @@ export function createVerticalRandom(seed: number, stream: string): VerticalRand
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
+  const state = Int32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
+  // Warm-up: the first outputs of sfc32 still carry the seed's structure.
+  for (let i = 0; i < 12; i++) sfc32(state);
+  return state;
+}
+
+/** One sfc32 step on a state: the next uniform 32-bit unsigned integer. */
+export function sfc32(state: Int32Array): number {
+  const a = state[0]!;
+  const b = state[1]!;
+  const c = state[2]!;
+  const d = state[3]!;
+  const t = (((a + b) | 0) + d) | 0;
+  state[3] = (d + 1) | 0;
+  state[0] = b ^ (b >>> 9);
+  state[1] = (c + (c << 3)) | 0;
+  state[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return t >>> 0;
+}
+
+export function createVerticalRandom(seed: number, stream: string): VerticalRandom {
+  const state = verticalRandomState(seed, stream);
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
   const uint32 = () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -46,7 +76,5 @@ export function createVerticalRandom(seed: number, stream: string): VerticalRand
     c = (c + t) | 0;
     return t >>> 0;
   };
-  // Warm-up: the first outputs of sfc32 still carry the seed's structure.
-  for (let i = 0; i < 12; i++) uint32();
   return { uint32, float: () => uint32() / 4_294_967_296 };
 }

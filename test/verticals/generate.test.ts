@@ -1,8 +1,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { ALL_VERTICALS, VERTICALS, formatTime, generateRecordJson, generateRecords, verticalChecksum, type VerticalDefinition, type VerticalRecord } from '../../verticals/index.js';
-import { decimalWriter } from '../../verticals/generate.js';
-import { createVerticalRandom } from '../../verticals/random.js';
+import { compileVertical, decimalWriter, writesInBatches } from '../../verticals/generate.js';
+import { createVerticalRandom, sfc32, verticalRandomState } from '../../verticals/random.js';
 import { pearson } from '../helpers/stats.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/vertical-checksums.json', import.meta.url), 'utf8')) as { seed: number; records: number; sha256: Record<string, string> };
@@ -110,7 +110,11 @@ t.test('the random streams are seeded by seed and name, uniform in [0, 1)', asyn
   t.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean.toFixed(4)}`);
 });
 
-t.test('the JSON written as bytes equals JSON written field by field, beyond ASCII and with negative numbers too', async (t) => {
+for (const [variant, ascii] of [
+  ['beyond ASCII (written as text)', false],
+  ['within ASCII (the compiled batch writer)', true],
+] as const) {
+t.test(`the JSON written as bytes equals JSON written field by field, with negative numbers too: ${variant}`, async (t) => {
   // Every generator, every date writing, negative ranges, and text beyond ASCII (written as text, not as bytes).
   const fields: VerticalDefinition['fields'] = [
     { name: 'record_id', type: 'string', gen: { kind: 'uuid' } },
@@ -125,6 +129,8 @@ t.test('the JSON written as bytes equals JSON written field by field, beyond ASC
     { name: 'on', type: 'boolean', gen: { kind: 'boolean', p: 0.5 } },
     { name: 'amount', type: 'number', gen: { kind: 'number', min: -20, max: 20, decimals: 2, zeroUnless: 'on' } },
     { name: 'big', type: 'number', gen: { kind: 'number', min: 1000, max: 9_000_000, decimals: 1 } },
+    { name: 'fine', type: 'number', gen: { kind: 'number', min: -3, max: 3, decimals: 10 } },
+    { name: 'tiny', type: 'number', gen: { kind: 'number', min: 0, max: 0.002, decimals: 5 } },
     ...(['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'] as const).map((format, i) => ({
       name: `t${i}`,
       type: 'string' as const,
@@ -137,11 +143,14 @@ t.test('the JSON written as bytes equals JSON written field by field, beyond ASC
     { name: 'tags', type: 'string', gen: { kind: 'json-list', values: ['a', 'b', 'c'], min: 1, max: 2 } },
     { name: 'last_updated_epoch', type: 'integer', gen: { kind: 'epoch' } },
   ];
-  const v: VerticalDefinition = { ...VERTICALS.agr, fields };
-  const texts = [...generateRecordJson(v, 3, 400)];
-  const records = [...generateRecords(v, 3, 400)];
+  // The same fields with every text in ASCII: the batch writer writes them all.
+  const plain = (text: string) => text.replaceAll('Ñ', 'N').replaceAll('é', 'e').replaceAll('ë', 'e');
+  const v: VerticalDefinition = { ...VERTICALS.agr, fields: ascii ? (JSON.parse(plain(JSON.stringify(fields))) as VerticalDefinition['fields']) : fields };
+  t.equal(writesInBatches(v), ascii, ascii ? 'the batch writer writes these fields' : 'text beyond ASCII keeps the writer of one record at a time');
+  const texts = [...generateRecordJson(v, 3, 2000)];
+  const records = [...generateRecords(v, 3, 2000)];
   const byHand = (r: VerticalRecord) =>
-    `{${fields
+    `{${v.fields
       .map((f) => {
         const value = r[f.name]!;
         const text = f.type === 'number' ? (Number.isInteger(value) ? `${value as number}.0` : String(value)) : JSON.stringify(value);
@@ -150,9 +159,37 @@ t.test('the JSON written as bytes equals JSON written field by field, beyond ASC
       .join(',')}}`;
   const bad = texts.flatMap((text, i) => (text === byHand(records[i]!) ? [] : [`${i}: ${text} != ${byHand(records[i]!)}`]));
   t.same(bad.slice(0, 2), [], 'every record');
-  t.ok(texts.some((text) => text.includes('café')) && texts.some((text) => text.includes('"plain"')), 'records beyond ASCII and records within it');
+  if (!ascii) t.ok(texts.some((text) => text.includes('café')) && texts.some((text) => text.includes('"plain"')), 'records beyond ASCII and records within it');
+  t.ok(texts.some((text) => text.includes('quote\\"d')), 'a quote escaped');
   t.ok(records.some((r) => (r.delta as number) < 0) && records.some((r) => (r.amount as number) < 0), 'negative integers and decimals');
   t.equal(records[5]!.plain_seq, 'ID_1000', 'a sequence longer than its digits');
+});
+}
+
+t.test("every vertical's records from the batch writer equal the ones compileVertical writes from their values, over many batches", async (t) => {
+  for (const v of generic) {
+    t.ok(writesInBatches(v), `${v.prefix}: written in batches`);
+    const compiled = compileVertical(v);
+    const r = createVerticalRandom(5, v.prefix);
+    const values: (string | number | boolean)[] = [];
+    let bad = '';
+    let i = 0;
+    for (const json of generateRecordJson(v, 5, 1500)) {
+      compiled.draw(r, i, values);
+      const expected = compiled.json(values);
+      if (json !== expected && !bad) bad = `record ${i}: ${json} != ${expected}`;
+      i++;
+    }
+    t.equal(bad, '', `${v.prefix}: 1,500 records of seed 5`);
+    t.equal(i, 1500, `${v.prefix}: every record`);
+  }
+});
+
+t.test('the batch writer steps the same random stream as createVerticalRandom', async (t) => {
+  const state = verticalRandomState(42, 'agr');
+  const r = createVerticalRandom(42, 'agr');
+  const steps = Array.from({ length: 1000 }, () => sfc32(state));
+  t.same(steps, Array.from({ length: 1000 }, () => r.uint32()));
 });
 
 t.test('compileVertical: json(values) writes the values given (a mutation keeps old fields and stamps a new time), equal to the generator for a plain draw', async (t) => {
