@@ -385,15 +385,25 @@ async function benchBuilds(rows: BenchRow[], log: (line: string) => void): Promi
   }
 }
 
-/** Runs part 9 and adds its rows: the fifteen paths, the fifteen builds, one vertical's app metrics. */
-export async function benchVerticals(rows: BenchRow[], log: (line: string) => void): Promise<void> {
+/** Part 9's three measures: a (the paths' throughput), b (the builds), c (the app's metrics). */
+export const VERTICALS_SUBPARTS = ['9a', '9b', '9c'] as const;
+export type VerticalsSubpart = (typeof VERTICALS_SUBPARTS)[number];
+
+/** Runs part 9 (or those of its measures named) and adds their rows: the fifteen paths, the fifteen builds, one vertical's app metrics. */
+export async function benchVerticals(rows: BenchRow[], log: (line: string) => void, subparts: ReadonlySet<VerticalsSubpart> = new Set(VERTICALS_SUBPARTS)): Promise<void> {
   const s = VERTICALS_BENCH;
-  log(`9a. page throughput of each of the ${ALL_VERTICALS.length} paths: GET /{prefix}_data?page_size=${s.pageSize}, ${s.throughput.connections} connections, mock vs node:http ceiling, ${s.throughput.rounds} x ${s.throughput.roundSeconds} s each`);
-  await guardedPart(rows, '9a', () => benchPaths(rows, log));
-  log(`9b. ${s.buildRecords.toLocaleString('en-US')} records of each vertical, built as the server keeps them, one process each`);
-  await guardedPart(rows, '9b', () => benchBuilds(rows, log));
-  log(`9c. app metrics over ${s.metricsRows.toLocaleString('en-US')} ${s.metricsVertical} rows (4 KPIs via kpiSql + summary statistics) vs the same aggregates straight in DuckDB`);
-  await guardedPart(rows, '9c', async () => void rows.push(...metricsRows(await benchMetrics(s.metricsVertical, s.metricsRows, s.metricsRounds, log))));
+  if (subparts.has('9a')) {
+    log(`9a. page throughput of each of the ${ALL_VERTICALS.length} paths: GET /{prefix}_data?page_size=${s.pageSize}, ${s.throughput.connections} connections, mock vs node:http ceiling, ${s.throughput.rounds} x ${s.throughput.roundSeconds} s each`);
+    await guardedPart(rows, '9a', () => benchPaths(rows, log));
+  }
+  if (subparts.has('9b')) {
+    log(`9b. ${s.buildRecords.toLocaleString('en-US')} records of each vertical, built as the server keeps them, one process each`);
+    await guardedPart(rows, '9b', () => benchBuilds(rows, log));
+  }
+  if (subparts.has('9c')) {
+    log(`9c. app metrics over ${s.metricsRows.toLocaleString('en-US')} ${s.metricsVertical} rows (4 KPIs via kpiSql + summary statistics) vs the same aggregates straight in DuckDB`);
+    await guardedPart(rows, '9c', async () => void rows.push(...metricsRows(await benchMetrics(s.metricsVertical, s.metricsRows, s.metricsRounds, log))));
+  }
 }
 
 /** One of part 9's three measures failing becomes a NOT MET row; the other two still run. */
