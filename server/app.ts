@@ -11,7 +11,8 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import { registerRequestGuard } from './plugins/request-guard.js';
 import { registerResponseValidation, type ResponseValidationOptions } from './plugins/response-validation.js';
-import { dataRoutes, recordSchemaId } from './routes/data.js';
+import { dataRoutes, recordSchemaId, type DataPath } from './routes/data.js';
+import { serveDataPagesFast } from './routes/fast-data.js';
 import { VERTICALS, verticalRecordSchema, type VerticalPrefix } from '../verticals/index.js';
 import { createVerticalRows } from './vertical-rows.js';
 import { hedSource, type DataSource, type DataSources } from './sources.js';
@@ -46,7 +47,15 @@ export interface AppDependencies {
   faultClock?: Clock;
   /** The fault scenario to start with, loaded by the caller (server/main.ts loads --scenario). */
   scenario?: LoadedScenario;
+  /**
+   * Serve the data paths' common answers before Fastify (server/routes/fast-data.ts); on
+   * unless false. Off anyway while responses are validated or requests logged (info, debug, trace).
+   */
+  fastPages?: boolean;
 }
+
+/** Log levels at which Fastify writes nothing for a request that succeeds: the fast path may answer it. */
+const QUIET_LOG_LEVELS: ReadonlySet<string> = new Set(['silent', 'fatal', 'error', 'warn']);
 
 /**
  * Builds the mock API from a config. Never listens: `server/main.ts` does that, tests use
@@ -86,7 +95,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     sources.set(prefix, prefix === 'hed' ? hedSource(store, VERTICALS.hed) : createVerticalRows(VERTICALS[prefix], config.seed));
   }
   app.decorate('sources', sources);
-  registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault
+  const allowed = registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault
   // Before the routes, so its hooks see them.
   registerFaults(app, { scenario: deps.scenario, clock: deps.faultClock });
   if (!deps.store) app.addHook('onClose', async () => store.close());
@@ -107,9 +116,12 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   }
   if (deps.validateResponses) registerResponseValidation(app, { ...(deps.validateResponses === true ? {} : deps.validateResponses), references: shared });
   await registerOpenApi(app);
-  await app.register(dataRoutes, { sources: [...sources.values()], paths: { hed: { cursors, pages: app.pages } }, recordSchemas });
+  const served = new Map<string, DataPath>();
+  await app.register(dataRoutes, { sources: [...sources.values()], paths: { hed: { cursors, pages: app.pages } }, recordSchemas, served });
   await app.register(infoRoutes);
   await app.register(adminRoutes, { prefix: '/__admin' });
   await app.register(adminFaultRoutes, { prefix: '/__admin' });
+  const fast = deps.fastPages !== false && !deps.validateResponses && QUIET_LOG_LEVELS.has(config.logLevel);
+  app.decorate('fastPages', fast ? serveDataPagesFast(app, served, allowed) : null);
   return app;
 }

@@ -58,7 +58,8 @@ export function createJournal(capacity = JOURNAL_CAPACITY): RequestJournal {
 export function redactUrl(url: string, secrets: readonly string[]): string {
   const q = url.indexOf('?');
   let out = url;
-  if (q >= 0) {
+  // Without an escape, a parameter name can only look like a credential where the query does.
+  if (q >= 0 && (url.includes('%', q) || SECRET_PARAM.test(url.slice(q + 1)))) {
     const parts = url.slice(q + 1).split('&').map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq < 0 ? pair : pair.slice(0, eq);
@@ -74,7 +75,9 @@ export function redactUrl(url: string, secrets: readonly string[]): string {
   }
   for (const secret of secrets) {
     if (secret.length === 0) continue;
-    out = out.split(secret).join('REDACTED').split(encodeURIComponent(secret)).join('REDACTED');
+    if (out.includes(secret)) out = out.split(secret).join('REDACTED');
+    const encoded = encodeURIComponent(secret);
+    if (out.includes(encoded)) out = out.split(encoded).join('REDACTED');
   }
   return out;
 }

@@ -10,10 +10,12 @@ import { sendError } from './errors.js';
  * refused; a JSON body may nest at most BODY_DEPTH_MAX levels; every answer carries the
  * security headers. The rules are api/serving.ts's, shared with the app.
  *
+ * Answers the host allow list it guards with.
+ *
  * @example
  * registerRequestGuard(app) // first, right after the decorations
  */
-export function registerRequestGuard(app: FastifyInstance, allowed: HostAllowList = allowedHosts(app.config.host, app.config.allowHosts)): void {
+export function registerRequestGuard(app: FastifyInstance, allowed: HostAllowList = allowedHosts(app.config.host, app.config.allowHosts)): HostAllowList {
   app.addHook('onRequest', async (request, reply) => {
     const refusal = guardRequest(guardedRequestOf(request), allowed, 'mock');
     if (refusal) return sendError(reply, new ApiError(refusal.code, refusal.message));
@@ -26,4 +28,5 @@ export function registerRequestGuard(app: FastifyInstance, allowed: HostAllowLis
   app.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
   });
+  return allowed;
 }

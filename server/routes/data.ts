@@ -79,6 +79,8 @@ export interface DataRoutesOptions {
   paths?: Partial<Record<string, Omit<DataPath, 'source'>>>;
   /** A record schema to reference for a prefix instead of inlining the definition's (the document lists it once). */
   recordSchemas?: Partial<Record<string, TSchema>>;
+  /** Filled with each served path (`/agr_data`) and its records, cursors and pages: the fast path (./fast-data.ts) serves them too. */
+  served?: Map<string, DataPath>;
 }
 
 /**
@@ -91,7 +93,7 @@ export interface DataRoutesOptions {
  * other than HED, `GET /{prefix}_api_spec` (HED's spec page is in ./info.ts). The n-th
  * vertical is data: a definition and a source.
  */
-export const dataRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async (app, { sources, paths = {}, recordSchemas = {} }) => {
+export const dataRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async (app, { sources, paths = {}, recordSchemas = {}, served }) => {
   app.decorateRequest('position', 0);
   app.decorate('dataPath', null);
 
@@ -102,8 +104,10 @@ export const dataRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async (a
     const pages = paths[prefix]?.pages ?? withPageCache(createPageEngine({ rows: source, cursors, paging: app.config.paging, recordsKey: definition.table }));
     const operationId = dataOperationId(prefix);
 
+    const dataPath: DataPath = { source, cursors, pages };
+    served?.set(definition.path, dataPath);
     await app.register(async (scope) => {
-      scope.dataPath = { source, cursors, pages };
+      scope.dataPath = dataPath;
       scope.addHook('preHandler', async (request) => {
         const cursor = (request.query as { cursor?: string }).cursor;
         request.position = cursor ? cursors.decode(cursor) : 0;

@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { guardedRequestOf, guardRequest, SECURITY_HEADERS, type HostAllowList } from '../../api/serving.js';
+import { CURSOR_PARAM_PATTERN, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
+import { recordRequest, type JournalRequest } from '../faults/wire.js';
+import type { DataPath } from './data.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+/** Host headers the guard let through, remembered (a GET is judged on its host alone). */
+const KNOWN_HOSTS_MAX = 64;
+const PAGE_SIZE_TEXT = /^[0-9]{1,9}$/;
+const CURSOR_TEXT = new RegExp(CURSOR_PARAM_PATTERN);
+
+/** The fast path of a server, as `app.fastPages` shows it. */
+export interface FastPages {
+  /** Requests it answered (Fastify answered the others). */
+  readonly answered: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The data paths' fast path, or null when Fastify answers every request (tests, request logs). */
+    fastPages: FastPages | null;
+  }
+}
+
+/** A request the fast path answers: the page's path, its size and the position it starts after. */
+interface FastPage {
+  path: DataPath;
+  pageSize: number;
+  position: number;
+  query: Record<string, unknown>;
+}
+
+/**
+ * The data paths' common answer without Fastify: `GET /{prefix}_data` with a valid key, at
+ * most `page_size` and `cursor` as plain text, no fault rule, served from the path's page
+ * cache with the very headers and journal entry the route (./data.ts) gives. Fastify's
+ * request and reply objects and its dozen hooks cost more than the page itself (a 44 KiB
+ * page from the cache answered at 0.4–0.5 of a bare node:http server, on every path
+ * alike), so the mock's HTTP server asks this first and hands everything else to Fastify
+ * unchanged: another method or path, a bad or missing key, a refused host, a percent
+ * escape, any other parameter, a repeated one, a page size out of range, a cursor that is
+ * not ours, a body, fault rules, a request log (info or debug), shutdown. Each check is
+ * the route's own, or stricter; what passes them the route answers 200 with these bytes
+ * (test/server/fast-data.test.ts holds the two answers equal, byte for byte).
+ *
+ * Only the server's `request` listener changes: `inject()` (the tests') and any second
+ * binding Fastify makes for a host name with several addresses go through Fastify.
+ *
+ * @example
+ * serveDataPagesFast(app, served, allowed) // after the routes are registered
+ */
+export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<string, DataPath>, allowed: HostAllowList): FastPages | null {
+  const server = app.server;
+  const listeners = server.listeners('request');
+  if (listeners.length !== 1) return null;
+  const stats = { answered: 0 };
+  const slow = listeners[0] as (request: IncomingMessage, response: ServerResponse) => void;
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  const knownHosts = new Set<string>();
+
+  const hostAllowed = (request: IncomingMessage): boolean => {
+    const host = request.headers.host;
+    if (host !== undefined && knownHosts.has(host)) return true;
+    // For a GET the guard decides on the Host header alone (api/serving.ts).
+    if (guardRequest(guardedRequestOf({ method: 'GET', url: request.url ?? '', headers: request.headers }), allowed, 'mock') !== undefined) return false;
+    if (host !== undefined && knownHosts.size < KNOWN_HOSTS_MAX) knownHosts.add(host);
+    return true;
+  };
+
+  /** The page a request asks for, or undefined when Fastify is to answer it. */
+  const fastPage = (request: IncomingMessage): FastPage | undefined => {
+    if (closing || request.method !== 'GET') return undefined;
+    const url = request.url ?? '';
+    const q = url.indexOf('?');
+    const path = served.get(q < 0 ? url : url.slice(0, q));
+    if (path === undefined || url.includes('%')) return undefined;
+    const headers = request.headers;
+    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return undefined;
+    if (!hostAllowed(request)) return undefined;
+    // checkApiKey (./data.ts), without the refusal.
+    const key = headers['x-api-key'] ?? headers['api_key'];
+    if (typeof key !== 'string' || key === '' || !app.acceptedKeys.has(key)) return undefined;
+    if (app.faults.rules().length > 0) return undefined;
+
+    let pageSize: number | undefined;
+    let cursor: string | undefined;
+    if (q >= 0) {
+      for (const pair of url.slice(q + 1).split('&')) {
+        const eq = pair.indexOf('=');
+        const name = eq < 0 ? pair : pair.slice(0, eq);
+        const value = pair.slice(eq + 1);
+        if (eq < 0) return undefined;
+        if (name === 'page_size' && pageSize === undefined && PAGE_SIZE_TEXT.test(value)) {
+          pageSize = Number(value);
+          if (pageSize < PAGE_SIZE_MIN || pageSize > PAGE_SIZE_MAX) return undefined;
+        } else if (name === 'cursor' && cursor === undefined && CURSOR_TEXT.test(value)) {
+          cursor = value;
+        } else {
+          return undefined;
+        }
+      }
+    }
+    let position = 0;
+    if (cursor) {
+      try {
+        position = path.cursors.decode(cursor);
+      } catch {
+        return undefined;
+      }
+    }
+    // The query as the route sees it after validation: page_size filled in.
+    const query: Record<string, unknown> = cursor === undefined ? { page_size: pageSize ?? PAGE_SIZE_DEFAULT } : { page_size: pageSize ?? PAGE_SIZE_DEFAULT, cursor };
+    return { path, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, position, query };
+  };
+
+  const answer = (request: IncomingMessage, response: ServerResponse, asked: FastPage): void => {
+    const start = app.faultClock();
+    const page = asked.path.pages.pageAfter(asked.position, asked.pageSize);
+    const journal: JournalRequest = {
+      method: 'GET',
+      url: request.url!,
+      headers: request.headers,
+      query: asked.query,
+      faultStartMs: start,
+      faultDecision: null,
+      journalPage: { hasMore: page.hasMore, records: page.records },
+    };
+    // As Fastify's onResponse: once, when the answer is handed to the socket (or fails).
+    const done = () => {
+      response.removeListener('finish', done);
+      response.removeListener('error', done);
+      recordRequest(app, journal, response.statusCode);
+    };
+    response.on('finish', done);
+    response.on('error', done);
+    // The route's headers in Fastify's order: its type, the guard's security headers, the length.
+    const head: Record<string, string> = { 'content-type': JSON_TYPE };
+    for (const [name, value] of SECURITY_HEADER_ENTRIES) head[name] = value;
+    head['content-length'] = String(page.body.length);
+    response.writeHead(200, head);
+    response.end(page.body);
+  };
+
+  server.removeListener('request', slow);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const asked = fastPage(request);
+    if (asked === undefined) slow(request, response);
+    else {
+      stats.answered += 1;
+      answer(request, response, asked);
+    }
+  });
+  return {
+    get answered() {
+      return stats.answered;
+    },
+  };
+}
