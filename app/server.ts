@@ -25,6 +25,7 @@ import { readUnder, vendorPath } from './static-files.js';
 import { openWarehouse, warehouseStatus, withWarehouse } from './warehouse.js';
 import { registerVerticalRoutes } from './vertical/routes.js';
 import { VERTICALS, isVerticalPrefix } from '../verticals/index.js';
+import { lazySerializerFactory } from '../lib/lazy-serializer.js';
 
 /** Replaceable parts, for tests: clock, ids, fetch, an already open history. */
 export interface AppDeps {
@@ -69,7 +70,8 @@ export function downloadName(text: string): string {
  * @example const app = await buildApp(resolveAppConfig({}, {})); await app.inject('/api/status')
  */
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Response serializers compiled on first use, not at start (lib/lazy-serializer.ts).
+  const app = Fastify({ logger: false, schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } } });
   const now = deps.now ?? (() => new Date());
   const history = deps.history ?? openHistory(config.insightsDb);
   const jobs: Jobs = createJobs({ now, ...(deps.newId ? { newId: deps.newId } : {}) });

@@ -22,6 +22,7 @@ import { adminFaultRoutes } from './routes/admin-faults.js';
 import { registerFaults } from './faults/wire.js';
 import type { Clock } from './faults/engine.js';
 import type { LoadedScenario } from './faults/scenarios.js';
+import { lazySerializerFactory } from '../lib/lazy-serializer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,6 +76,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // Response serializers compiled on first use, not at start (lib/lazy-serializer.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = deps.store ?? createStore({ seed: config.seed, students: config.students, path: config.db, log: (line) => app.log.warn(line) });
