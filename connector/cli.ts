@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 import { kitVersion } from '../lib/kit-version.js';
-import { PIPED_ANSWER_WAIT_MS, pipedAnswer } from '../lib/piped-answer.js';
+import { confirm, PIPED_ANSWER_WAIT_MS } from '../lib/piped-answer.js';
 import { planReset, describeReset } from '../warehouse/reset-plan.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
 import type { Output } from '../output/progress.js';
@@ -71,21 +70,12 @@ export async function resetOutput(dir: string, force: boolean, io: CliIo, includ
   const what = plan.remove.length === 0 ? `delete the empty directory ${dir}` : describeReset(plan, dir);
   if (!force) {
     const question = `This will ${what}. The next sync starts from scratch. Continue? [y/N] `;
-    let answer: string | undefined;
-    if (io.stdin.isTTY === true && io.stdout.isTTY === true) {
-      const prompt = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream });
-      answer = await prompt.question(question);
-      prompt.close();
-    } else if (io.stdin.isTTY !== true) {
-      // `yes | hed-connector reset`: the answer is the first line piped in.
-      answer = await pipedAnswer(io.stdin, answerWaitMs);
-      if (answer !== undefined) io.stdout.write(`${question}${answer.trim()} (read from stdin)\n`);
-    }
+    const answer = await confirm(io, question, answerWaitMs);
     if (answer === undefined) {
       io.stderr.write(`hed-connector reset: not deleting ${dir} without confirmation; reset would ${what}. Run it in a terminal to be asked, pipe the answer in (yes | hed-connector reset), or pass --force.\n`);
       return EXIT.syncFailed;
     }
-    if (!/^y(es)?$/i.test(answer.trim())) {
+    if (!answer) {
       io.stdout.write('Reset cancelled; nothing deleted.\n');
       return EXIT.ok;
     }

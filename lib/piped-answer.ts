@@ -3,6 +3,8 @@
  * `yes Y | hed-tester reset` (or a script's `echo y |`) sends, as `fivetran reset` takes it.
  */
 import { createInterface } from 'node:readline';
+import { createInterface as createPrompt } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 
 /** How long a reset waits for a piped answer before it refuses (a stdin left open with nothing written). */
 export const PIPED_ANSWER_WAIT_MS = 10_000;
@@ -31,4 +33,36 @@ export async function pipedAnswer(stdin: NodeJS.ReadableStream, waitMs = PIPED_A
     // A pipe still open (`yes` writes forever) must not keep the process alive.
     (stdin as Partial<NodeJS.ReadStream>).unref?.();
   }
+}
+
+/** Where a yes/no question is asked: a stdin and a stdout, each a terminal or not. */
+export interface ConfirmIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/**
+ * Asks a yes/no question (reset's): at a terminal as a prompt; with stdin piped, the first
+ * line piped in, echoed after the question with `(read from stdin)`. True for y or yes (any
+ * case), false for any other answer, undefined when there was none to be had (stdout a
+ * terminal but stdin not one and silent, or nothing piped in within `waitMs`).
+ * @example await confirm(io, 'Delete files/? (Y/N): ') // true for `yes Y | hed-tester reset`
+ */
+export async function confirm(io: ConfirmIo, question: string, waitMs = PIPED_ANSWER_WAIT_MS): Promise<boolean | undefined> {
+  let answer: string | undefined;
+  if (io.stdin.isTTY === true && io.stdout.isTTY === true) {
+    const output = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        io.stdout.write(String(chunk));
+        done();
+      },
+    });
+    const prompt = createPrompt({ input: io.stdin, output });
+    answer = await prompt.question(question);
+    prompt.close();
+  } else if (io.stdin.isTTY !== true) {
+    answer = await pipedAnswer(io.stdin, waitMs);
+    if (answer !== undefined) io.stdout.write(`${question}${answer.trim()} (read from stdin)\n`);
+  }
+  return answer === undefined ? undefined : /^y(es)?$/i.test(answer.trim());
 }

@@ -2,8 +2,6 @@
 // The program is one readable list of commander subcommands; each action only translates.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Output } from '../output/progress.js';
 import type { VerticalDefinition } from '../verticals/index.js';
@@ -11,7 +9,7 @@ import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
 import { MissingConnectorError, runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { kitVersion } from '../lib/kit-version.js';
-import { PIPED_ANSWER_WAIT_MS, pipedAnswer } from '../lib/piped-answer.js';
+import { confirm, PIPED_ANSWER_WAIT_MS } from '../lib/piped-answer.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand, parseVerticalFlag } from './scenarios/commands.js';
@@ -69,27 +67,12 @@ export async function resetProject(projectDir: string, force: boolean, io: Teste
   const what = plan.remove.length === 0 ? `delete the empty folder ${files}` : describeReset(plan, files);
   if (!force) {
     const question = `This will ${what}. Do you want to continue? (Y/N): `;
-    let answer: string | undefined;
-    if (io.stdin.isTTY === true && io.stdout.isTTY === true) {
-      const output = new Writable({
-        write(chunk: Buffer | string, _encoding, done) {
-          io.stdout.write(String(chunk));
-          done();
-        },
-      });
-      const prompt = createInterface({ input: io.stdin, output });
-      answer = await prompt.question(question);
-      prompt.close();
-    } else if (io.stdin.isTTY !== true) {
-      // `yes | hed-tester reset`, or a script's `echo y |`: the answer is the first line piped in.
-      answer = await pipedAnswer(io.stdin, answerWaitMs);
-      if (answer !== undefined) io.stdout.write(`${question}${answer.trim()} (read from stdin)\n`);
-    }
+    const answer = await confirm(io, question, answerWaitMs);
     if (answer === undefined) {
       io.stderr.write(`hed-tester reset: not deleting anything in ${files} without confirmation; reset would ${what}. Run it in a terminal to be asked, pipe the answer in (yes | hed-tester reset), or pass --force.\n`);
       return EXIT.syncFailed;
     }
-    if (!/^y(es)?$/i.test(answer.trim())) {
+    if (!answer) {
       io.stdout.write('Reset canceled; nothing deleted.\n');
       return EXIT.ok;
     }
