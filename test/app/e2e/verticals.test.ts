@@ -150,6 +150,8 @@ if (browser) {
     await page.locator('#not-ready:not([hidden])').waitFor({ timeout: 10_000 });
     t.equal(await page.locator('h1').textContent(), VERTICALS.cds.app.title);
     t.match(await page.locator('#not-ready-message').textContent(), /no table tester\.cds_records yet/);
+    // The links load beside the status (app.js loadVerticalLinks): wait for them, then count.
+    await page.locator('#verticals:not([hidden]) a').first().waitFor({ timeout: 10_000 });
     t.equal(await page.locator('#verticals a').count(), 4, 'and links to the paths it does hold');
   });
 
