@@ -375,70 +375,28 @@ function writeAscii(text: string): void {
   }
 }
 
-/** The decimal digits of a whole number from 0 to 2^53, as String(n) writes them. */
+/** The decimal digits of a whole number from 0 to 2^53, as String(n) writes them (putWhole, below). */
 function writeWhole(n: number): void {
   room(17);
-  if (n < 10) {
-    out[pos++] = 48 + n;
-    return;
-  }
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) digits++;
-  let at = pos + digits;
-  pos = at;
-  while (n >= 10) {
-    const q = Math.floor(n / 10);
-    out[--at] = 48 + (n - q * 10);
-    n = q;
-  }
-  out[--at] = 48 + n;
+  pos = putWhole(out, pos, n);
 }
 
 /** An integer as String(n) writes it (a safe integer: sign and digits). */
 function writeInteger(n: number): void {
-  if (n < 0) {
-    room(1);
-    out[pos++] = 45;
-    writeWhole(-n);
-  } else writeWhole(n);
+  room(18);
+  pos = putInteger(out, pos, n);
 }
 
 /** `n` in at least `width` digits, zeros in front, as String(n).padStart(width, '0') for n >= 0. */
 function writePadded(n: number, width: number): void {
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) digits++;
-  room(width);
-  for (let i = digits; i < width; i++) out[pos++] = 48;
-  writeWhole(n);
+  room(Math.max(width, 17));
+  pos = putPadded(out, pos, n, width);
 }
 
 /** decimalWriter(decimals)(k) as bytes. */
 function writeDecimal(k: number, decimals: number, scale: number): void {
-  room(decimals + 2);
-  if (k < 0) {
-    out[pos++] = 45;
-    k = -k;
-  }
-  const whole = Math.floor(k / scale);
-  let fraction = k - whole * scale;
-  writeWhole(whole);
-  room(decimals + 1);
-  out[pos++] = 46;
-  if (fraction === 0) {
-    out[pos++] = 48;
-    return;
-  }
-  // The fraction in `decimals` digits, trailing zeros dropped.
-  let at = pos + decimals;
-  let end = 0;
-  while (at > pos) {
-    const q = Math.floor(fraction / 10);
-    const digit = fraction - q * 10;
-    out[--at] = 48 + digit;
-    if (end === 0 && digit !== 0) end = at + 1;
-    fraction = q;
-  }
-  pos = end;
+  room(decimals + 20);
+  pos = putDecimal(out, pos, k, decimals, scale);
 }
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -885,7 +843,7 @@ function putPadded(out: Uint8Array, p: number, n: number, width: number): number
   return putWhole(out, p, n);
 }
 
-/** writeDecimal on a given buffer. */
+/** decimalWriter(decimals)(k) as bytes at `p` of a given buffer; returns the end. */
 function putDecimal(out: Uint8Array, p: number, k: number, decimals: number, scale: number): number {
   if (k < 0) {
     out[p++] = 45;

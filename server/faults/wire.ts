@@ -68,7 +68,8 @@ export function recordRequest(app: FastifyInstance, request: JournalRequest, sta
   app.journal.record({
     time: isoTime(request.faultStartMs),
     method: request.method,
-    url: redactUrl(request.url, [...app.config.apiKeys, ...app.acceptedKeys]),
+    // app.acceptedKeys is made from these same keys (server/app.ts).
+    url: redactUrl(request.url, app.config.apiKeys),
     status,
     faults: applied,
     duration_ms: Math.max(0, app.faultClock() - request.faultStartMs),

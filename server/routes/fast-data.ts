@@ -6,7 +6,8 @@ import { recordRequest, type JournalRequest } from '../faults/wire.js';
 import type { DataPath } from './data.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+/** The route's headers in Fastify's order, before the length: its type, then the guard's security headers. */
+const PAGE_HEADERS: Readonly<Record<string, string>> = { 'content-type': JSON_TYPE, ...SECURITY_HEADERS };
 /** Host headers the guard let through, remembered (a GET is judged on its host alone). */
 const KNOWN_HOSTS_MAX = 64;
 const PAGE_SIZE_TEXT = /^[0-9]{1,9}$/;
@@ -139,11 +140,7 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
     };
     response.on('finish', done);
     response.on('error', done);
-    // The route's headers in Fastify's order: its type, the guard's security headers, the length.
-    const head: Record<string, string> = { 'content-type': JSON_TYPE };
-    for (const [name, value] of SECURITY_HEADER_ENTRIES) head[name] = value;
-    head['content-length'] = String(page.body.length);
-    response.writeHead(200, head);
+    response.writeHead(200, { ...PAGE_HEADERS, 'content-length': String(page.body.length) });
     response.end(page.body);
   };
 
