@@ -15,6 +15,7 @@ import { dataRoutes, recordSchemaId, type DataPath } from './routes/data.js';
 import { serveDataPagesFast } from './routes/fast-data.js';
 import { VERTICALS, verticalRecordSchema, type VerticalPrefix } from '../verticals/index.js';
 import { createVerticalRows } from './vertical-rows.js';
+import { openVerticalLog } from './vertical-log.js';
 import { hedSource, type DataSource, type DataSources } from './sources.js';
 import { adminRoutes } from './routes/admin.js';
 import { infoRoutes } from './routes/info.js';
@@ -94,8 +95,11 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.decorate('pages', withPageCache(createPageEngine({ rows: store, cursors, paging: config.paging })));
   app.decorate('acceptedKeys', new Set(config.apiKeys));
   const sources = new Map<VerticalPrefix, DataSource>();
+  // With a --db file the other verticals' mutations are kept in it too (server/vertical-log.ts).
+  const kept = config.db !== undefined && config.db !== ':memory:' ? openVerticalLog(store.database, { seed: config.seed, path: config.db, log: (line) => app.log.warn(line) }) : undefined;
   for (const prefix of config.verticals) {
-    sources.set(prefix, prefix === 'hed' ? hedSource(store, VERTICALS.hed) : createVerticalRows(VERTICALS[prefix], config.seed));
+    const definition = VERTICALS[prefix];
+    sources.set(prefix, prefix === 'hed' ? hedSource(store, definition) : kept ? kept.rows(definition) : createVerticalRows(definition, config.seed));
   }
   app.decorate('sources', sources);
   const allowed = registerRequestGuard(app); // first of all hooks: a refused Host or cross-site request meets no fault

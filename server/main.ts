@@ -159,7 +159,7 @@ export function createProgram(): Command {
     .addOption(new Option('--students <n>', `students in the dataset, 1 to 1000000 [env HED_STUDENTS] (default: ${SERVER_DEFAULTS.students})`))
     .addOption(new Option('--api-key <key>', `accepted API key, repeatable; giving any replaces the defaults [env HED_API_KEYS, comma list] (default: ${SERVER_DEFAULTS.apiKeys.join(' and ')}, the lab's published key)`).argParser(collect))
     .addOption(new Option('--scenario <name-or-path>', 'fault scenario to load: a name from fixtures/scenarios or a JSON file [env HED_SCENARIO]'))
-    .addOption(new Option('--db <path>', 'SQLite file for the dataset; it survives restarts [env HED_DB] (default: in memory)'))
+    .addOption(new Option('--db <path>', 'SQLite file for the dataset and every vertical\'s mutations; they survive restarts [env HED_DB] (default: in memory)'))
     .addOption(new Option('--paging <mode>', 'lab: has_more whenever a page is full (hosted API); exact: only when records remain [env HED_PAGING] (default: lab)'))
     .addOption(new Option('--admin-token <token>', 'require x-admin-token on /__admin and allow it from any address [env HED_ADMIN_TOKEN]'))
     .addOption(new Option('--verticals <list>', `lab verticals to serve at /{prefix}_data, a comma list of ${VERTICAL_PREFIXES.join(',')} or all [env HED_VERTICALS] (default: all)`))

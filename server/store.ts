@@ -48,6 +48,8 @@ export interface RecordStore {
   reset(): void;
   /** Seeded, deterministic changes: each changed record moves after every existing position. */
   mutate(update: number, create: number): MutationResult;
+  /** The SQLite handle, for tables kept beside the dataset (server/vertical-log.ts). */
+  readonly database: Database.Database;
   close(): void;
 }
 
@@ -219,6 +221,7 @@ export function createStore(options: StoreOptions): RecordStore {
       refreshCounters();
     },
     mutate: (update, create) => mutate(update, create),
+    database: db,
     close: () => db.close(),
   };
 }

@@ -34,7 +34,9 @@ const COMPACT_MIN_DEAD = 64;
  * seconds after the latest) and the next sequence above all others, and the data version
  * moves on, so cached pages are dropped and a stored cursor returns exactly the changes.
  * An updated row leaves a hole where it was (skipped by reads), so an update costs O(1)
- * and positions, hence cursors, stay valid.
+ * and positions, hence cursors, stay valid. The state is a pure function of the
+ * definition, seed, count and the batches applied, which is how `--db` keeps it across
+ * restarts (server/vertical-log.ts replays the stored batches).
  *
  * @example
  * const rows = createVerticalRows(VERTICALS.agr, 42); rows.rowsAfter(0, 2)[0].seq // 1
