@@ -15,7 +15,7 @@ import type { History } from '../insights/history.js';
 import { JobsBusyError, type Jobs } from '../insights/jobs.js';
 import type { OpenAiSettings } from '../insights/openai.js';
 import { sourceAllRows, sourceRowsPage, type RowSource } from '../queries.js';
-import { pageWindow, parseRowsQuery, type QueryValue } from '../request.js';
+import { pageWindow, parseRowsQuery, ROWS_PARAMETERS, type QueryValue } from '../request.js';
 import { openWarehouse, testerTables, withWarehouse, type OpenWarehouse } from '../warehouse.js';
 import { findVerticalFocusArea, verticalFocusAreas } from './analyst.js';
 import { filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
@@ -109,8 +109,6 @@ export async function verticalStatus(path: string, definition: VerticalDefinitio
 
 type Params = { prefix: string };
 
-/** The explorer's own parameters, next to the filters on its routes. */
-export const ROWS_PARAMETERS = ['page', 'per_page', 'sort', 'dir', 'q_col', 'q'] as const;
 /** Metrics answers kept per warehouse version, over every vertical and filter set. */
 export const VERTICAL_METRICS_CACHE_ENTRIES = 64;
 type Query = Record<string, QueryValue>;
