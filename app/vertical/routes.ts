@@ -18,7 +18,7 @@ import { sourceAllRows, sourceRowsPage, type RowSource } from '../queries.js';
 import { pageWindow, parseRowsQuery, ROWS_PARAMETERS, type QueryValue } from '../request.js';
 import { openWarehouse, testerTables, withWarehouse, type OpenWarehouse } from '../warehouse.js';
 import { findVerticalFocusArea, verticalFocusAreas } from './analyst.js';
-import { filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
+import { createKnownFilterValues, filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
 import { verticalAggregates, verticalMetricsAnswer, type VerticalMetricsAnswer } from './metrics.js';
 import { generateVerticalReport } from './report.js';
 import { findVertical, requireVerticalTable, tableLabel, verticalMissingMessage, verticalRowSource, verticalRowsCte } from './source.js';
@@ -152,10 +152,12 @@ export function registerVerticalRoutes(app: FastifyInstance, deps: VerticalRoute
     return reply.header('x-cache', hit ? 'hit' : 'miss').send(value);
   });
 
+  /** Filter values found in the warehouse's current version: paging a filtered table checks them once. */
+  const knownValues = createKnownFilterValues();
   /** The explorer's rows: the Metrics filters apply, as on StudentSuccess's page. */
   const filteredSource = async (w: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters) => {
     requireVerticalTable(definition, w);
-    await requireFilterValues(w, definition, filters, verticalRowsCte(definition, w.columns));
+    await requireFilterValues(w, definition, filters, verticalRowsCte(definition, w.columns), knownValues);
     return verticalRowSource(definition, w, filterCondition(filters));
   };
 
