@@ -79,15 +79,17 @@ export interface VerticalStatus {
   name: string;
   title: string;
   industry: string;
-  /** The categories the explorer filters by first. */
+  /** The definition's categories (`app.categories`). */
   categories: string[];
+  /** The column the Data Explorer's *Filter column* starts at: the first category (none without one). */
+  filterColumn?: string;
   message?: string;
   commands?: string[];
 }
 
 /** Whether the vertical's table is there and has rows; never throws for a missing one. */
 export async function verticalStatus(path: string, definition: VerticalDefinition): Promise<VerticalStatus> {
-  const base = { warehouse: path, table: tableLabel(definition), vertical: definition.prefix, name: definition.app.name, title: definition.app.title, industry: definition.app.industry, categories: [...definition.app.categories] };
+  const base = { warehouse: path, table: tableLabel(definition), vertical: definition.prefix, name: definition.app.name, title: definition.app.title, industry: definition.app.industry, categories: [...definition.app.categories], ...(definition.app.categories[0] === undefined ? {} : { filterColumn: definition.app.categories[0] }) };
   try {
     return await withWarehouse(
       path,

@@ -204,6 +204,8 @@ t.test('unknown and absent verticals answer with a sentence', async (t) => {
   t.equal((await json('/api/verticals/cds/metrics')).status, 503);
   const ready = await json('/api/verticals/tlc/status');
   t.match(ready.body, { ready: true, rows: 600, name: 'ChurnGuard', categories: VERTICALS.tlc.app.categories });
+  t.equal(ready.body.filterColumn, VERTICALS.tlc.app.categories[0], "the explorer's filter column starts at the first category");
+  t.equal(absent.body.filterColumn, VERTICALS.cds.app.categories[0], 'also before the table is there');
 });
 
 t.test('pages: /agr and /agr/ serve the page, /hed goes to /', async (t) => {
