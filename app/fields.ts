@@ -5,7 +5,7 @@
  */
 
 import { RECORD_FIELDS } from '../api/record.js';
-import { STUDENT_BOOLEAN_FIELDS, STUDENT_CATEGORY_FIELDS, STUDENT_NUMERIC_FIELDS, STUDENT_REQUIRED_FIELDS } from '../verticals/hed/app.js';
+import { STUDENT, STUDENT_BOOLEAN_FIELDS, STUDENT_CATEGORY_FIELDS, STUDENT_NUMERIC_FIELDS, STUDENT_REQUIRED_FIELDS } from '../verticals/hed/app.js';
 
 /** The record's fields in the order the API sends them: the explorer's and the CSV's column order. */
 export const SOURCE_FIELD_ORDER: readonly string[] = RECORD_FIELDS;
@@ -25,6 +25,9 @@ export const CATEGORY_FIELDS = STUDENT_CATEGORY_FIELDS;
 
 /** Fields the Metrics tab cannot do without. */
 export const REQUIRED_FIELDS = STUDENT_REQUIRED_FIELDS;
+
+/** The column the Data Explorer's *Filter column* starts at (served in `/api/status`): the major, as on the lab's page. */
+export const EXPLORER_FILTER_COLUMN: string = STUDENT.major;
 
 /** Fields read as booleans whatever type the writer chose (BOOLEAN, 0/1 BIGINT, text). */
 export const BOOLEAN_FIELDS = [...STUDENT_BOOLEAN_FIELDS, '_fivetran_deleted'] as const;

@@ -7,6 +7,7 @@ import { AppError } from './errors.js';
 import { STUDENT, type StudentGroup } from '../verticals/hed/app.js';
 import { NUMERIC_FIELDS, REQUIRED_FIELDS, TABLE_LABEL } from './fields.js';
 import { columnKind, filteredRowsCte, quoteIdent, visibleColumns, type BoundSql, type ColumnKind, type Filters, type WarehouseColumn } from './sql.js';
+import type { RowsParameter } from './request.js';
 import { requireTable, type JsonRow, type JsonValue, type OpenWarehouse } from './warehouse.js';
 
 /** A DuckDB JSON value as a number; NaN, infinities and non-numbers become null. */
@@ -195,7 +196,7 @@ export function hedRowSource(warehouse: OpenWarehouse, filters: Filters): RowSou
 }
 
 /** Checks a column name a user sent against the source's columns; a bad one is a 400 naming the valid ones. */
-export function requireSourceColumn(columns: WarehouseColumn[], name: string, parameter: string): WarehouseColumn {
+export function requireSourceColumn(columns: WarehouseColumn[], name: string, parameter: RowsParameter): WarehouseColumn {
   const column = columns.find((c) => c.name === name);
   if (!column) {
     throw new AppError('bad_request', 400, `Unknown column "${name}" in ${parameter}. Use one of: ${columns.map((c) => c.name).join(', ')}.`);
@@ -204,7 +205,7 @@ export function requireSourceColumn(columns: WarehouseColumn[], name: string, pa
 }
 
 /** Checks a column name a user sent against the table; a bad one is a 400 naming the valid ones. */
-export function requireColumn(warehouse: OpenWarehouse, name: string, parameter: string) {
+export function requireColumn(warehouse: OpenWarehouse, name: string, parameter: RowsParameter) {
   return requireSourceColumn(visibleColumns(warehouse.columns), name, parameter);
 }
 

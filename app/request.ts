@@ -44,19 +44,28 @@ function integer(value: string | undefined, name: string, fallback: number, min:
   return Number(value);
 }
 
-/** `page`, `per_page`, `sort`, `dir`, `q_col`, `q`; column names are checked against the table later. */
+/**
+ * The Data Explorer's own query parameters, the only names parseRowsQuery reads; a
+ * vertical's filters are every other name (app/vertical/filters.ts parseVerticalFilters).
+ */
+export const ROWS_PARAMETERS = ['page', 'per_page', 'sort', 'dir', 'q_col', 'q'] as const;
+/** One of ROWS_PARAMETERS. */
+export type RowsParameter = (typeof ROWS_PARAMETERS)[number];
+
+/** ROWS_PARAMETERS (`page`, `per_page`, `sort`, `dir`, `q_col`, `q`); column names are checked against the table later. */
 export function parseRowsQuery(query: Record<string, QueryValue>): RowsQuery {
-  const dir = single(query.dir, 'dir') ?? 'asc';
+  const read = (name: RowsParameter) => single(query[name], name);
+  const dir = read('dir') ?? 'asc';
   if (dir !== 'asc' && dir !== 'desc') throw new AppError('bad_request', 400, `dir must be asc or desc, not "${dir}".`);
   const parsed: RowsQuery = {
-    page: integer(single(query.page, 'page'), 'page', 1, 1, Number.MAX_SAFE_INTEGER),
-    perPage: integer(single(query.per_page, 'per_page'), 'per_page', PER_PAGE.default, PER_PAGE.min, PER_PAGE.max),
+    page: integer(read('page'), 'page', 1, 1, Number.MAX_SAFE_INTEGER),
+    perPage: integer(read('per_page'), 'per_page', PER_PAGE.default, PER_PAGE.min, PER_PAGE.max),
     dir,
   };
-  const sort = single(query.sort, 'sort');
+  const sort = read('sort');
   if (sort !== undefined && sort !== '') parsed.sort = sort;
-  const qCol = single(query.q_col, 'q_col');
-  const q = single(query.q, 'q');
+  const qCol = read('q_col');
+  const q = read('q');
   if (q !== undefined && q !== '') {
     if (qCol === undefined || qCol === '') throw new AppError('bad_request', 400, `q needs q_col: say which column to search (q_col=${STUDENT.major}&q=econ).`);
     parsed.qCol = qCol;

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AppError, MAKE_WAREHOUSE_COMMANDS, warehouseMissingMessage } from './errors.js';
-import { TABLE_LABEL, WAREHOUSE_SCHEMA, WAREHOUSE_TABLE } from './fields.js';
+import { EXPLORER_FILTER_COLUMN, TABLE_LABEL, WAREHOUSE_SCHEMA, WAREHOUSE_TABLE } from './fields.js';
 import { filteredRowsCte, type WarehouseColumn } from './sql.js';
 
 /** A JSON value as DuckDB's `getRowObjectsJson()` gives it. */
@@ -120,13 +120,15 @@ export interface WarehouseStatus {
   warehouse: string;
   rows: number;
   table: typeof TABLE_LABEL;
+  /** The column the Data Explorer's *Filter column* starts at (the page spells no field). */
+  filterColumn: string;
   message?: string;
   commands?: string[];
 }
 
 /** Reads whether the warehouse is there and has rows; never throws for a missing one. */
 export async function warehouseStatus(path: string): Promise<WarehouseStatus> {
-  const base = { warehouse: path, table: TABLE_LABEL } as const;
+  const base = { warehouse: path, table: TABLE_LABEL, filterColumn: EXPLORER_FILTER_COLUMN } as const;
   try {
     return await withWarehouse(path, async (warehouse) => {
       requireTable(warehouse);

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError } from './configuration.js';
 import { CONNECTOR_DEFAULTS } from './defaults.js';
 import { kitVersion } from '../lib/kit-version.js';
-import { confirm, PIPED_ANSWER_WAIT_MS } from '../lib/piped-answer.js';
+import { confirm, PIPED_ANSWER_WAIT_MS, RESET_CANCELLED } from '../lib/piped-answer.js';
 import { planReset, describeReset } from '../warehouse/reset-plan.js';
 import { runDebug, STATE_FILE, WAREHOUSE_FILE } from './runner.js';
 import type { Output } from '../output/progress.js';
@@ -76,7 +76,7 @@ export async function resetOutput(dir: string, force: boolean, io: CliIo, includ
       return EXIT.syncFailed;
     }
     if (!answer) {
-      io.stdout.write('Reset cancelled; nothing deleted.\n');
+      io.stdout.write(`${RESET_CANCELLED}\n`);
       return EXIT.ok;
     }
   }

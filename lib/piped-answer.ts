@@ -35,6 +35,9 @@ export async function pipedAnswer(stdin: NodeJS.ReadableStream, waitMs = PIPED_A
   }
 }
 
+/** What hed-tester and hed-connector say when reset's question is answered no (British spelling, as the kit's prose). */
+export const RESET_CANCELLED = 'Reset cancelled; nothing deleted.';
+
 /** Where a yes/no question is asked: a stdin and a stdout, each a terminal or not. */
 export interface ConfirmIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };

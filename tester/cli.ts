@@ -9,7 +9,7 @@ import { describeReset, planReset } from '../warehouse/reset-plan.js';
 import { badConfigurationLine } from './configuration-error.js';
 import { MissingConnectorError, runTesterDebug, TESTER_DEFAULTS, TesterConfigurationError } from './debug.js';
 import { kitVersion } from '../lib/kit-version.js';
-import { confirm, PIPED_ANSWER_WAIT_MS } from '../lib/piped-answer.js';
+import { confirm, PIPED_ANSWER_WAIT_MS, RESET_CANCELLED } from '../lib/piped-answer.js';
 import { killLaunchedConnectors } from './python.js';
 import { SdkUnavailableError } from './sdk.js';
 import { addCheckCommand, addScenariosCommand, parseVerticalFlag } from './scenarios/commands.js';
@@ -73,7 +73,7 @@ export async function resetProject(projectDir: string, force: boolean, io: Teste
       return EXIT.syncFailed;
     }
     if (!answer) {
-      io.stdout.write('Reset canceled; nothing deleted.\n');
+      io.stdout.write(`${RESET_CANCELLED}\n`);
       return EXIT.ok;
     }
   }

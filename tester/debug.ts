@@ -225,6 +225,10 @@ export async function runTesterDebug(options: TesterDebugOptions): Promise<Teste
     reportEvents(progress, runner, options, severe),
   );
   if (journal !== undefined) {
+    // Opened again, read-only, once the runner has returned: no writer holds the file then
+    // (a gRPC runner's destination is closed in its finish(); SDK 3.x's engine, a Python
+    // process that writes warehouse.db itself, has exited), and there is no connection of
+    // this process left to reuse for the 3.x engine. A file still locked reads as no tables.
     const { readWarehouseTables } = await import('../warehouse/index.js');
     const tables = await readWarehouseTables(join(outputDir, 'warehouse.db')).catch(() => undefined);
     const rowsWritten = outcome.counts.upserts + outcome.counts.updates;

@@ -396,7 +396,7 @@ async function deleteReport(id) {
 
 // ---------------------------------------------------------------- data explorer
 
-const explorer = { columns: [], refocus: '', page: 1, perPage: 10, sort: '', dir: 'asc', qCol: '', q: '', pages: 1, seq: 0, loaded: false };
+const explorer = { columns: [], filterColumn: '', refocus: '', page: 1, perPage: 10, sort: '', dir: 'asc', qCol: '', q: '', pages: 1, seq: 0, loaded: false };
 
 /** The Metrics tab's filters in words, for the explorer. */
 function describeFilters() {
@@ -493,8 +493,9 @@ function fillColumnSelects(columns) {
   const options = (first) => [...(first ? [el('option', { text: first, attrs: { value: '' } })] : []), ...columns.map((c) => el('option', { text: c, attrs: { value: c } }))];
   $('explorer-sort').replaceChildren(...options('(table order)'));
   $('explorer-q-col').replaceChildren(...options());
-  const preferred = explorer.filterColumn ?? 'major_code';
-  explorer.qCol = columns.includes(preferred) ? preferred : (columns[0] ?? '');
+  // The column /status names (StudentSuccess's from verticals/hed/app.ts, a vertical's first category).
+  const preferred = explorer.filterColumn;
+  explorer.qCol = preferred && columns.includes(preferred) ? preferred : (columns[0] ?? '');
   $('explorer-q-col').value = explorer.qCol;
 }
 
@@ -614,7 +615,6 @@ function becomeVertical(status) {
   $('filters').replaceChildren($('filters-clear'));
   $('charts').replaceChildren();
   $('explorer-csv').setAttribute('download', `${status.vertical}_records.csv`);
-  if (status.categories?.length) explorer.filterColumn = status.categories[0];
 }
 
 async function start() {
@@ -625,6 +625,7 @@ async function start() {
   } catch (error) {
     status = { ready: false, message: error.message, commands: [] };
   }
+  if (status.filterColumn) explorer.filterColumn = status.filterColumn;
   if (VERTICAL && status.title && !metricsState.vertical) {
     metricsState.vertical = true;
     becomeVertical(status);

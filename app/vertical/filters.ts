@@ -6,6 +6,7 @@
  * values are always bound parameters, field names only ever the definition's.
  */
 import type { VerticalDefinition } from '../../verticals/index.js';
+import { fileVersion } from '../answer-cache.js';
 import { AppError } from '../errors.js';
 import type { QueryValue } from '../request.js';
 import { quoteIdent, type BoundSql } from '../sql.js';
@@ -94,25 +95,95 @@ export function filtersKey(filters: VerticalFilters): string {
   return JSON.stringify([sorted(Object.fromEntries(Object.entries(filters.categories).map(([k, v]) => [k, v.toSorted()]))), sorted(filters.flags)]);
 }
 
+/** Category values the known-values memory keeps at most, over every vertical and field; past it, it starts again. */
+export const KNOWN_FILTER_VALUES_MAX = 10_000;
+
+/**
+ * Category values found in a warehouse's live rows, per table and field, for as long as
+ * the warehouse file keeps its version (answer-cache.ts `fileVersion`): a sync that
+ * writes empties it. Only values found are kept, so a value a later sync adds is looked
+ * up again. The rows routes keep one, so paging through a filtered table checks its
+ * values once, not per page.
+ */
+export interface KnownFilterValues {
+  /** Of `values`, those not known to be in `table`'s `field` at `version`. */
+  unknown(version: string, table: string, field: string, values: readonly string[]): string[];
+  /** Notes `values` as found in `table`'s `field` at `version`. */
+  add(version: string, table: string, field: string, values: readonly string[]): void;
+  /** Values kept. */
+  readonly size: number;
+}
+
+/**
+ * An empty memory of found values.
+ * @example const known = createKnownFilterValues(); await requireFilterValues(w, definition, filters, live, known)
+ */
+export function createKnownFilterValues(maxValues = KNOWN_FILTER_VALUES_MAX): KnownFilterValues {
+  const found = new Map<string, Set<string>>();
+  let current = '';
+  let size = 0;
+  const at = (version: string) => {
+    if (version !== current || size > maxValues) {
+      found.clear();
+      current = version;
+      size = 0;
+    }
+  };
+  const key = (table: string, field: string) => `${table}\u0000${field}`;
+  return {
+    unknown(version, table, field, values) {
+      at(version);
+      const set = found.get(key(table, field));
+      return set ? values.filter((v) => !set.has(v)) : [...values];
+    },
+    add(version, table, field, values) {
+      at(version);
+      let set = found.get(key(table, field));
+      if (!set) found.set(key(table, field), (set = new Set()));
+      for (const v of values) {
+        if (set.has(v)) continue;
+        set.add(v);
+        size++;
+      }
+    },
+    get size() {
+      return size;
+    },
+  };
+}
+
 /**
  * Checks the filters against the table: a filtered field it lacks, or a category value
  * none of its live rows holds, is a 400 naming what there is. `liveSql` selects the
- * unfiltered live rows as `live` (source.ts `verticalRowsCte`).
+ * unfiltered live rows as `live` (source.ts `verticalRowsCte`). With `known`, a value
+ * found before at the warehouse's current version costs no query.
  */
-export async function requireFilterValues(warehouse: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters, liveSql: BoundSql): Promise<void> {
+export async function requireFilterValues(warehouse: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters, liveSql: BoundSql, known?: KnownFilterValues): Promise<void> {
   const present = new Set(fieldColumns(definition, warehouse.columns).map((c) => c.name));
   for (const field of [...Object.keys(filters.categories), ...Object.keys(filters.flags)]) {
     if (!present.has(field)) throw new AppError('bad_request', 400, `The table ${tableLabel(definition)} has no column ${field} to filter by. Sync it again from ${definition.path}, or leave that filter out.`);
   }
+  // Read while the warehouse is open: a writer cannot take the file from a reader, so this
+  // is the version of the rows the queries below see.
+  const version = known && Object.keys(filters.categories).length > 0 ? fileVersion(warehouse.path) : '';
   for (const [field, values] of Object.entries(filters.categories)) {
+    const unchecked = known ? known.unknown(version, definition.table, field, values) : values;
+    if (unchecked.length === 0) continue;
     const c = quoteIdent(field);
-    const found = new Set((await warehouse.all(`${liveSql.sql}SELECT DISTINCT ${c} AS v FROM live WHERE ${c} IN (${values.map(() => '?').join(', ')})`, [...liveSql.params, ...values])).map((row) => String(row.v)));
-    const missing = values.filter((v) => !found.has(v));
+    const found = new Set((await warehouse.all(`${liveSql.sql}SELECT DISTINCT ${c} AS v FROM live WHERE ${c} IN (${unchecked.map(() => '?').join(', ')})`, [...liveSql.params, ...unchecked])).map((row) => String(row.v)));
+    known?.add(version, definition.table, field, [...found]);
+    const missing = unchecked.filter((v) => !found.has(v));
     if (missing.length === 0) continue;
-    const known = (await warehouse.all(`${liveSql.sql}SELECT DISTINCT ${c} AS v FROM live WHERE ${c} IS NOT NULL ORDER BY v LIMIT ${FILTER_VALUES_MAX + 1}`, liveSql.params)).map((row) => String(row.v));
-    const listed = known.length > FILTER_VALUES_MAX ? `${known.slice(0, FILTER_VALUES_MAX).join(', ')}, …` : known.join(', ');
+    const listed = await knownValuesText(warehouse, field, liveSql);
     throw new AppError('bad_request', 400, `No record in ${tableLabel(definition)} has ${field} "${missing[0]}". Pick one of: ${listed || '(none)'}.`);
   }
+}
+
+/** The first FILTER_VALUES_MAX values of a field in the live rows, for a 400's sentence. */
+async function knownValuesText(warehouse: OpenWarehouse, field: string, liveSql: BoundSql): Promise<string> {
+  const c = quoteIdent(field);
+  const known = (await warehouse.all(`${liveSql.sql}SELECT DISTINCT ${c} AS v FROM live WHERE ${c} IS NOT NULL ORDER BY v LIMIT ${FILTER_VALUES_MAX + 1}`, liveSql.params)).map((row) => String(row.v));
+  return known.length > FILTER_VALUES_MAX ? `${known.slice(0, FILTER_VALUES_MAX).join(', ')}, …` : known.join(', ');
 }
 
 /**

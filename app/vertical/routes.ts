@@ -15,10 +15,10 @@ import type { History } from '../insights/history.js';
 import { JobsBusyError, type Jobs } from '../insights/jobs.js';
 import type { OpenAiSettings } from '../insights/openai.js';
 import { sourceAllRows, sourceRowsPage, type RowSource } from '../queries.js';
-import { pageWindow, parseRowsQuery, type QueryValue } from '../request.js';
+import { pageWindow, parseRowsQuery, ROWS_PARAMETERS, type QueryValue } from '../request.js';
 import { openWarehouse, testerTables, withWarehouse, type OpenWarehouse } from '../warehouse.js';
 import { findVerticalFocusArea, verticalFocusAreas } from './analyst.js';
-import { filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
+import { createKnownFilterValues, filterCondition, filtersKey, parseVerticalFilters, requireFilterValues, verticalFilterOptions, type VerticalFilters } from './filters.js';
 import { verticalAggregates, verticalMetricsAnswer, type VerticalMetricsAnswer } from './metrics.js';
 import { generateVerticalReport } from './report.js';
 import { findVertical, requireVerticalTable, tableLabel, verticalMissingMessage, verticalRowSource, verticalRowsCte } from './source.js';
@@ -79,15 +79,17 @@ export interface VerticalStatus {
   name: string;
   title: string;
   industry: string;
-  /** The categories the explorer filters by first. */
+  /** The definition's categories (`app.categories`). */
   categories: string[];
+  /** The column the Data Explorer's *Filter column* starts at: the first category (none without one). */
+  filterColumn?: string;
   message?: string;
   commands?: string[];
 }
 
 /** Whether the vertical's table is there and has rows; never throws for a missing one. */
 export async function verticalStatus(path: string, definition: VerticalDefinition): Promise<VerticalStatus> {
-  const base = { warehouse: path, table: tableLabel(definition), vertical: definition.prefix, name: definition.app.name, title: definition.app.title, industry: definition.app.industry, categories: [...definition.app.categories] };
+  const base = { warehouse: path, table: tableLabel(definition), vertical: definition.prefix, name: definition.app.name, title: definition.app.title, industry: definition.app.industry, categories: [...definition.app.categories], ...(definition.app.categories[0] === undefined ? {} : { filterColumn: definition.app.categories[0] }) };
   try {
     return await withWarehouse(
       path,
@@ -109,8 +111,6 @@ export async function verticalStatus(path: string, definition: VerticalDefinitio
 
 type Params = { prefix: string };
 
-/** The explorer's own parameters, next to the filters on its routes. */
-export const ROWS_PARAMETERS = ['page', 'per_page', 'sort', 'dir', 'q_col', 'q'] as const;
 /** Metrics answers kept per warehouse version, over every vertical and filter set. */
 export const VERTICAL_METRICS_CACHE_ENTRIES = 64;
 type Query = Record<string, QueryValue>;
@@ -154,10 +154,12 @@ export function registerVerticalRoutes(app: FastifyInstance, deps: VerticalRoute
     return reply.header('x-cache', hit ? 'hit' : 'miss').send(value);
   });
 
+  /** Filter values found in the warehouse's current version: paging a filtered table checks them once. */
+  const knownValues = createKnownFilterValues();
   /** The explorer's rows: the Metrics filters apply, as on StudentSuccess's page. */
   const filteredSource = async (w: OpenWarehouse, definition: VerticalDefinition, filters: VerticalFilters) => {
     requireVerticalTable(definition, w);
-    await requireFilterValues(w, definition, filters, verticalRowsCte(definition, w.columns));
+    await requireFilterValues(w, definition, filters, verticalRowsCte(definition, w.columns), knownValues);
     return verticalRowSource(definition, w, filterCondition(filters));
   };
 

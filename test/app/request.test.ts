@@ -1,5 +1,5 @@
 import t from 'tap';
-import { pageWindow, parseFilters, parseRowsQuery } from '../../app/request.js';
+import { pageWindow, parseFilters, parseRowsQuery, ROWS_PARAMETERS } from '../../app/request.js';
 
 t.test('filters: repeatable major and standing, at_risk true/false/absent', async (t) => {
   t.same(parseFilters({}), { majors: [], standings: [] });
@@ -18,6 +18,13 @@ t.test('rows query: defaults, bounds, sort and search', async (t) => {
   for (const bad of bads) {
     t.throws(() => parseRowsQuery(bad), { name: 'AppError', statusCode: 400 });
   }
+});
+
+t.test('ROWS_PARAMETERS are exactly the names parseRowsQuery reads', async (t) => {
+  t.same([...ROWS_PARAMETERS].sort(), ['dir', 'page', 'per_page', 'q', 'q_col', 'sort']);
+  // Each listed name is read (given twice, it is a 400 naming it); another name is not.
+  for (const name of ROWS_PARAMETERS) t.throws(() => parseRowsQuery({ [name]: ['1', '2'] }), { statusCode: 400, message: `The parameter ${name} was given 2 times; give it once.` }, name);
+  t.same(parseRowsQuery({ limit: ['1', '2'] }), parseRowsQuery({}), 'a name outside the list is left to the filters');
 });
 
 t.test('the caption and window of a page', async (t) => {

@@ -77,7 +77,7 @@ t.test('status, filters and metrics over the warehouse', async (t) => {
   const f = await fixture(t);
   const app = await f.build();
   const status = (await app.inject('/api/status')).json();
-  t.same(status, { warehouse: f.warehouse, table: 'tester.hed_records', ready: true, rows: live.length });
+  t.same(status, { warehouse: f.warehouse, table: 'tester.hed_records', filterColumn: 'major_code', ready: true, rows: live.length }, 'the explorer starts at the major, as the lab');
   const filters = (await app.inject('/api/filters')).json();
   t.same(filters.majors, ['BIOL', 'ECON', 'ENGR', 'PHIL']);
   const metrics = (await app.inject('/api/metrics')).json();

@@ -136,7 +136,7 @@ t.test('reset deletes DIR/files with --force, asks on a terminal, refuses elsewh
 
   streams = io({ tty: true, answer: 'n' });
   t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
-  t.match(streams.out(), /Reset canceled; nothing deleted/);
+  t.match(streams.out(), /Reset cancelled; nothing deleted\./);
   t.ok(existsSync(files));
 
   streams = io({ tty: true, answer: 'y' });
@@ -161,7 +161,7 @@ t.test('reset takes a piped answer: `yes | hed-tester reset` deletes, `echo n |`
   fill();
   let streams = io({ answer: 'n' });
   t.equal(await runTesterCli(argv('reset', '--project-dir', project), streams), EXIT.ok);
-  t.match(streams.out(), /Do you want to continue\? \(Y\/N\): n \(read from stdin\)\nReset canceled; nothing deleted/);
+  t.match(streams.out(), /Do you want to continue\? \(Y\/N\): n \(read from stdin\)\nReset cancelled; nothing deleted\./);
   t.ok(existsSync(files));
 
   for (const answer of ['Y', 'yes']) {

@@ -10,9 +10,9 @@ import { ALL_VERTICALS } from '../../verticals/index.js';
 // Not checked, and why:
 // - test/ and fixtures/: they hold the lab's facts to check the definitions against
 //   (every field name and type of each lab's sample record) and build warehouses by hand.
-// - Non-TypeScript files (docs, the browser's app/public/app.js, Python connectors): the
-//   docs describe the records; app.js is served as written and keeps HED's explorer default
-//   filter column, which the /api/status it reads does not carry for HED.
+// - Other non-TypeScript files (docs, Python connectors): the docs describe the records.
+//   The browser's scripts (app/public/*.js) are checked: the page takes every field name
+//   from the API (/api/status names the explorer's first filter column).
 const root = new URL('../../', import.meta.url);
 
 /** Fields every vertical has: the sync protocol's primary key and cursor (verticals/definition.ts RECORD_ID, LAST_UPDATED_EPOCH). */
@@ -35,7 +35,7 @@ function spells(text: string, name: string): boolean {
   return new RegExp(`(['"\`])${name}\\1`).test(text);
 }
 
-const sources = execFileSync('git', ['ls-files', '*.ts', '*.mts', '*.cts'], { cwd: root, encoding: 'utf8' })
+const sources = execFileSync('git', ['ls-files', '*.ts', '*.mts', '*.cts', 'app/public/*.js'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter((path) => path !== '' && !/^(verticals|test|fixtures)\//.test(path));
 
@@ -50,9 +50,10 @@ t.test('the check finds a field name where one is spelled', async (t) => {
   t.notOk(spells('a bin by its weight, then', 'weight'));
   t.ok(sources.length > 100, `it reads the kit's sources (${sources.length} files)`);
   t.ok(sources.includes('app/queries.ts') && sources.includes('server/store.ts') && !sources.some((p) => p.startsWith('verticals/')));
+  t.ok(sources.includes('app/public/app.js'), "and the browser's script");
 });
 
-t.test('no TypeScript source outside verticals/ spells a field name of a vertical definition', async (t) => {
+t.test("no TypeScript source outside verticals/, nor the browser's script, spells a field name of a vertical definition", async (t) => {
   const found: string[] = [];
   for (const path of sources) {
     const text = readFileSync(new URL(path, root), 'utf8');

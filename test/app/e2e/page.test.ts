@@ -278,6 +278,7 @@ if (browser) {
     t.equal(await page.getByLabel('Sort by', { exact: true }).inputValue(), 'current_gpa', 'the select follows the header');
 
     const econ = live.filter((r) => r.major_code === 'ECON');
+    t.equal(await page.getByLabel('Filter column').inputValue(), 'major_code', "the filter column starts at the major, as the lab's page (from /api/status)");
     await page.getByLabel('Filter column').selectOption('major_code');
     await page.getByLabel('Contains').fill('econ');
     await captionIs(`Showing rows 1–5 of ${econ.length}`);

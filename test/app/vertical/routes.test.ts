@@ -9,8 +9,8 @@ import t from 'tap';
 import { resolveAppConfig } from '../../../app/config.js';
 import { buildApp } from '../../../app/server.js';
 import { VERTICAL_SECTIONS } from '../../../app/vertical/analyst.js';
+import { ROWS_PARAMETERS } from '../../../app/request.js';
 import { FILTER_VALUES_MAX, filterFields } from '../../../app/vertical/filters.js';
-import { ROWS_PARAMETERS } from '../../../app/vertical/routes.js';
 import { VERTICALS, computeKpi, formatKpi, type VerticalRecord } from '../../../verticals/index.js';
 import { makeRows, scratchDir, writeWarehouse } from '../helpers/warehouse-fixture.js';
 import { writeVerticalWarehouse } from '../helpers/vertical-warehouse.js';
@@ -204,6 +204,8 @@ t.test('unknown and absent verticals answer with a sentence', async (t) => {
   t.equal((await json('/api/verticals/cds/metrics')).status, 503);
   const ready = await json('/api/verticals/tlc/status');
   t.match(ready.body, { ready: true, rows: 600, name: 'ChurnGuard', categories: VERTICALS.tlc.app.categories });
+  t.equal(ready.body.filterColumn, VERTICALS.tlc.app.categories[0], "the explorer's filter column starts at the first category");
+  t.equal(absent.body.filterColumn, VERTICALS.cds.app.categories[0], 'also before the table is there');
 });
 
 t.test('pages: /agr and /agr/ serve the page, /hed goes to /', async (t) => {
