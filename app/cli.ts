@@ -33,9 +33,14 @@ export async function serve(flags: AppFlags, env: Record<string, string | undefi
     throw error;
   }
   const status = await warehouseStatus(config.warehouse);
-  const others = (await presentVerticals(config.warehouse)).filter((v) => v.prefix !== 'hed');
-  const paths = others.length > 0 ? `; also ${others.map((v) => `${v.name} at ${v.path}`).join(', ')}` : '';
-  const data = (status.ready ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}` : `no data yet in ${config.warehouse}: the page says how to make it`) + paths;
+  // The other paths' apps by their full address: an attendee of one path (TLC) opens that one.
+  const [url] = shownUrls(address);
+  const others = (await presentVerticals(config.warehouse)).filter((v) => v.prefix !== 'hed').map((v) => `${v.name} at ${url}${v.path}`);
+  const data = status.ready
+    ? `${status.rows.toLocaleString('en-US')} rows in ${status.table} of ${config.warehouse}${others.length > 0 ? `; also ${others.join(', ')}` : ''}`
+    : others.length > 0
+      ? `no StudentSuccess table ${status.table} in ${config.warehouse}; ${others.join(', ')}`
+      : `no data yet in ${config.warehouse}: the page says how to make it`;
   const insights = config.llmProvider === 'openai' ? `insights by ${config.llmModel} at ${config.llmBaseUrl}` : 'offline insights';
   io.stdout.write(listeningLines(address, config.host, `${data}; ${insights}; history in ${config.insightsDb}`));
   return app;

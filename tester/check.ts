@@ -84,7 +84,7 @@ export async function fetchGroundTruth(baseUrl: string, vertical: VerticalDefini
     return records as Record<string, unknown>[];
   } catch (error) {
     if (error instanceof CheckError) throw error;
-    throw new CheckError(`Cannot read the ground truth from ${url} (${error instanceof Error ? error.message : String(error)}). Start the mock (npm start) and pass its address as --base-url.`);
+    throw new CheckError(`Cannot read the ground truth from ${url} (${error instanceof Error ? error.message : String(error)}). Start the mock (hed-mock serve, or npm start in the kit's checkout) and give its address in base_url of configuration.json or as --base-url.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { ERROR_CATALOG, errorBody, type ErrorCode } from '../../api/errors.js';
 import { CursorError } from '../paging/cursor.js';
 import { MutationConflictError, StoreError } from '../store.js';
 import { PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
+import { isVerticalPrefix, type VerticalPrefix } from '../../verticals/index.js';
 
 /**
  * One error shape for everything the mock answers: {error, message}. Validation errors
@@ -50,7 +51,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const trimmed = path.replace(/\/+$/, '');
     const hint = trimmed !== path && routes.some((r) => r.pattern.test(trimmed)) ? ` Did you mean ${trimmed} (no trailing slash)?` : '';
-    return new ApiError('not_found', `There is no ${path}.${hint} The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.`);
+    return new ApiError('not_found', `There is no ${path}.${hint} ${whereTheDataIs(path, app.config.verticals)}`);
   };
   // Before the body is read: a method Fastify expects a body for (POST, QUERY, ...) would
   // otherwise be refused for its missing Content-Type before the not-found handler runs.
@@ -64,6 +65,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendError(reply, apiError);
   });
+}
+
+/**
+ * The end of a 404's message: where this server's data is. The data paths it serves (one
+ * named in full, several as `/{prefix}_data` with the list), and first, for a lab path it
+ * does not serve (`/agr_data` from a mock started with `--verticals tlc`), that it is not
+ * served and how to serve it, so an attendee of one path is not sent to another's.
+ *
+ * @example
+ * whereTheDataIs('/agr_data', ['tlc'])
+ * // '/agr_data is not served by this mock, which serves tlc only (--verticals or HED_VERTICALS chose it; add agr there, or leave both out for every path). The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.'
+ */
+export function whereTheDataIs(path: string, served: readonly VerticalPrefix[]): string {
+  const asked = /^\/([a-z]{3})_(?:data|api_spec)\/*$/.exec(path)?.[1];
+  const unserved = asked !== undefined && isVerticalPrefix(asked) && !served.includes(asked)
+    ? `/${asked}_data is not served by this mock, which serves ${served.join(', ')} only (--verticals or HED_VERTICALS chose ${served.length === 1 ? 'it' : 'them'}; add ${asked} there, or leave both out for every path). `
+    : '';
+  const [only] = served;
+  if (served.length === 1 && only !== undefined) return `${unserved}The data is at GET /${only}_data; the API is described at /${only}_api_spec and /docs.`;
+  const example = served.includes('hed') ? "HED's at /hed_data" : `e.g. /${only ?? 'hed'}_data`;
+  return `${unserved}The data is at GET /{prefix}_data for ${served.join(', ')} (${example}); each path's API is described at /{prefix}_api_spec, and all of them at /docs.`;
 }
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {

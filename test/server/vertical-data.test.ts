@@ -103,6 +103,28 @@ t.test('--verticals narrows the paths served; HED too can be left out', async (t
   t.equal((await agrOnly.inject({ url: '/agr_data', headers: AUTH })).statusCode, 200);
 });
 
+t.test("a 404 sends the client to the paths this mock serves, never to one it does not", async (t) => {
+  const tlcOnly = await buildTestApp({ verticals: ['tlc'] });
+  t.teardown(() => tlcOnly.close());
+  const hed = await tlcOnly.inject({ url: '/hed_data', headers: AUTH });
+  t.equal(hed.statusCode, 404);
+  t.equal(
+    hed.json().message,
+    'There is no /hed_data. /hed_data is not served by this mock, which serves tlc only (--verticals or HED_VERTICALS chose it; add hed there, or leave both out for every path). The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.',
+  );
+  const typo = (await tlcOnly.inject({ url: '/tlc_dat', headers: AUTH })).json().message as string;
+  t.equal(typo, 'There is no /tlc_dat. The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.');
+  t.notMatch(typo, /hed_/, 'no word of a path it does not serve');
+  const two = await buildTestApp({ verticals: ['agr', 'hed'] });
+  t.teardown(() => two.close());
+  const tlc = (await two.inject({ url: '/tlc_api_spec' })).json().message as string;
+  t.match(tlc, /^There is no \/tlc_api_spec\. \/tlc_data is not served by this mock, which serves agr, hed only \(--verticals or HED_VERTICALS chose them; add tlc there/);
+  t.match(tlc, /The data is at GET \/\{prefix\}_data for agr, hed \(HED's at \/hed_data\); each path's API is described at \/\{prefix\}_api_spec, and all of them at \/docs\.$/);
+  const hedOnly = await buildTestApp({ verticals: ['hed'] });
+  t.teardown(() => hedOnly.close());
+  t.equal((await hedOnly.inject({ url: '/nope' })).json().message, 'There is no /nope. The data is at GET /hed_data; the API is described at /hed_api_spec and /docs.', 'HED alone: as it always said');
+});
+
 t.test('--verticals / HED_VERTICALS is parsed and checked at start, and the start line says what is served', async (t) => {
   t.same(resolveServerConfig({}, {}).verticals, [...VERTICAL_PREFIXES], 'default: all fifteen');
   t.same(resolveServerConfig({ verticals: 'hed, AGR' }, {}).verticals, ['agr', 'hed'], "in the lab's order, case and spaces forgiven");

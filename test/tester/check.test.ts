@@ -109,7 +109,7 @@ t.test('a check that cannot be made says what to do and the CLI exits 2', async 
   const dir = t.testdir();
   const warehouse = await fivetranStyleWarehouse(dir, records);
   await t.rejects(checkWarehouse({ warehouse: join(dir, 'missing.db'), baseUrl: mock.url }), { name: 'CheckError', message: /does not exist; run a sync first/ });
-  await t.rejects(checkWarehouse({ warehouse, baseUrl: 'http://127.0.0.1:1' }), { name: 'CheckError', message: /Cannot read the ground truth from http:\/\/127\.0\.0\.1:1\/__admin\/records .*Start the mock/ });
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: 'http://127.0.0.1:1' }), { name: 'CheckError', message: /Cannot read the ground truth from http:\/\/127\.0\.0\.1:1\/__admin\/records .*Start the mock \(hed-mock serve, or npm start in the kit's checkout\) and give its address in base_url of configuration\.json or as --base-url\./ });
   const guarded = await startMock({ students: 5, adminToken: 'secret' });
   t.teardown(() => guarded.close());
   await t.rejects(checkWarehouse({ warehouse, baseUrl: guarded.url }), { message: /answered 40[13]/ });
