@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import Database from 'better-sqlite3';
 
-import { advanceStudent, drawStudent, generateStudents, studentJsonFromValues, studentValuesJson } from '../verticals/hed/dataset.js';
+import { advanceStudent, drawStudent, studentJsonFromValues, studentValuesJson } from '../verticals/hed/dataset.js';
+import { MAX_STUDENT_VALUES_BYTES, studentValuesWriter } from '../verticals/hed/fast-writer.js';
 import { createRandom, randomInt, type Random } from '../verticals/hed/random.js';
 import { DatasetWorkerError, studentValuesInWorkers, type JsonBatch } from '../verticals/hed/dataset-threads.js';
 import type { SequencedRow } from './paging/paging.js';
@@ -244,19 +245,21 @@ export function rebuildNotice(path: string, stored: string | undefined, wanted: 
   return `Rebuilding the dataset in ${path}: it holds ${describe(stored)}; wanted ${describe(wanted)}.`;
 }
 
-/** The initial dataset's stored values on this thread, in batches like the workers'. */
+/** The initial dataset's stored values on this thread, in batches like the workers' (bytes reused from batch to batch). */
 function* studentValuesHere(seed: number, students: number): Generator<JsonBatch> {
-  let rows: string[] = [];
-  let lastEpoch = 0;
-  for (const record of generateStudents(seed, students)) {
-    rows.push(studentValuesJson(record));
-    lastEpoch = record.last_updated_epoch;
-    if (rows.length === INSERT_BATCH_ROWS) {
-      yield { rows, lastEpoch };
-      rows = [];
+  const writer = studentValuesWriter(seed);
+  const buffer = Buffer.allocUnsafe(INSERT_BATCH_ROWS * MAX_STUDENT_VALUES_BYTES);
+  while (writer.index < students) {
+    const size = Math.min(INSERT_BATCH_ROWS, students - writer.index);
+    const rows = new Array<Buffer>(size);
+    let offset = 0;
+    for (let row = 0; row < size; row++) {
+      const end = writer.write(buffer, offset);
+      rows[row] = buffer.subarray(offset, end);
+      offset = end;
     }
+    yield { rows, lastEpoch: writer.lastEpoch };
   }
-  yield { rows, lastEpoch };
 }
 
 /** `k` distinct integers from [0, n) in a seeded order (Floyd's algorithm: O(k) memory). */

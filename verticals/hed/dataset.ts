@@ -1,17 +1,17 @@
 import { MAJOR_CODES, type HedRecord } from './record.js';
-import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
+import { createRandom, randomInt, randomNormal, randomPick, type Random } from './random.js';
 import { standingFor } from './standing.js';
 import { formatDateTime, formatLooseDateTime, utcSeconds } from './time-format.js';
 
 /** The first record's last_updated (2025-07-31 23:00:00, the hour of the hosted sample's); later records follow a few seconds apart. */
 export const DATASET_START_EPOCH = utcSeconds(2025, 7, 31) + 23 * 3600;
-const SECONDS_PER_RECORD = 6;
-const ENROLLMENT_FROM = utcSeconds(2024, 8, 5);
-const ENROLLMENT_DAYS = 24;
-const LOGIN_TO = utcSeconds(2025, 7, 31);
+export const SECONDS_PER_RECORD = 6;
+export const ENROLLMENT_FROM = utcSeconds(2024, 8, 5);
+export const ENROLLMENT_DAYS = 24;
+export const LOGIN_TO = utcSeconds(2025, 7, 31);
 // Tuned so the seed-42 600 land on the lab dashboard's figures (SPEC §2 "Records"):
 // 34.3% at risk, mean GPA 3.06, mean completion 65.3%, mean engagement 56.0.
-const ADVISORS = 180;
+export const ADVISORS = 180;
 
 /**
  * The GPA distribution of the lab's own dashboard (its GPA Distribution histogram): the
@@ -23,7 +23,7 @@ export const GPA_BIN_WEIGHTS = [17, 11, 19, 9, 16, 17, 15, 40, 80, 96, 91, 81, 4
 const GPA_FLOOR = 1;
 const GPA_WEIGHT_TOTAL = GPA_BIN_WEIGHTS.reduce((a, b) => a + b, 0);
 /** Engagement is uniform over this range for every standing, as the lab's box plot shows (mean 56). */
-const ENGAGEMENT_RANGE = [12, 100] as const;
+export const ENGAGEMENT_RANGE = [12, 100] as const;
 /**
  * Students are placed in blocks of this many: each block holds one GPA position and one
  * engagement position in every 1% of the distribution (in a seeded order), so any 600
@@ -60,18 +60,23 @@ export interface Placement {
  * gpaAt(0.999) // 4
  */
 export function gpaAt(u: number): number {
+  return gpaHundredthsAt(u) / 100;
+}
+
+/** gpaAt(u) in hundredths: a whole number from 100 to 400. */
+export function gpaHundredthsAt(u: number): number {
   let rest = Math.min(Math.max(u, 0), 1 - 1e-12) * GPA_WEIGHT_TOTAL;
   let bin = 0;
   while (bin < GPA_BIN_WEIGHTS.length - 1 && rest >= GPA_BIN_WEIGHTS[bin]!) rest -= GPA_BIN_WEIGHTS[bin++]!;
   const hundredths = bin === GPA_BIN_WEIGHTS.length - 1 ? 21 : 20;
   const within = Math.min(hundredths - 1, Math.floor((rest / GPA_BIN_WEIGHTS[bin]!) * hundredths));
-  return (GPA_FLOOR * 100 + bin * 20 + within) / 100;
+  return GPA_FLOOR * 100 + bin * 20 + within;
 }
 
 const engagementAt = (u: number) => round(ENGAGEMENT_RANGE[0] + u * (ENGAGEMENT_RANGE[1] - ENGAGEMENT_RANGE[0]), 1);
 
 /** The chance that a student with this GPA and engagement is at risk. */
-const atRiskChance = (gpa: number, engagement: number) => {
+export const atRiskChance = (gpa: number, engagement: number) => {
   const o = RISK_ODDS;
   return 1 / (1 + Math.exp(-(o.base - o.perGpa * (gpa - o.meanGpa) - (o.perEngagement20 * (engagement - o.meanEngagement)) / 20)));
 };
@@ -174,46 +179,6 @@ export function* generateStudents(seed: number, count: number): Generator<HedRec
     const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
     yield drawStudent(r, i, epoch, nextPlacement());
   }
-}
-
-/**
- * The records of one lane when `lanes` threads share the build: chunks of `chunk` records
- * go to lanes in turn (chunk c to lane c % lanes). The stream of draws is sequential, so
- * a lane still draws every number of the other lanes' chunks, but makes no record of
- * them; the records it keeps are those of generateStudents.
- *
- * @example
- * [...generateStudentLane(42, 10, 2, 1, 2)] // records 2, 3, 6, 7
- */
-export function* generateStudentLane(seed: number, count: number, chunk: number, lane: number, lanes: number): Generator<HedRecord> {
-  const r = createRandom(seed);
-  const nextPlacement = stratifiedPlacements(r);
-  for (let i = 0; i < count; i++) {
-    const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
-    const placement = nextPlacement();
-    if (Math.floor(i / chunk) % lanes === lane) yield drawStudent(r, i, epoch, placement);
-    else skipStudent(r);
-  }
-}
-
-/**
- * Advances `r` past one drawStudent call (with its placement given) without making the
- * record: the same number of draws, which depends on one of them (aid above the zero
- * share draws an amount). Keep it in step with drawStudent; the lane test in
- * test/verticals/hed/fast-paths.test.ts fails when the two part ways.
- */
-function skipStudent(r: Random): void {
-  for (let d = 0; d < UUID_DRAWS; d++) r.float();
-  r.float(); // at risk
-  // completion (two), attempted, login, plagiarism
-  for (let d = 0; d < 5; d++) r.float();
-  const aidDraw = r.float();
-  r.float(); // enrollment date
-  r.float(); // major
-  r.float(); // advisor
-  if (aidDraw >= 0.22) r.float(); // aid amount
-  for (let d = 0; d < 10; d++) r.float(); // five normal draws: views, submissions, posts, scores
-  r.float(); // interventions
 }
 
 /**
