@@ -118,18 +118,20 @@ export class Mersenne53 {
     return y ^ (y >>> 18);
   }
 
+  // The upper bit of one word and the lower 31 of the next (an OR: the bits are disjoint),
+  // shifted, and the matrix where its low bit is set: the words stay 32-bit integers.
   private twist(): void {
     const s = this.state;
     for (let k = 0; k < 227; k++) {
-      const n = (s[k]! & 0x80000000) + (s[k + 1]! & 0x7fffffff);
-      s[k] = s[k + 397]! ^ (n >>> 1) ^ (-(n & 1) & 0x9908b0df);
+      const y = (s[k]! & 0x80000000) | (s[k + 1]! & 0x7fffffff);
+      s[k] = s[k + 397]! ^ (y >>> 1) ^ (((y << 31) >> 31) & 0x9908b0df);
     }
     for (let k = 227; k < 623; k++) {
-      const n = (s[k]! & 0x80000000) + (s[k + 1]! & 0x7fffffff);
-      s[k] = s[k - 227]! ^ (n >>> 1) ^ (-(n & 1) & 0x9908b0df);
+      const y = (s[k]! & 0x80000000) | (s[k + 1]! & 0x7fffffff);
+      s[k] = s[k - 227]! ^ (y >>> 1) ^ (((y << 31) >> 31) & 0x9908b0df);
     }
-    const n = (s[623]! & 0x80000000) + (s[0]! & 0x7fffffff);
-    s[623] = s[396]! ^ (n >>> 1) ^ (-(n & 1) & 0x9908b0df);
+    const y = (s[623]! & 0x80000000) | (s[0]! & 0x7fffffff);
+    s[623] = s[396]! ^ (y >>> 1) ^ (((y << 31) >> 31) & 0x9908b0df);
   }
 }
 
