@@ -25,8 +25,9 @@ const WORKER_MIN_STUDENTS = 50_000;
 /**
  * Generating threads, beside this one inserting. A lane writes its own chunks and passes
  * over the others' draws, so on two cores one lane (a million records: the worker ~3 s
- * CPU, this thread ~1.7 s) finishes as soon as two (~2.1 s each plus this thread's 1.7 s
- * on two cores) with a fifth less CPU; a second lane pays off only with a third core.
+ * CPU, this thread ~1.5 s) finishes about as soon as two (~2 s each plus this thread's,
+ * sharing two cores) with 15% less CPU (4.6–4.8 s against 5.4–5.6 s), and sooner when the
+ * cores are shared; a second lane pays off only with a third core.
  */
 const BUILD_LANES = Math.max(1, Math.min(2, availableParallelism() - 1));
 
