@@ -74,9 +74,9 @@ export interface WorkerOptions {
 
 /**
  * The initial dataset's records in their stored form (studentValuesJson) as bytes,
- * generated and serialized on `lanes` worker threads (chunk c of ROWS_PER_SLOT records on
- * lane c % lanes, see generateStudentLane) while the caller inserts: on two cores the
- * build takes about half as long. Records come in the order of generateStudents. Throws
+ * written on `lanes` worker threads by the fast writer (chunk c of ROWS_PER_SLOT records
+ * on lane c % lanes, see laneChunks in ./fast-writer.ts) while the caller inserts.
+ * Records come in the order of generateStudents. Throws
  * DatasetWorkerError (before yielding anything where it can) when the worker file is
  * missing, a worker fails, or none makes progress for `stallMs`.
  *

@@ -4,37 +4,33 @@
  * chunk, waiting while the store has not yet taken the slot it needs next.
  */
 import { workerData } from 'node:worker_threads';
-import { generateStudentLane, studentValuesJson } from './dataset.js';
+import { laneChunks, MAX_STUDENT_VALUES_BYTES, studentValuesWriter } from './fast-writer.js';
 import { CONTROL_INTS, ringViews, ROWS_PER_SLOT, SLOT, SLOT_BYTES, SLOTS } from './dataset-threads.js';
 
 const { shared, seed, students, lane, lanes } = workerData as { shared: SharedArrayBuffer; seed: number; students: number; lane: number; lanes: number };
 const ring = ringViews(shared);
 
 function produce(): void {
-  const records = generateStudentLane(seed, students, ROWS_PER_SLOT, lane, lanes);
-  const chunks = Math.ceil(students / ROWS_PER_SLOT);
-  // This lane's chunks are lane, lane + lanes, ...; the k-th of them goes to slot k % SLOTS.
-  for (let c = lane, k = 0; c < chunks; c += lanes, k++) {
+  // Every lane draws every record's numbers (the stream is sequential) but writes only
+  // its own chunks: lane, lane + lanes, ...; the k-th of them goes to slot k % SLOTS.
+  const writer = studentValuesWriter(seed);
+  let k = 0;
+  for (const { chunk: c, size } of laneChunks(writer, students, ROWS_PER_SLOT, lane, lanes)) {
     const slot = k % SLOTS;
+    k += 1;
     const at = slot * CONTROL_INTS;
     while (Atomics.load(ring.control, at) !== SLOT.empty) Atomics.wait(ring.control, at, Atomics.load(ring.control, at));
-    const size = Math.min(ROWS_PER_SLOT, students - c * ROWS_PER_SLOT);
     let offset = slot * SLOT_BYTES;
     const end = offset + SLOT_BYTES;
-    let lastEpoch = 0;
     for (let row = 0; row < size; row++) {
-      const next = records.next();
-      if (next.done) throw new Error(`Lane ${lane} ran out of records in chunk ${c}.`);
-      const json = studentValuesJson(next.value);
-      // Records are ASCII: one byte per character.
-      if (offset + json.length > end) throw new Error(`A record of ${json.length} bytes does not fit in a slot.`);
-      ring.data.write(json, offset, json.length, 'latin1');
-      ring.lengths[slot * ROWS_PER_SLOT + row] = json.length;
-      offset += json.length;
-      lastEpoch = next.value.last_updated_epoch;
+      // Records are ASCII and at most MAX_STUDENT_VALUES_BYTES long.
+      if (offset + MAX_STUDENT_VALUES_BYTES > end) throw new Error(`Chunk ${c} does not fit in a slot of ${SLOT_BYTES} bytes.`);
+      const next = writer.write(ring.data, offset);
+      ring.lengths[slot * ROWS_PER_SLOT + row] = next - offset;
+      offset = next;
     }
     ring.control[at + 1] = size;
-    ring.lastEpochs[slot] = lastEpoch;
+    ring.lastEpochs[slot] = writer.lastEpoch;
     Atomics.store(ring.control, at, SLOT.full);
     Atomics.notify(ring.control, at);
   }

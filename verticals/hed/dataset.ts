@@ -1,38 +1,13 @@
-import { MAJOR_CODES, type HedRecord } from './record.js';
-import { createRandom, randomInt, randomNormal, randomPick, UUID_DRAWS, type Random } from './random.js';
+import type { HedRecord } from './record.js';
+import {
+  ADVISORS, atRiskChance, DATASET_START_EPOCH, ENGAGEMENT_RANGE, ENROLLMENT_DAYS, ENROLLMENT_FROM, gpaAt, LOGIN_TO, MAJOR_CODES,
+  PLACEMENT_BLOCK, SECONDS_PER_RECORD,
+} from './parameters.js';
+import { createRandom, randomInt, randomNormal, randomPick, type Random } from './random.js';
 import { standingFor } from './standing.js';
-import { formatDateTime, formatLooseDateTime, utcSeconds } from './time-format.js';
+import { formatDateTime, formatLooseDateTime } from './time-format.js';
 
-/** The first record's last_updated (2025-07-31 23:00:00, the hour of the hosted sample's); later records follow a few seconds apart. */
-export const DATASET_START_EPOCH = utcSeconds(2025, 7, 31) + 23 * 3600;
-const SECONDS_PER_RECORD = 6;
-const ENROLLMENT_FROM = utcSeconds(2024, 8, 5);
-const ENROLLMENT_DAYS = 24;
-const LOGIN_TO = utcSeconds(2025, 7, 31);
-// Tuned so the seed-42 600 land on the lab dashboard's figures (SPEC §2 "Records"):
-// 34.3% at risk, mean GPA 3.06, mean completion 65.3%, mean engagement 56.0.
-const ADVISORS = 180;
-
-/**
- * The GPA distribution of the lab's own dashboard (its GPA Distribution histogram): the
- * students per 0.2-wide bin from 1.0 to 4.0 as read off the lab's StudentSuccess.png. A
- * flat floor of small bins from 1.0 to 2.4, the mass from 2.6 to 3.4, a dip at 3.4–3.6
- * and the two tallest bins at 3.6–4.0 (mean 3.05).
- */
-export const GPA_BIN_WEIGHTS = [17, 11, 19, 9, 16, 17, 15, 40, 80, 96, 91, 81, 42, 103, 113] as const;
-const GPA_FLOOR = 1;
-const GPA_WEIGHT_TOTAL = GPA_BIN_WEIGHTS.reduce((a, b) => a + b, 0);
-/** Engagement is uniform over this range for every standing, as the lab's box plot shows (mean 56). */
-const ENGAGEMENT_RANGE = [12, 100] as const;
-/**
- * Students are placed in blocks of this many: each block holds one GPA position and one
- * engagement position in every 1% of the distribution (in a seeded order), so any 600
- * consecutive students show the lab's histogram within a student or two per bin instead
- * of the several that independent draws would stray.
- */
-export const PLACEMENT_BLOCK = 100;
-// At-risk odds (logistic): higher with a lower GPA and with lower engagement.
-const RISK_ODDS = { base: -1.11, perGpa: 2.5, perEngagement20: 1.2, meanGpa: 3.06, meanEngagement: 56 } as const;
+export { DATASET_START_EPOCH, GPA_BIN_WEIGHTS, gpaAt, PLACEMENT_BLOCK } from './parameters.js';
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
@@ -51,30 +26,7 @@ export interface Placement {
   engagement: number;
 }
 
-/**
- * The GPA at share `u` of the lab's distribution (GPA_BIN_WEIGHTS): the bin by its
- * weight, then a hundredth inside it (the top bin holds 4.00 too).
- *
- * @example
- * gpaAt(0) // 1
- * gpaAt(0.999) // 4
- */
-export function gpaAt(u: number): number {
-  let rest = Math.min(Math.max(u, 0), 1 - 1e-12) * GPA_WEIGHT_TOTAL;
-  let bin = 0;
-  while (bin < GPA_BIN_WEIGHTS.length - 1 && rest >= GPA_BIN_WEIGHTS[bin]!) rest -= GPA_BIN_WEIGHTS[bin++]!;
-  const hundredths = bin === GPA_BIN_WEIGHTS.length - 1 ? 21 : 20;
-  const within = Math.min(hundredths - 1, Math.floor((rest / GPA_BIN_WEIGHTS[bin]!) * hundredths));
-  return (GPA_FLOOR * 100 + bin * 20 + within) / 100;
-}
-
 const engagementAt = (u: number) => round(ENGAGEMENT_RANGE[0] + u * (ENGAGEMENT_RANGE[1] - ENGAGEMENT_RANGE[0]), 1);
-
-/** The chance that a student with this GPA and engagement is at risk. */
-const atRiskChance = (gpa: number, engagement: number) => {
-  const o = RISK_ODDS;
-  return 1 / (1 + Math.exp(-(o.base - o.perGpa * (gpa - o.meanGpa) - (o.perEngagement20 * (engagement - o.meanEngagement)) / 20)));
-};
 
 // Completion is only loosely tied to GPA (the lab's figures pair a 3.06 mean GPA with 65%
 // completion): it follows the at-risk flag, with a wide spread on both sides.
@@ -174,46 +126,6 @@ export function* generateStudents(seed: number, count: number): Generator<HedRec
     const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
     yield drawStudent(r, i, epoch, nextPlacement());
   }
-}
-
-/**
- * The records of one lane when `lanes` threads share the build: chunks of `chunk` records
- * go to lanes in turn (chunk c to lane c % lanes). The stream of draws is sequential, so
- * a lane still draws every number of the other lanes' chunks, but makes no record of
- * them; the records it keeps are those of generateStudents.
- *
- * @example
- * [...generateStudentLane(42, 10, 2, 1, 2)] // records 2, 3, 6, 7
- */
-export function* generateStudentLane(seed: number, count: number, chunk: number, lane: number, lanes: number): Generator<HedRecord> {
-  const r = createRandom(seed);
-  const nextPlacement = stratifiedPlacements(r);
-  for (let i = 0; i < count; i++) {
-    const epoch = DATASET_START_EPOCH + i * SECONDS_PER_RECORD + Math.floor(r.float() * SECONDS_PER_RECORD);
-    const placement = nextPlacement();
-    if (Math.floor(i / chunk) % lanes === lane) yield drawStudent(r, i, epoch, placement);
-    else skipStudent(r);
-  }
-}
-
-/**
- * Advances `r` past one drawStudent call (with its placement given) without making the
- * record: the same number of draws, which depends on one of them (aid above the zero
- * share draws an amount). Keep it in step with drawStudent; the lane test in
- * test/verticals/hed/fast-paths.test.ts fails when the two part ways.
- */
-function skipStudent(r: Random): void {
-  for (let d = 0; d < UUID_DRAWS; d++) r.float();
-  r.float(); // at risk
-  // completion (two), attempted, login, plagiarism
-  for (let d = 0; d < 5; d++) r.float();
-  const aidDraw = r.float();
-  r.float(); // enrollment date
-  r.float(); // major
-  r.float(); // advisor
-  if (aidDraw >= 0.22) r.float(); // aid amount
-  for (let d = 0; d < 10; d++) r.float(); // five normal draws: views, submissions, posts, scores
-  r.float(); // interventions
 }
 
 /**

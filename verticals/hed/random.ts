@@ -1,4 +1,7 @@
 import { generateMersenne53Randomizer } from '@faker-js/faker';
+import { X_SLOTS, Y_SLOT } from './mersenne.js';
+
+export { Mersenne53, UUID_DRAWS } from './mersenne.js';
 
 /**
  * The draws the generators need. Every value in the dataset, in mutations and in fault
@@ -14,11 +17,6 @@ export interface Random {
 const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 const DASH = '-'.charCodeAt(0);
 const FOUR = '4'.charCodeAt(0);
-// Where the 30 "x" digits of faker's template "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" go.
-const X_SLOTS = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 15, 16, 17, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
-const Y_SLOT = 19;
-/** Draws one uuid() takes: 30 hex digits and the variant digit. */
-export const UUID_DRAWS = 31;
 
 /**
  * A seeded Random on @faker-js/faker's Mersenne Twister (its exact version is pinned in

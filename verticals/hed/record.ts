@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import '../../api/formats.js';
 
-/** The twelve major codes the generator draws from. */
-export const MAJOR_CODES = [
-  'PHIL', 'ECON', 'BIOL', 'ENGR', 'CHEM', 'PSYC',
-  'HIST', 'MATH', 'CSCI', 'ENGL', 'NURS', 'BUSN',
-] as const;
+import { MAJOR_CODES } from './parameters.js';
+
+export { MAJOR_CODES };
 
 /**
  * The hosted API's twelve academic standings, alphabetical as the lab's dashboard lists

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { Faker, en } from '@faker-js/faker';
-import { createRandom, UUID_DRAWS } from '../../../verticals/hed/random.js';
+import { Faker, en, generateMersenne53Randomizer } from '@faker-js/faker';
+import { createRandom, Mersenne53, UUID_DRAWS } from '../../../verticals/hed/random.js';
+import { laneChunks, MAX_STUDENT_VALUES_BYTES, studentValuesWriter } from '../../../verticals/hed/fast-writer.js';
 import { formatDateTime, formatLooseDateTime } from '../../../verticals/hed/time-format.js';
-import { advanceStudent, generateStudentLane, generateStudents, studentJson, studentJsonFromValues, studentValuesJson } from '../../../verticals/hed/dataset.js';
+import { advanceStudent, generateStudents, studentJson, studentJsonFromValues, studentValuesJson } from '../../../verticals/hed/dataset.js';
 
 // The dataset build takes shortcuts around faker's API, Date and JSON.stringify (see the
 // README's Benchmarks section); each must give exactly what the plain call gives, or every
@@ -71,13 +72,80 @@ t.test('uuid() takes UUID_DRAWS draws, so a lane can skip a record without makin
   t.equal(a.float(), b.float());
 });
 
-t.test('lanes of the parallel build hold exactly the records of the sequential build, in turn', async (t) => {
-  const all = [...generateStudents(42, 1_050)].map((r) => JSON.stringify(r));
-  for (const lanes of [1, 2, 3]) {
-    const got = Array.from({ length: lanes }, (_, lane) => [...generateStudentLane(42, 1_050, 100, lane, lanes)].map((r) => JSON.stringify(r)));
-    const merged: string[] = [];
-    for (let c = 0; c * 100 < 1_050; c++) merged.push(...got[c % lanes]!.slice(Math.floor(c / lanes) * 100, Math.floor(c / lanes) * 100 + 100));
-    t.equal(merged.length, all.length, `${lanes} lanes: every record once`);
-    t.ok(merged.every((json, i) => json === all[i]), `${lanes} lanes: same records in the same order`);
+t.test('Mersenne53 draws what faker\'s randomizer draws, also after nibble() and discard()', async (t) => {
+  for (const seed of [42, 0, 7, 123, 2 ** 32 - 1, 2 ** 32 + 5, -3]) {
+    const faker = generateMersenne53Randomizer();
+    faker.seed(seed);
+    const ours = new Mersenne53(seed);
+    let mismatch = '';
+    // Runs of each kind, long enough to cross the state's 624-word refills.
+    for (let i = 0; i < 30_000 && !mismatch; i++) {
+      const kind = Math.floor(i / 97) % 3;
+      if (kind === 0) {
+        const [expected, actual] = [faker.next(), ours.float()];
+        if (expected !== actual) mismatch = `draw ${i}: faker ${expected}, ours ${actual}`;
+      } else if (kind === 1) {
+        const [expected, actual] = [Math.floor(faker.next() * 16), ours.nibble()];
+        if (expected !== actual) mismatch = `nibble ${i}: faker ${expected}, ours ${actual}`;
+      } else if (i % 97 === 0) {
+        const n = 1 + (i % 700);
+        for (let d = 0; d < n; d++) faker.next();
+        ours.discard(n);
+      }
+    }
+    t.equal(mismatch, '', `seed ${seed}`);
   }
+});
+
+/** The fast writer's records as strings, with each record's last epoch. */
+function written(writer: ReturnType<typeof studentValuesWriter>, count: number): { json: string; epoch: number }[] {
+  const out = Buffer.alloc(MAX_STUDENT_VALUES_BYTES);
+  return Array.from({ length: count }, () => {
+    const end = writer.write(out, 0);
+    return { json: out.toString('latin1', 0, end), epoch: writer.lastEpoch };
+  });
+}
+
+t.test('the fast writer writes studentValuesJson of drawStudent\'s records, byte for byte, and their epochs', async (t) => {
+  for (const [seed, count] of [[42, 3_001], [7, 2_599], [123, 1_234], [2 ** 31 + 11, 777]] as const) {
+    const expected = [...generateStudents(seed, count)];
+    const got = written(studentValuesWriter(seed), count);
+    const wrong = expected.flatMap((record, i) => (studentValuesJson(record) === got[i]!.json && record.last_updated_epoch === got[i]!.epoch ? [] : [i]));
+    t.same(wrong.slice(0, 5), [], `seed ${seed}, ${count} records`);
+  }
+});
+
+t.test('skip() passes over a record exactly, so records after 100,000 (wider student numbers) come out right', async (t) => {
+  const expected = [...generateStudents(9, 100_006)].slice(99_990);
+  const writer = studentValuesWriter(9);
+  for (let i = 0; i < 99_990; i++) writer.skip();
+  t.equal(writer.index, 99_990);
+  t.equal(writer.lastEpoch, [...generateStudents(9, 99_990)].pop()!.last_updated_epoch);
+  const got = written(writer, 16).map((w) => w.json);
+  t.same(got, expected.map(studentValuesJson));
+  t.match(got.at(-1), /"STU_2024100005"/);
+});
+
+t.test('lanes of the parallel build hold exactly the records of the sequential build, in turn', async (t) => {
+  const count = 2_050;
+  const all = [...generateStudents(42, count)].map(studentValuesJson);
+  for (const [lanes, chunkRows] of [[1, 250], [2, 100], [3, 300]] as const) {
+    const chunks: string[][] = [];
+    for (let lane = 0; lane < lanes; lane++) {
+      const writer = studentValuesWriter(42);
+      for (const { chunk, size } of laneChunks(writer, count, chunkRows, lane, lanes)) chunks[chunk] = written(writer, size).map((w) => w.json);
+    }
+    const merged = chunks.flat();
+    t.equal(merged.length, all.length, `${lanes} lanes of ${chunkRows}: every record once`);
+    const wrong = all.flatMap((json, i) => (merged[i] === json ? [] : [i]));
+    t.same(wrong.slice(0, 5), [], `${lanes} lanes of ${chunkRows}: same records in the same order`);
+  }
+});
+
+t.test('a lane that writes more or fewer records than its chunk holds is stopped', async (t) => {
+  const writer = studentValuesWriter(42);
+  const chunks = laneChunks(writer, 1_000, 100, 0, 2);
+  chunks.next();
+  written(writer, 99);
+  t.throws(() => chunks.next(), /ends at record 99, not 100/);
 });
