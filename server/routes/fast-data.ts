@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { guardedRequestOf, guardRequest, SECURITY_HEADERS, type HostAllowList } from '../../api/serving.js';
 import { CURSOR_PARAM_PATTERN, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
-import { recordRequest, type JournalRequest } from '../faults/wire.js';
+import type { RawJournalEntry } from '../faults/journal.js';
 import type { DataPath } from './data.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -31,8 +31,13 @@ interface FastPage {
   path: DataPath;
   pageSize: number;
   position: number;
-  query: Record<string, unknown>;
 }
+
+/** No fault rule is loaded when the fast path answers. */
+const NO_FAULTS: readonly never[] = Object.freeze([]);
+/** Where a response keeps its journal entry until it is handed to the socket. */
+const ENTRY = Symbol('journal entry');
+type JournaledResponse = ServerResponse & { [ENTRY]?: RawJournalEntry };
 
 /**
  * The data paths' common answer without Fastify: `GET /{prefix}_data` with a valid key, at
@@ -115,31 +120,33 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
         return undefined;
       }
     }
-    // The query as the route sees it after validation: page_size filled in.
-    const query: Record<string, unknown> = cursor === undefined ? { page_size: pageSize ?? PAGE_SIZE_DEFAULT } : { page_size: pageSize ?? PAGE_SIZE_DEFAULT, cursor };
-    return { path, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, position, query };
+    return { path, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, position };
   };
 
-  const answer = (request: IncomingMessage, response: ServerResponse, asked: FastPage): void => {
-    const start = app.faultClock();
+  /**
+   * The journal entry, as Fastify's onResponse makes it (../faults/wire.ts): once, when
+   * the answer is handed to the socket (or fails). One listener for every response; the
+   * entry waits on the response.
+   */
+  function journalAnswer(this: JournaledResponse): void {
+    this.removeListener('finish', journalAnswer);
+    this.removeListener('error', journalAnswer);
+    const entry = this[ENTRY]!;
+    this[ENTRY] = undefined;
+    entry.status = this.statusCode;
+    entry.durationMs = Math.max(0, app.faultClock() - entry.startMs);
+    if (entry.status !== 200) entry.hasMore = null;
+    app.journal.record(entry);
+  }
+
+  const answer = (request: IncomingMessage, response: JournaledResponse, asked: FastPage): void => {
+    const startMs = app.faultClock();
     const page = asked.path.pages.pageAfter(asked.position, asked.pageSize);
-    const journal: JournalRequest = {
-      method: 'GET',
-      url: request.url!,
-      headers: request.headers,
-      query: asked.query,
-      faultStartMs: start,
-      faultDecision: null,
-      journalPage: { hasMore: page.hasMore, records: page.records },
-    };
-    // As Fastify's onResponse: once, when the answer is handed to the socket (or fails).
-    const done = () => {
-      response.removeListener('finish', done);
-      response.removeListener('error', done);
-      recordRequest(app, journal, response.statusCode);
-    };
-    response.on('finish', done);
-    response.on('error', done);
+    // The query the route would journal is page_size and cursor, names that are never
+    // credentials: none is kept. The headers are the request's own object, read when listed.
+    response[ENTRY] = { startMs, method: 'GET', url: request.url!, status: 200, faults: NO_FAULTS, durationMs: 0, hasMore: page.hasMore, records: page.records, headers: request.headers, query: null };
+    response.on('finish', journalAnswer);
+    response.on('error', journalAnswer);
     response.writeHead(200, { ...PAGE_HEADERS, 'content-length': String(page.body.length) });
     response.end(page.body);
   };
