@@ -8,6 +8,8 @@ import type { DataPath } from './data.js';
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The route's headers in Fastify's order, before the length: its type, then the guard's security headers. */
 const PAGE_HEADERS: Readonly<Record<string, string>> = { 'content-type': JSON_TYPE, ...SECURITY_HEADERS };
+/** Header objects kept, one per body length (pages of a path are of few lengths), before the lot is dropped. */
+const HEADER_SETS_MAX = 1024;
 /** Host headers the guard let through, remembered (a GET is judged on its host alone). */
 const KNOWN_HOSTS_MAX = 64;
 const PAGE_SIZE_TEXT = /^[0-9]{1,9}$/;
@@ -69,6 +71,17 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
     closing = true;
   });
   const knownHosts = new Set<string>();
+  // writeHead only reads its headers object: answers of one length share one.
+  const headerSets = new Map<number, Readonly<Record<string, string>>>();
+  const headersFor = (length: number): Readonly<Record<string, string>> => {
+    let headers = headerSets.get(length);
+    if (headers === undefined) {
+      if (headerSets.size >= HEADER_SETS_MAX) headerSets.clear();
+      headers = { ...PAGE_HEADERS, 'content-length': String(length) };
+      headerSets.set(length, headers);
+    }
+    return headers;
+  };
 
   const hostAllowed = (request: IncomingMessage): boolean => {
     const host = request.headers.host;
@@ -96,20 +109,22 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
 
     let pageSize: number | undefined;
     let cursor: string | undefined;
-    if (q >= 0) {
-      for (const pair of url.slice(q + 1).split('&')) {
-        const eq = pair.indexOf('=');
-        const name = eq < 0 ? pair : pair.slice(0, eq);
-        const value = pair.slice(eq + 1);
-        if (eq < 0) return undefined;
-        if (name === 'page_size' && pageSize === undefined && PAGE_SIZE_TEXT.test(value)) {
-          pageSize = Number(value);
-          if (pageSize < PAGE_SIZE_MIN || pageSize > PAGE_SIZE_MAX) return undefined;
-        } else if (name === 'cursor' && cursor === undefined && CURSOR_TEXT.test(value)) {
-          cursor = value;
-        } else {
-          return undefined;
-        }
+    // The query's pairs, scanned in place (no array of them).
+    for (let from = q + 1; q >= 0 && from <= url.length; ) {
+      let to = url.indexOf('&', from);
+      if (to < 0) to = url.length;
+      const eq = url.indexOf('=', from);
+      if (eq < 0 || eq > to) return undefined;
+      const name = url.slice(from, eq);
+      const value = url.slice(eq + 1, to);
+      from = to + 1;
+      if (name === 'page_size' && pageSize === undefined && PAGE_SIZE_TEXT.test(value)) {
+        pageSize = Number(value);
+        if (pageSize < PAGE_SIZE_MIN || pageSize > PAGE_SIZE_MAX) return undefined;
+      } else if (name === 'cursor' && cursor === undefined && CURSOR_TEXT.test(value)) {
+        cursor = value;
+      } else {
+        return undefined;
       }
     }
     let position = 0;
@@ -147,7 +162,7 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
     response[ENTRY] = { startMs, method: 'GET', url: request.url!, status: 200, faults: NO_FAULTS, durationMs: 0, hasMore: page.hasMore, records: page.records, headers: request.headers, query: null };
     response.on('finish', journalAnswer);
     response.on('error', journalAnswer);
-    response.writeHead(200, { ...PAGE_HEADERS, 'content-length': String(page.body.length) });
+    response.writeHead(200, headersFor(page.body.length));
     response.end(page.body);
   };
 
