@@ -107,19 +107,29 @@ t.test('each entry is made once: a second list gives the same objects, and a lat
   journal.record(REQUESTS[0]!);
   journal.record(REQUESTS[1]!);
   const first = journal.list();
-  // Had the entry been made again, these changes to the raw entry would show.
-  REQUESTS[0]!.url = '/changed';
-  try {
-    journal.record(REQUESTS[2]!);
-    const second = journal.list();
-    t.equal(second[0], first[0], 'the same object');
-    t.equal(second[1], first[1]);
-    t.equal(second[0]!.url, '/hed_data?page_size=5');
-    t.equal(second.length, 3);
-    t.equal(second[2]!.seq, 3);
-  } finally {
-    REQUESTS[0]!.url = '/hed_data?page_size=5';
-  }
+  journal.record(REQUESTS[2]!);
+  const second = journal.list();
+  t.equal(second[0], first[0], 'the same object');
+  t.equal(second[1], first[1]);
+  t.equal(second.length, 3);
+  t.equal(second[2]!.seq, 3);
+  t.same(second[2], eager(3, REQUESTS[2]!, SECRETS));
+});
+
+t.test('credentials name every header and query parameter as it is, newlines and look-alikes included', async (t) => {
+  const journal = createJournal(100, SECRETS);
+  const requests = [
+    entry('/a', { headers: { 'x-api-key': 'k' }, query: { a: '1', key: '2' } }),
+    entry('/b', { headers: { 'x-api-key': 'k' }, query: { 'a\nqkey': '1' } }),
+    entry('/c', { headers: { 'x-api-key': 'k' }, query: { a: '1', key: '2' } }),
+    entry('/d', { headers: { 'x-api-key': 'k', 'q-token': 't' }, query: {} }),
+    entry('/e', { headers: { 'x-api-key': 'k' }, query: { token: 't' } }),
+  ];
+  for (const r of requests) journal.record(r);
+  const listed = journal.list();
+  t.same(listed, requests.map((r, i) => eager(i + 1, r, SECRETS)));
+  t.same(listed[1]!.credentials, ['header x-api-key', 'query a\nqkey']);
+  t.same(listed[2]!.credentials, ['header x-api-key', 'query key']);
 });
 
 t.test('a slot written again shows its new entry, not the one listed before (wrap-around and clear)', async (t) => {
