@@ -1,28 +1,62 @@
-import type { JournalEntry } from '../../api/faults.js';
+import type { AppliedFault, JournalEntry } from '../../api/faults.js';
 
 /** Entries kept before the oldest are dropped. */
 export const JOURNAL_CAPACITY = 1000;
 const SECRET_PARAM = /key|token|secret|auth|password/i;
+/** Header and query names that look like a credential (a key, token, auth); the journal keeps names only. */
+const CREDENTIAL_NAME = /key|token|secret|auth|password/i;
+
+/**
+ * One request as the journal keeps it until someone reads it: cheap to make on every
+ * request (no string is built, nothing is copied), turned into its JournalEntry, with the
+ * URL redacted, the credentials' names and the ISO time, only when the journal is listed.
+ * The URL and headers are held as sent and may hold a key: nothing outside this module
+ * reads a RawJournalEntry back, and `list()` gives the redacted form alone.
+ */
+export interface RawJournalEntry {
+  /** When the request arrived, in ms since the epoch. */
+  startMs: number;
+  method: string;
+  /** Path and query as sent; redacted when listed. */
+  url: string;
+  /** HTTP status, or the socket fault when none was answered. */
+  status: number | string;
+  faults: readonly AppliedFault[];
+  durationMs: number;
+  /** has_more of the page it answered with status 200, or null when it answered none. */
+  hasMore: boolean | null;
+  /** Records of that page (0 when none). */
+  records: number;
+  /** The request's headers object (only the names are read, when listed). */
+  headers: Readonly<Record<string, unknown>>;
+  /** The query as the route saw it, or null (only the names are read, when listed). */
+  query: unknown;
+}
 
 export interface RequestJournal {
   readonly capacity: number;
   /** Entries pushed out since the last clear. */
   readonly dropped: number;
-  record(entry: Omit<JournalEntry, 'seq'>): void;
-  /** Oldest first. */
+  /** Entries held (what `list()` would return, without making them). */
+  readonly count: number;
+  record(entry: RawJournalEntry): void;
+  /** Oldest first; each entry is made once, on the first list that holds it. */
   list(): JournalEntry[];
   clear(): void;
 }
 
 /**
- * A bounded ring buffer of requests: constant memory however long the lab runs.
+ * A bounded ring buffer of requests: constant memory however long the lab runs. `secrets`
+ * (the configured API keys) are redacted from every URL listed, wherever they appear.
  *
  * @example
  * const journal = createJournal(2); journal.record(a); journal.record(b); journal.record(c);
- * journal.list() // [b, c]; journal.dropped === 1
+ * journal.list() // [b, c] as JournalEntry (seq 2 and 3); journal.dropped === 1
  */
-export function createJournal(capacity = JOURNAL_CAPACITY): RequestJournal {
-  const ring: JournalEntry[] = new Array(capacity);
+export function createJournal(capacity = JOURNAL_CAPACITY, secrets: readonly string[] = []): RequestJournal {
+  // Two rings of one index: the raw entries, and the listed form of those already listed.
+  const raw: (RawJournalEntry | undefined)[] = new Array(capacity);
+  const shown: (JournalEntry | undefined)[] = new Array(capacity);
   let total = 0;
   let start = 0;
   return {
@@ -30,22 +64,68 @@ export function createJournal(capacity = JOURNAL_CAPACITY): RequestJournal {
     get dropped() {
       return start;
     },
+    get count() {
+      return total - start;
+    },
     record(entry) {
-      ring[total % capacity] = { seq: total + 1, ...entry };
+      const slot = total % capacity;
+      raw[slot] = entry;
+      shown[slot] = undefined;
       total += 1;
       if (total - start > capacity) start += 1;
     },
     list() {
       const out: JournalEntry[] = [];
-      for (let i = start; i < total; i++) out.push(ring[i % capacity]!);
+      for (let i = start; i < total; i++) {
+        const slot = i % capacity;
+        out.push((shown[slot] ??= journalEntry(i + 1, raw[slot]!, secrets)));
+      }
       return out;
     },
     clear() {
       total = 0;
       start = 0;
-      ring.fill(undefined as unknown as JournalEntry);
+      raw.fill(undefined);
+      shown.fill(undefined);
     },
   };
+}
+
+/**
+ * The entry `GET /__admin/requests` shows for a raw entry: `seq`, the ISO time, the URL
+ * redacted, has_more and records for a page answered 200, and where the request carried
+ * something that looks like a key.
+ *
+ * @example
+ * journalEntry(1, { startMs: 0, method: 'GET', url: '/hed_data?token=t', status: 401, faults: [], durationMs: 2, hasMore: null, records: 0, headers: {}, query: { token: 't' } }, [])
+ * // { seq: 1, time: '1970-01-01T00:00:00.000Z', method: 'GET', url: '/hed_data?token=REDACTED', status: 401, faults: [], duration_ms: 2, credentials: ['query token'] }
+ */
+export function journalEntry(seq: number, entry: RawJournalEntry, secrets: readonly string[]): JournalEntry {
+  const credentials = credentialsOf(entry.headers, entry.query);
+  return {
+    seq,
+    time: new Date(entry.startMs).toISOString(),
+    method: entry.method,
+    url: redactUrl(entry.url, secrets),
+    status: entry.status,
+    faults: [...entry.faults],
+    duration_ms: entry.durationMs,
+    ...(entry.hasMore !== null ? { has_more: entry.hasMore, records: entry.records } : {}),
+    ...(credentials.length > 0 ? { credentials } : {}),
+  };
+}
+
+/**
+ * Where a request carried something that looks like a key, as `header NAME` / `query NAME`,
+ * sorted: the tester's diagnosis tells a key in the wrong header or parameter from a wrong key.
+ *
+ * @example
+ * credentialsOf({ 'api-key': 'k', host: 'h' }, { page_size: 5 }) // ['header api-key']
+ */
+export function credentialsOf(headers: Readonly<Record<string, unknown>>, query: unknown): string[] {
+  const found = Object.keys(headers).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `header ${name}`);
+  if (query !== null && typeof query === 'object') found.push(...Object.keys(query).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `query ${name}`));
+  return found.sort();
 }
 
 /**

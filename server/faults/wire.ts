@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppliedFault } from '../../api/faults.js';
 import type { FaultDecision } from './decide.js';
 import { createFaultEngine, type Clock, type FaultEngine } from './engine.js';
-import { createJournal, redactUrl, type RequestJournal } from './journal.js';
+import { createJournal, type RequestJournal } from './journal.js';
 import type { LoadedScenario } from './scenarios.js';
 
 declare module 'fastify' {
@@ -43,7 +43,8 @@ export function registerFaults(app: FastifyInstance, options: FaultOptions = {})
   const engine = createFaultEngine(app.config.seed, clock, app.config.verticals.map((p) => `/${p}_data`));
   if (options.scenario !== undefined) engine.load(options.scenario);
   app.decorate('faults', engine);
-  app.decorate('journal', createJournal(options.journalCapacity));
+  // The configured keys are redacted from every URL listed (app.acceptedKeys is made from them too, server/app.ts).
+  app.decorate('journal', createJournal(options.journalCapacity, app.config.apiKeys));
   app.decorate('faultClock', clock);
   app.decorateRequest('faultDecision', null);
   app.decorateRequest('faultStartMs', 0);
@@ -55,53 +56,30 @@ export function registerFaults(app: FastifyInstance, options: FaultOptions = {})
   app.addHook('onResponse', async (request, reply) => recordRequest(app, request, reply.statusCode));
 }
 
-/** What a journal entry is made of: a Fastify request has it, and so has a page the fast path served (../routes/fast-data.ts). */
+/** What a journal entry is made of: a Fastify request has it. */
 export type JournalRequest = Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'query' | 'faultStartMs' | 'faultDecision' | 'journalPage'>;
+
+/** The faults of a request no rule touched: one array for all of them (the journal copies it when listed). */
+const NO_FAULTS: readonly AppliedFault[] = Object.freeze([]);
 
 /**
  * One journal entry; `status` is the HTTP status, or the socket fault (reset, empty,
- * hang, truncate) when no whole answer was sent.
+ * hang, truncate) when no whole answer was sent. Only the raw entry is made here, a few
+ * fields and references: the journal redacts and formats it when it is listed
+ * (./journal.ts).
  */
 export function recordRequest(app: FastifyInstance, request: JournalRequest, status: number | string): void {
   if (request.url.startsWith('/__admin')) return;
-  const applied: AppliedFault[] = request.faultDecision?.applied ?? [];
   app.journal.record({
-    time: isoTime(request.faultStartMs),
+    startMs: request.faultStartMs,
     method: request.method,
-    // app.acceptedKeys is made from these same keys (server/app.ts).
-    url: redactUrl(request.url, app.config.apiKeys),
+    url: request.url,
     status,
-    faults: applied,
-    duration_ms: Math.max(0, app.faultClock() - request.faultStartMs),
-    ...(status === 200 && request.journalPage !== null ? { has_more: request.journalPage.hasMore, records: request.journalPage.records } : {}),
-    ...credentialsOf(request),
+    faults: request.faultDecision?.applied ?? NO_FAULTS,
+    durationMs: Math.max(0, app.faultClock() - request.faultStartMs),
+    hasMore: status === 200 && request.journalPage !== null ? request.journalPage.hasMore : null,
+    records: status === 200 && request.journalPage !== null ? request.journalPage.records : 0,
+    headers: request.headers,
+    query: request.query,
   });
-}
-
-let lastMs = Number.NaN;
-let lastIso = '';
-/** `new Date(ms).toISOString()`, made once per millisecond: requests of the same millisecond share it. */
-function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-}
-
-/** Header and query names that look like a credential (a key, token, auth); the journal keeps names only. */
-const CREDENTIAL_NAME = /key|token|secret|auth|password/i;
-
-/**
- * Where a request carried something that looks like a key, as `header NAME` / `query NAME`:
- * the tester's diagnosis tells a key in the wrong header or parameter from a wrong key.
- *
- * @example
- * credentialsOf(request) // { credentials: ['header api-key'] } for a request with the header api-key
- */
-export function credentialsOf(request: Pick<FastifyRequest, 'headers' | 'query'>): { credentials?: string[] } {
-  const found = Object.keys(request.headers).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `header ${name}`);
-  const query = request.query;
-  if (query !== null && typeof query === 'object') found.push(...Object.keys(query).filter((name) => CREDENTIAL_NAME.test(name)).map((name) => `query ${name}`));
-  return found.length === 0 ? {} : { credentials: found.sort() };
 }

@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { guardedRequestOf, guardRequest, SECURITY_HEADERS, type HostAllowList } from '../../api/serving.js';
 import { CURSOR_PARAM_PATTERN, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, PAGE_SIZE_MIN } from '../../api/page.js';
-import { recordRequest, type JournalRequest } from '../faults/wire.js';
+import type { RawJournalEntry } from '../faults/journal.js';
 import type { DataPath } from './data.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The route's headers in Fastify's order, before the length: its type, then the guard's security headers. */
 const PAGE_HEADERS: Readonly<Record<string, string>> = { 'content-type': JSON_TYPE, ...SECURITY_HEADERS };
+/** Header objects kept, one per body length (pages of a path are of few lengths), before the lot is dropped. */
+const HEADER_SETS_MAX = 1024;
 /** Host headers the guard let through, remembered (a GET is judged on its host alone). */
 const KNOWN_HOSTS_MAX = 64;
 const PAGE_SIZE_TEXT = /^[0-9]{1,9}$/;
@@ -31,8 +33,13 @@ interface FastPage {
   path: DataPath;
   pageSize: number;
   position: number;
-  query: Record<string, unknown>;
 }
+
+/** No fault rule is loaded when the fast path answers. */
+const NO_FAULTS: readonly never[] = Object.freeze([]);
+/** Where a response keeps its journal entry until it is handed to the socket. */
+const ENTRY = Symbol('journal entry');
+type JournaledResponse = ServerResponse & { [ENTRY]?: RawJournalEntry };
 
 /**
  * The data paths' common answer without Fastify: `GET /{prefix}_data` with a valid key, at
@@ -64,6 +71,17 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
     closing = true;
   });
   const knownHosts = new Set<string>();
+  // writeHead only reads its headers object: answers of one length share one.
+  const headerSets = new Map<number, Readonly<Record<string, string>>>();
+  const headersFor = (length: number): Readonly<Record<string, string>> => {
+    let headers = headerSets.get(length);
+    if (headers === undefined) {
+      if (headerSets.size >= HEADER_SETS_MAX) headerSets.clear();
+      headers = { ...PAGE_HEADERS, 'content-length': String(length) };
+      headerSets.set(length, headers);
+    }
+    return headers;
+  };
 
   const hostAllowed = (request: IncomingMessage): boolean => {
     const host = request.headers.host;
@@ -91,20 +109,22 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
 
     let pageSize: number | undefined;
     let cursor: string | undefined;
-    if (q >= 0) {
-      for (const pair of url.slice(q + 1).split('&')) {
-        const eq = pair.indexOf('=');
-        const name = eq < 0 ? pair : pair.slice(0, eq);
-        const value = pair.slice(eq + 1);
-        if (eq < 0) return undefined;
-        if (name === 'page_size' && pageSize === undefined && PAGE_SIZE_TEXT.test(value)) {
-          pageSize = Number(value);
-          if (pageSize < PAGE_SIZE_MIN || pageSize > PAGE_SIZE_MAX) return undefined;
-        } else if (name === 'cursor' && cursor === undefined && CURSOR_TEXT.test(value)) {
-          cursor = value;
-        } else {
-          return undefined;
-        }
+    // The query's pairs, scanned in place (no array of them).
+    for (let from = q + 1; q >= 0 && from <= url.length; ) {
+      let to = url.indexOf('&', from);
+      if (to < 0) to = url.length;
+      const eq = url.indexOf('=', from);
+      if (eq < 0 || eq > to) return undefined;
+      const name = url.slice(from, eq);
+      const value = url.slice(eq + 1, to);
+      from = to + 1;
+      if (name === 'page_size' && pageSize === undefined && PAGE_SIZE_TEXT.test(value)) {
+        pageSize = Number(value);
+        if (pageSize < PAGE_SIZE_MIN || pageSize > PAGE_SIZE_MAX) return undefined;
+      } else if (name === 'cursor' && cursor === undefined && CURSOR_TEXT.test(value)) {
+        cursor = value;
+      } else {
+        return undefined;
       }
     }
     let position = 0;
@@ -115,32 +135,34 @@ export function serveDataPagesFast(app: FastifyInstance, served: ReadonlyMap<str
         return undefined;
       }
     }
-    // The query as the route sees it after validation: page_size filled in.
-    const query: Record<string, unknown> = cursor === undefined ? { page_size: pageSize ?? PAGE_SIZE_DEFAULT } : { page_size: pageSize ?? PAGE_SIZE_DEFAULT, cursor };
-    return { path, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, position, query };
+    return { path, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, position };
   };
 
-  const answer = (request: IncomingMessage, response: ServerResponse, asked: FastPage): void => {
-    const start = app.faultClock();
+  /**
+   * The journal entry, as Fastify's onResponse makes it (../faults/wire.ts): once, when
+   * the answer is handed to the socket (or fails). One listener for every response; the
+   * entry waits on the response.
+   */
+  function journalAnswer(this: JournaledResponse): void {
+    this.removeListener('finish', journalAnswer);
+    this.removeListener('error', journalAnswer);
+    const entry = this[ENTRY]!;
+    this[ENTRY] = undefined;
+    entry.status = this.statusCode;
+    entry.durationMs = Math.max(0, app.faultClock() - entry.startMs);
+    if (entry.status !== 200) entry.hasMore = null;
+    app.journal.record(entry);
+  }
+
+  const answer = (request: IncomingMessage, response: JournaledResponse, asked: FastPage): void => {
+    const startMs = app.faultClock();
     const page = asked.path.pages.pageAfter(asked.position, asked.pageSize);
-    const journal: JournalRequest = {
-      method: 'GET',
-      url: request.url!,
-      headers: request.headers,
-      query: asked.query,
-      faultStartMs: start,
-      faultDecision: null,
-      journalPage: { hasMore: page.hasMore, records: page.records },
-    };
-    // As Fastify's onResponse: once, when the answer is handed to the socket (or fails).
-    const done = () => {
-      response.removeListener('finish', done);
-      response.removeListener('error', done);
-      recordRequest(app, journal, response.statusCode);
-    };
-    response.on('finish', done);
-    response.on('error', done);
-    response.writeHead(200, { ...PAGE_HEADERS, 'content-length': String(page.body.length) });
+    // The query the route would journal is page_size and cursor, names that are never
+    // credentials: none is kept. The headers are the request's own object, read when listed.
+    response[ENTRY] = { startMs, method: 'GET', url: request.url!, status: 200, faults: NO_FAULTS, durationMs: 0, hasMore: page.hasMore, records: page.records, headers: request.headers, query: null };
+    response.on('finish', journalAnswer);
+    response.on('error', journalAnswer);
+    response.writeHead(200, headersFor(page.body.length));
     response.end(page.body);
   };
 

@@ -16,6 +16,7 @@ import {
   pathThroughputRow,
   pathsSummaryRow,
   straightKpiSql,
+  throughputNotes,
 } from '../../bench/verticals.js';
 import { VERTICALS, kpiSql } from '../../verticals/index.js';
 
@@ -29,6 +30,14 @@ t.test("a path's throughput is judged against its ceiling: floor 0.5, aim 0.8", 
   t.match(judge(pathThroughputRow('/agr_data', page(6_000, 10_000))), { verdict: 'met', aimReached: false });
   t.match(judge(pathThroughputRow('/agr_data', page(4_000, 10_000))), { verdict: 'NOT MET' });
   t.match(pathThroughputRow('/agr_data', { ...page(9_000, 10_000), problems: ['mock round 1: 3 non-2xx'] }).note, /3 non-2xx/);
+});
+
+t.test("a path's note says how far apart its rounds were and each server's CPU per answer", async (t) => {
+  const result = { ...page(9_000, 10_000), roundRatios: [0.84, 0.91, 0.88], mockCpuMicros: 60, ceilingCpuMicros: 48 };
+  t.same(throughputNotes(result), ['rounds 0.84-0.91', 'CPU per answer 1.25x the ceiling (60 vs 48 µs)']);
+  t.equal(pathThroughputRow('/agr_data', { ...result, problems: ['mock round 2: 1 errors'] }).note, 'rounds 0.84-0.91; CPU per answer 1.25x the ceiling (60 vs 48 µs); mock round 2: 1 errors');
+  t.same(throughputNotes(page(9_000, 10_000)), [], 'nothing measured, nothing said');
+  t.same(throughputNotes({ ...page(9_000, 10_000), roundRatios: [0.9], mockCpuMicros: 60, ceilingCpuMicros: 0 }), [], 'one round has no spread; no ceiling CPU, no ratio');
 });
 
 t.test('the summary line counts the paths at the aim and is judged on the slowest', async (t) => {

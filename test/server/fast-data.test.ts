@@ -122,6 +122,11 @@ t.test('what the fast path does not answer, Fastify answers as before', async (t
     get('/agr_data?page_size=7&page_size=8'),
     get('/agr_data?page_size=%37'),
     get('/agr_data?page_size=7&'),
+    get('/agr_data?'),
+    get('/agr_data?page_size'),
+    get('/agr_data?=7'),
+    get('/agr_data?&page_size=7'),
+    get(`/agr_data?page_size=7&&cursor=${agrCursor}`),
     get('/agr_data?foo=1'),
     get('/agr_data?api_key=hed-demo-key'),
     get(`/agr_data?cursor=${tlcCursor}`),
@@ -159,6 +164,23 @@ t.test('what the fast path does not answer, Fastify answers as before', async (t
   t.not(ja, jb, 'the fast mock answered one request more');
   const entries = (text: string) => (JSON.parse(text) as { requests: unknown[] }).requests;
   t.same(entries(ja!).slice(0, -1), entries(jb!), 'the journals agree on every request both answered');
+});
+
+t.test('a page the fast path answers is journaled as the route journals it: credentials from its headers, URL redacted', async (t) => {
+  const { fast, slow } = await pair(t);
+  const cursor = createCursorCodec(fast.app.config.seed, 'fts').encode(3);
+  const headers = { 'x-api-key': API_KEY, authorization: 'Bearer hed-demo-key', 'X-Auth-Token': 'secret-value', accept: '*/*' };
+  for (const url of ['/fts_data?page_size=2', `/fts_data?cursor=${cursor}&page_size=2`, '/hpt_data']) {
+    const [a, b] = await Promise.all([raw(fast.url, get(url, headers)), raw(slow.url, get(url, headers))]);
+    t.equal(a, b, url);
+  }
+  t.equal(fast.app.fastPages!.answered, 3, 'the fast path answered all three');
+  const [ja, jb] = await Promise.all([fast, slow].map(async (m) => (await fetch(`${m.url}/__admin/requests`)).text()));
+  t.equal(ja, jb, 'the journals are the same');
+  const requests = (JSON.parse(ja!) as { requests: { credentials?: string[]; has_more?: boolean }[] }).requests;
+  t.same(requests.map((r) => r.credentials), [0, 1, 2].map(() => ['header authorization', 'header x-api-key', 'header x-auth-token']));
+  t.same(requests.map((r) => r.has_more), [true, true, true]);
+  t.notMatch(ja!, /hed-demo-key|secret-value/, 'no key value is listed');
 });
 
 t.test('the fast path stays off while requests are logged or responses validated', async (t) => {
