@@ -120,10 +120,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   const sendFile = (reply: FastifyReply, file: { body: Buffer; type: string }) => reply.type(file.type).send(file.body);
 
-  const sendPage = async (reply: FastifyReply) => {
+  const sendPage = async (reply: FastifyReply, title?: string) => {
     const file = await readUnder(config.publicDir, 'index.html');
     if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(`The page ${join(config.publicDir, 'index.html')} is missing. Check out app/public/ from the project, or use the API under /api/.\n`);
-    return sendFile(reply.header('cache-control', 'no-cache'), file);
+    const page = title === undefined ? file : { ...file, body: Buffer.from(withPageTitle(file.body.toString('utf8'), title)) };
+    return sendFile(reply.header('cache-control', 'no-cache'), page);
   };
   app.get('/', async (_request, reply) => sendPage(reply));
   app.get('/static/*', async (request, reply) => {
@@ -212,3 +213,20 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   return app;
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The page (index.html) with another app's title in its `<title>` and its heading
+ * (`<h1 id="app-title">`), escaped as HTML: a vertical's page reads as that vertical's
+ * before app.js runs, and for curl or a client without JavaScript.
+ *
+ * @example
+ * withPageTitle('<title>StudentSuccess</title><h1 id="app-title">StudentSuccess</h1>', 'A & B')
+ * // '<title>A &#38; B</title><h1 id="app-title">A &#38; B</h1>'
+ */
+export function withPageTitle(html: string, title: string): string {
+  const escaped = escapeHtml(title);
+  return html
+    .replace(/<title>[^<]*<\/title>/, () => `<title>${escaped}</title>`)
+    .replace(/(<h1 id="app-title"[^>]*>)[^<]*(<\/h1>)/, (_m, open: string, close: string) => `${open}${escaped}${close}`);
+}

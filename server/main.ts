@@ -3,9 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { exposureWarning, shownUrls } from '../api/serving.js';
-import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerFlags } from './config.js';
+import { ConfigError, resolveServerConfig, SERVER_DEFAULTS, type ServerConfig, type ServerFlags } from './config.js';
 import { loadScenario, ScenarioError, type LoadedScenario } from './faults/scenarios.js';
 import { VERTICAL_PREFIXES } from '../verticals/index.js';
+import { storedBatchCounts } from './vertical-log.js';
 import { kitVersion } from '../lib/kit-version.js';
 
 /** The --scenario to start with, loaded here; an unknown name or a bad file is a ConfigError naming the flag. */
@@ -103,7 +104,7 @@ export async function serve(flags: ServerFlags, env: Record<string, string | und
   const where = also.length > 0 ? ` (every interface; on this machine also ${also.join(', ')})` : config.host === '0.0.0.0' ? ' (every interface)' : '';
   out.write(
     `HED mock listening on ${url}${where} (seed ${config.seed}, ${app.store.count()} records, ${config.paging} paging, ` +
-      `ready in ${Math.round(performance.now() - started)} ms). GET ${url}${firstPath} with x-api-key; docs at ${url}/docs. ${servedVerticalsLine(config.verticals)}\n`,
+      `ready in ${Math.round(performance.now() - started)} ms). GET ${url}${firstPath} with x-api-key; docs at ${url}/docs. ${servedVerticalsLine(config.verticals)}${keptLine(config, app)}\n`,
   );
   const admin = config.adminToken !== undefined ? 'and the admin API (with the admin token)' : 'while the admin API stays loopback-only';
   const paths = config.verticals.length === 1 ? `GET ${firstPath} (with an API key), /${config.verticals[0]}_api_spec` : `GET /{prefix}_data of the ${config.verticals.length} verticals served (with an API key), their spec pages`;
@@ -121,6 +122,28 @@ export async function serve(flags: ServerFlags, env: Record<string, string | und
 export function servedVerticalsLine(verticals: readonly string[]): string {
   const which = verticals.length === VERTICAL_PREFIXES.length ? `all ${verticals.length} verticals` : `${verticals.length} of ${VERTICAL_PREFIXES.length} verticals`;
   return `Serving ${which}: ${verticals.join(', ')} at /{prefix}_data.`;
+}
+
+/**
+ * The start line's end with `--db FILE`: where the data is kept and the mutation batches
+ * it holds from earlier runs, now in effect (HED's in its store; the served verticals'
+ * replayed from their lists); nothing without a file.
+ *
+ * @example
+ * keptClause('/lab/hed.db', { hed: 1, tlc: 2 }) // ' Data kept in /lab/hed.db (replayed 3 mutation batches: hed 1, tlc 2).'
+ */
+export function keptClause(file: string, counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const batches = total === 0 ? 'no stored mutation batches to replay' : `replayed ${total} mutation batch${total === 1 ? '' : 'es'}: ${entries.map(([p, n]) => `${p} ${n}`).join(', ')}`;
+  return ` Data kept in ${file} (${batches}).`;
+}
+
+function keptLine(config: ServerConfig, app: FastifyInstance): string {
+  if (config.db === undefined || config.db === ':memory:') return '';
+  // HED's store is there whatever --verticals says (the admin API changes it), so its batches count too.
+  const prefixes = config.verticals.includes('hed') ? config.verticals : ['hed', ...config.verticals];
+  return keptClause(resolve(config.db), storedBatchCounts(app.store.database, prefixes));
 }
 
 function installShutdown(app: FastifyInstance): void {

@@ -190,3 +190,23 @@ export function fingerprintChange(stored: string | undefined, wanted: string): s
   }
   return `they were made on ${describe(was)}; this server has ${describe(now)}`;
 }
+
+/**
+ * How many mutation batches a `--db` file holds now, by prefix (only those with any), in
+ * the order given: HED's from its store's meta `batches` (server/store.ts), the other
+ * verticals' from their stored lists (after a start has replayed or dropped them).
+ *
+ * @example
+ * storedBatchCounts(store.database, ['hed', 'tlc']) // { hed: 1, tlc: 2 }
+ */
+export function storedBatchCounts(db: Database.Database, prefixes: readonly string[]): Record<string, number> {
+  const table = (name: string) => db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
+  const hed = table('meta') ? Number(db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'batches'").get()?.value ?? 0) : 0;
+  const others = table('vertical_mutations') ? db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM vertical_mutations WHERE prefix = ?') : undefined;
+  const counts: Record<string, number> = {};
+  for (const prefix of prefixes) {
+    const n = prefix === 'hed' ? hed : (others?.get(prefix)?.n ?? 0);
+    if (n > 0) counts[prefix] = n;
+  }
+  return counts;
+}

@@ -647,8 +647,7 @@ async function start() {
   await Promise.all([(VERTICAL ? loadVerticalFilters() : loadFilters()).catch((error) => showError('metrics-error', error)), loadMetrics()]);
 }
 
-// A vertical's page does not show StudentSuccess's heading while its own loads.
-if (VERTICAL) $('app-title').textContent = VERTICAL.toUpperCase();
+// A vertical's page comes with its own title and heading from the server (app/server.ts withPageTitle).
 setUpTabs();
 setUpMetrics();
 setUpExplorer();

@@ -31,8 +31,8 @@ export interface VerticalRouteDeps {
   insights: InsightsDeps;
   llm: OpenAiSettings | undefined;
   llmProvider: ProviderId;
-  /** Serves the page (index.html), the same for every vertical. */
-  sendPage: (reply: FastifyReply) => Promise<FastifyReply>;
+  /** Serves the page (index.html), the same for every vertical but for its title (the vertical's, when given). */
+  sendPage: (reply: FastifyReply, title?: string) => Promise<FastifyReply>;
   scatterMax?: number;
 }
 
@@ -124,8 +124,9 @@ export function registerVerticalRoutes(app: FastifyInstance, deps: VerticalRoute
       app.get('/hed', async (_request, reply) => reply.redirect('/'));
       continue;
     }
-    app.get(`/${prefix}`, async (_request, reply) => deps.sendPage(reply));
-    app.get(`/${prefix}/`, async (_request, reply) => deps.sendPage(reply));
+    const title = VERTICALS[prefix].app.title;
+    app.get(`/${prefix}`, async (_request, reply) => deps.sendPage(reply, title));
+    app.get(`/${prefix}/`, async (_request, reply) => deps.sendPage(reply, title));
   }
 
   app.get('/api/verticals', async () => presentVerticals(deps.warehouse));

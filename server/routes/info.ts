@@ -17,6 +17,9 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
   );
 
+  // HED's spec page only where HED's data is served: a narrowed mock (`--verticals tlc`)
+  // answers /hed_api_spec with the 404 that names what it serves, as it does /hed_data.
+  if (!app.config.verticals.includes('hed')) return;
   let specPage: { version: number; html: string } | undefined;
   app.get(
     '/hed_api_spec',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { resolveAppConfig, type AppFlags } from '../../app/config.js';
-import { buildApp, downloadName, hostnameOf, isLoopbackHost } from '../../app/server.js';
+import { buildApp, downloadName, hostnameOf, isLoopbackHost, withPageTitle } from '../../app/server.js';
 import { liveRows, makeRows, mean, scratchDir, writeWarehouse } from './helpers/warehouse-fixture.js';
 
 const rows = makeRows(48);
@@ -304,4 +304,13 @@ t.test('bound to loopback, the app refuses requests addressed to another host na
   t.equal(hostnameOf(undefined), '');
   t.ok(isLoopbackHost('127.1.2.3'));
   t.notOk(isLoopbackHost('127.0.0.1.nip.io'));
+});
+
+t.test("withPageTitle puts a title in the page's <title> and heading, escaped as HTML", async (t) => {
+  const page = '<head><title>StudentSuccess</title></head><body><h1 id="app-title" class="x">StudentSuccess</h1><h1>Other</h1></body>';
+  t.equal(
+    withPageTitle(page, 'Fish & <Chips> "Co" \'s'),
+    '<head><title>Fish &#38; &#60;Chips&#62; &#34;Co&#34; &#39;s</title></head><body><h1 id="app-title" class="x">Fish &#38; &#60;Chips&#62; &#34;Co&#34; &#39;s</h1><h1>Other</h1></body>',
+  );
+  t.equal(withPageTitle(page, '$& $1'), page.replaceAll('>StudentSuccess<', () => '>$&#38; $1<'), 'a replacement pattern in the title is text');
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { dbPathProblem, serve, shownUrls, startErrorLine } from '../../server/main.js';
+import { dbPathProblem, keptClause, serve, shownUrls, startErrorLine } from '../../server/main.js';
 import { MOCK_BIN } from '../helpers/mock-process.js';
 import { rawRequest } from '../helpers/raw-request.js';
 
@@ -71,6 +71,30 @@ t.test('serve: --host 0.0.0.0 prints a URL that answers; bad settings are Config
   await t.rejects(serve({ db: dir, port: '0', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /is a folder/ });
   await t.rejects(serve({ host: '192.0.2.1', port: '0', students: '3', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /is not an address of this machine/ });
   await t.rejects(serve({ scenario: 'nope', port: '0', students: '3', logLevel: 'silent' }, {}, sink().out), { name: 'ConfigError', message: /--scenario/ });
+});
+
+t.test('--db: the start line names the file and the mutation batches it replayed, by vertical', async (t) => {
+  const db = join(scratch(), 'hed.db');
+  const flags = { host: '127.0.0.1', port: '0', students: '3', logLevel: 'silent', verticals: 'hed,tlc', db };
+  const first = sink();
+  let app = await serve(flags, {}, first.out);
+  t.match(first.text(), /^HED mock listening on http:\/\/127\.0\.0\.1:\d+ \(seed 42, 3 records, /, 'the fixed parts as before');
+  t.equal(first.text().trim().split('\n').length, 1, 'one line');
+  t.match(first.text(), `Serving 2 of 15 verticals: hed, tlc at /{prefix}_data. Data kept in ${db} (no stored mutation batches to replay).\n`);
+  for (const body of [{ update: 1 }, { vertical: 'tlc', update: 2 }, { vertical: 'tlc', create: 1 }]) {
+    t.equal((await app.inject({ method: 'POST', url: '/__admin/mutations', payload: body })).statusCode, 200, JSON.stringify(body));
+  }
+  await app.close();
+  const again = sink();
+  app = await serve(flags, {}, again.out);
+  t.teardown(() => app.close());
+  t.match(again.text(), `Data kept in ${db} (replayed 3 mutation batches: hed 1, tlc 2).\n`);
+  const plain = sink();
+  const inMemory = await serve({ host: '127.0.0.1', port: '0', students: '3', logLevel: 'silent', verticals: 'hed' }, {}, plain.out);
+  t.teardown(() => inMemory.close());
+  t.notMatch(plain.text(), /kept in|replayed/, 'without --db: nothing about a file');
+  t.equal(keptClause('/lab/hed.db', { tlc: 1 }), ' Data kept in /lab/hed.db (replayed 1 mutation batch: tlc 1).');
+  t.equal(keptClause('/lab/hed.db', { hed: 0 }), ' Data kept in /lab/hed.db (no stored mutation batches to replay).');
 });
 
 t.test('hed-mock serve: a start error is one line on stderr and exit 2', async (t) => {

@@ -49,6 +49,7 @@ t.test('--verticals narrows the document to the paths served', async (t) => {
   const doc = (await app.inject({ url: '/openapi.json' })).json<Doc>();
   const data = Object.keys(doc.paths).filter((p) => /^\/[a-z]{3}_data$/.test(p));
   t.same(data, ['/agr_data', '/tlc_data']);
+  t.same(Object.keys(doc.paths).filter((p) => p.endsWith('_api_spec')), ['/agr_api_spec', '/tlc_api_spec'], "the spec pages of the paths served, HED's not among them");
   t.same(Object.keys(doc.components.schemas).filter((n) => n.endsWith('Record')).sort(), ['AgrRecord', 'TlcRecord']);
   const records = doc.paths['/__admin/records']!.get!.parameters as { name: string; schema: { enum: string[] } }[];
   t.same(records.find((p) => p.name === 'vertical')!.schema.enum, ['agr', 'hed', 'tlc'], 'the admin API names what it takes');

@@ -112,6 +112,14 @@ t.test("a 404 sends the client to the paths this mock serves, never to one it do
     hed.json().message,
     'There is no /hed_data. /hed_data is not served by this mock, which serves tlc only (--verticals or HED_VERTICALS chose it; add hed there, or leave both out for every path). The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.',
   );
+  const hedSpec = await tlcOnly.inject({ url: '/hed_api_spec' });
+  t.equal(hedSpec.statusCode, 404, "HED's spec page is not served with HED's data");
+  t.equal(
+    hedSpec.json().message,
+    'There is no /hed_api_spec. /hed_data is not served by this mock, which serves tlc only (--verticals or HED_VERTICALS chose it; add hed there, or leave both out for every path). The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.',
+  );
+  t.equal((await tlcOnly.inject({ url: '/tlc_api_spec' })).statusCode, 200, 'its own spec page is');
+  t.equal((await tlcOnly.inject({ url: '/healthz' })).statusCode, 200, 'and the info paths every mock has');
   const typo = (await tlcOnly.inject({ url: '/tlc_dat', headers: AUTH })).json().message as string;
   t.equal(typo, 'There is no /tlc_dat. The data is at GET /tlc_data; the API is described at /tlc_api_spec and /docs.');
   t.notMatch(typo, /hed_/, 'no word of a path it does not serve');

@@ -2,8 +2,9 @@ import t from 'tap';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { openDestination, type WarehouseValue } from '../../warehouse/index.js';
-import { CheckError, checkWarehouse, formatCheck } from '../../tester/check.js';
+import { CheckError, checkWarehouse, fetchPublicRecords, formatCheck } from '../../tester/check.js';
 import { runTesterCli, type TesterIo } from '../../tester/cli.js';
+import { VERTICALS } from '../../verticals/index.js';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
 import { captureOutput, sourceRecords } from './helpers.js';
 
@@ -125,4 +126,57 @@ t.test('a check that cannot be made says what to do and the CLI exits 2', async 
   const wrongTable = io();
   t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', mock.url, '--table', 'other', '--admin-token', 't'], wrongTable), 2);
   t.match(wrongTable.err(), /has no table tester\.other/);
+});
+
+t.test("a mock whose admin API refuses the check (the room's): with the API key, check reads the public API and says so", async (t) => {
+  // A mock that wants an admin token the check does not pass: 401 from the admin API, as a room's mock is 403 to a laptop.
+  const room = await startMock({ students: 450, adminToken: 'secret' });
+  t.teardown(() => room.close());
+  const admin = { 'x-admin-token': 'secret', 'content-type': 'application/json' };
+  const truth = ((await (await fetch(`${room.url}/__admin/records`, { headers: admin })).json()) as { hed_records: Record<string, unknown>[] }).hed_records;
+  const warehouse = await fivetranStyleWarehouse(t.testdir(), truth);
+
+  const result = await checkWarehouse({ warehouse, baseUrl: room.url, apiKey: 'hed-demo-key' });
+  t.equal(result.equal, true, result.comparison.examples.join('; '));
+  t.same([result.comparison.expected, result.comparison.actual], [450, 450], 'three pages of 200, every record once');
+  t.match(result.publicRead, /^The admin API answered 401 \(it wants --admin-token\), so the source records were read through the public API: GET \/hed_data with the API key, every page from no cursor/);
+  t.match(formatCheck(result, 'w.db'), /^The admin API answered 401 .*\n.*source records +\| 450\n/s, 'the output says how the truth was read, first');
+
+  const streams = io();
+  t.equal(await runTesterCli(['node', 'hed-tester', 'check', '--warehouse', warehouse, '--base-url', room.url, '--api-key', 'hed-demo-key'], streams), 0, streams.err());
+  t.match(streams.out(), /read through the public API: GET \/hed_data/);
+  t.match(streams.out(), /EQUAL: .*warehouse\.db holds every source record once/);
+
+  // The public read sees the source's changes as the admin listing does.
+  await fetch(`${room.url}/__admin/mutations`, { method: 'POST', headers: admin, body: JSON.stringify({ update: 2, create: 1 }) });
+  const changed = await checkWarehouse({ warehouse, baseUrl: room.url, apiKey: 'hed-demo-key' });
+  t.same([changed.equal, changed.comparison.lost, changed.comparison.differing, changed.comparison.expected], [false, 1, 2, 451]);
+
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: room.url }), { message: /answered 401/ }, 'no API key: the admin refusal stands');
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: room.url, apiKey: 'hed-demo-key', adminToken: 'wrong' }), { message: /answered 401/ }, 'a wrong admin token is said, not worked around');
+  await t.rejects(checkWarehouse({ warehouse, baseUrl: room.url, apiKey: 'not-a-key' }), { message: /\/hed_data\?page_size=200 answered 401: the API key is not one the mock accepts/ });
+});
+
+t.test('a 403 from the admin API (a mock on another machine) falls back to the public API of the vertical checked', async (t) => {
+  const room = await startMock({ students: 5, verticals: ['hed', 'tlc'] });
+  t.teardown(() => room.close());
+  const asked: string[] = [];
+  const offLoopback: typeof fetch = async (input, init) => {
+    const url = String(input);
+    asked.push(url.slice(room.url.length));
+    return url.includes('/__admin/') ? new Response('{"error":"forbidden"}', { status: 403 }) : fetch(input, init);
+  };
+  const tlc = await fetchPublicRecords(room.url, VERTICALS.tlc, 'hed-demo-key');
+  t.equal(tlc.length, 600);
+  const destination = await openDestination(t.testdir());
+  await destination.declare([{ table: 'tlc_records', primaryKey: ['record_id'] }]);
+  await destination.commit(tlc.map((data) => ({ op: 'upsert' as const, table: 'tlc_records', data: data as Record<string, WarehouseValue> })), {}, new Date());
+  await destination.close();
+  const warehouse = join(t.testdirName, 'warehouse.db');
+  const result = await checkWarehouse({ warehouse, baseUrl: room.url, apiKey: 'hed-demo-key', fetch: offLoopback });
+  t.equal(result.equal, true, result.comparison.examples.join('; '));
+  t.match(result.publicRead, /^The admin API answered 403 \(it answers its own machine only\), so the source records were read through the public API: GET \/tlc_data/);
+  t.equal(asked[0], '/__admin/records?vertical=tlc', 'the admin API first');
+  t.equal(asked[1], '/tlc_data?page_size=200', 'then the public API from no cursor');
+  t.ok(asked.length >= 4 && asked.slice(2).every((u) => /^\/tlc_data\?page_size=200&cursor=[\w-]+$/.test(u)), `then each next_cursor (${asked.length - 1} pages)`);
 });

@@ -220,7 +220,7 @@ export function addCheckCommand(program: Command, io: CommandIo, result: { exitC
     .addOption(new Option('--project-dir <dir>', 'the project folder: its files/warehouse.db and the base_url and api_key of its configuration.json are the defaults').default('.'))
     .addOption(new Option('--warehouse <file>', 'the warehouse.db to check (default: DIR/files/warehouse.db)'))
     .addOption(new Option('--base-url <url>', 'the running hed-mock, e.g. http://127.0.0.1:8080 (default: base_url in DIR/configuration.json)'))
-    .addOption(new Option('--api-key <key>', 'sent as x-api-key (default: api_key in DIR/configuration.json)'))
+    .addOption(new Option('--api-key <key>', 'sent as x-api-key; when the admin API refuses (a mock on another machine), the records are read with it through the public API (default: api_key in DIR/configuration.json)'))
     .addOption(new Option('--admin-token <token>', 'sent as x-admin-token, when the mock runs with --admin-token'))
     .addOption(new Option('--table <name>', 'the table in schema tester (default: the vertical\'s {prefix}_records)'))
     .addOption(verticalOption('whose records are the truth (default: the one whose {prefix}_records table the warehouse holds, else hed)'))

@@ -213,7 +213,15 @@ t.test('pages: /agr and /agr/ serve the page, /hed goes to /', async (t) => {
     const page = await app.inject(url);
     t.equal(page.statusCode, 200, url);
     t.match(page.headers['content-type'], /text\/html/);
+    // Before any script runs (curl, a client without JavaScript): the vertical's title, not StudentSuccess's.
+    const title = VERTICALS[url.startsWith('/agr') ? 'agr' : 'tlc'].app.title;
+    t.equal(/<title>([^<]*)<\/title>/.exec(page.body)?.[1], title, `${url}: <title>`);
+    t.equal(/<h1 id="app-title">([^<]*)<\/h1>/.exec(page.body)?.[1], title, `${url}: <h1>`);
+    t.notMatch(page.body, /StudentSuccess – AI Driven/, `${url}: no word of StudentSuccess's title`);
   }
+  const home = (await app.inject('/')).body;
+  t.match(home, '<title>StudentSuccess – AI Driven Freshman Retention Insights</title>', "/ is StudentSuccess's as before");
+  t.match(home, '<h1 id="app-title">StudentSuccess – AI Driven Freshman Retention Insights</h1>');
   const hed = await app.inject('/hed');
   t.equal(hed.statusCode, 302);
   t.equal(hed.headers.location, '/');
