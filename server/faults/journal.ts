@@ -2,8 +2,10 @@ import type { AppliedFault, JournalEntry } from '../../api/faults.js';
 
 /** Entries kept before the oldest are dropped. */
 export const JOURNAL_CAPACITY = 1000;
-const SECRET_PARAM = /key|token|secret|auth|password/i;
-/** Header and query names that look like a credential (a key, token, auth); the journal keeps names only. */
+/**
+ * Header and query names that look like a credential (a key, token, auth): the journal
+ * keeps their names only, and redacts such query parameters' values.
+ */
 const CREDENTIAL_NAME = /key|token|secret|auth|password/i;
 
 /**
@@ -139,7 +141,7 @@ export function redactUrl(url: string, secrets: readonly string[]): string {
   const q = url.indexOf('?');
   let out = url;
   // Without an escape, a parameter name can only look like a credential where the query does.
-  if (q >= 0 && (url.includes('%', q) || SECRET_PARAM.test(url.slice(q + 1)))) {
+  if (q >= 0 && (url.includes('%', q) || CREDENTIAL_NAME.test(url.slice(q + 1)))) {
     const parts = url.slice(q + 1).split('&').map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq < 0 ? pair : pair.slice(0, eq);
@@ -149,7 +151,7 @@ export function redactUrl(url: string, secrets: readonly string[]): string {
       } catch {
         // A badly encoded name is shown as sent.
       }
-      return eq >= 0 && SECRET_PARAM.test(decoded) ? `${name}=REDACTED` : pair;
+      return eq >= 0 && CREDENTIAL_NAME.test(decoded) ? `${name}=REDACTED` : pair;
     });
     out = `${url.slice(0, q)}?${parts.join('&')}`;
   }
