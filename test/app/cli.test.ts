@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../../app/cli.js';
 import { rawRequest } from '../helpers/raw-request.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 function io() {
   const out = { stdout: '', stderr: '' };
@@ -65,7 +66,7 @@ const built = existsSync(fileURLToPath(new URL('../../dist/app/cli.js', import.m
 
 t.test('the built bin stops cleanly on SIGTERM', { skip: built ? false : 'run `npm run build` first' }, async (t) => {
   const dir = t.testdir();
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--warehouse', join(dir, 'w.db'), '--insights-db', join(dir, 'i.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DIST_NODE, distArgs([bin, 'serve', '--port', '0', '--warehouse', join(dir, 'w.db'), '--insights-db', join(dir, 'i.db')]), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
 import { configurationFor } from './helpers.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/hed-connector.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/connector/cli.js', import.meta.url)));
@@ -14,7 +15,7 @@ const skip = built ? false : 'run `npm run build` first';
 
 /** Runs the CLI without blocking: the mock it talks to lives in this process. */
 function run(args: string[], cwd?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...(cwd ? { cwd } : {}) });
+  const child = spawn(DIST_NODE, distArgs([bin, ...args]), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...(cwd ? { cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
 import { selected } from '../helpers/full.js';
 import { configurationFor, sendJson, sourceRecords, startScriptedServer, warehouseRows, warehouseState, withoutSystemColumns } from './helpers.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/hed-connector.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/connector/cli.js', import.meta.url)));
@@ -28,7 +29,7 @@ interface Child {
 
 /** Starts `hed-connector debug` and counts the checkpoint lines it prints. */
 function startSync(configurationPath: string, dir: string): Child {
-  const child = spawn(process.execPath, [bin, 'debug', '--configuration', configurationPath, '--output', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DIST_NODE, distArgs([bin, 'debug', '--configuration', configurationPath, '--output', dir]), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DIST_NODE, distArgs } from './dist-cli.js';
 
 /** The built `hed-mock` bin (needs `npm run build`; `npm test` builds first). */
 export const MOCK_BIN = fileURLToPath(new URL('../../bin/hed-mock.js', import.meta.url));
@@ -20,7 +21,7 @@ export interface MockProcess {
  * const { child, url } = await startMockProcess(['--students', '25']); t.teardown(() => child.kill('SIGKILL'));
  */
 export function startMockProcess(args: string[] = [], env: Record<string, string> = {}): Promise<MockProcess> {
-  const child = spawn(process.execPath, [MOCK_BIN, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DIST_NODE, distArgs([MOCK_BIN, 'serve', '--port', '0', ...args]), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no listening line within 60 s: ${out}`)), 60_000);

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { dbPathProblem, keptClause, serve, shownUrls, startErrorLine } from '../../server/main.js';
 import { MOCK_BIN } from '../helpers/mock-process.js';
 import { rawRequest } from '../helpers/raw-request.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'hed-main-'));
 const sink = () => {
@@ -99,7 +100,7 @@ t.test('--db: the start line names the file and the mutation batches it replayed
 
 t.test('hed-mock serve: a start error is one line on stderr and exit 2', async (t) => {
   const dir = scratch();
-  const run = spawnSync(process.execPath, [MOCK_BIN, 'serve', '--port', '0', '--db', join(dir, 'no', 'hed.db')], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(DIST_NODE, distArgs([MOCK_BIN, 'serve', '--port', '0', '--db', join(dir, 'no', 'hed.db')]), { encoding: 'utf8', timeout: 60_000 });
   t.equal(run.status, 2);
   t.equal(run.stderr.trim().split('\n').length, 1, 'one line');
   t.match(run.stderr, /^hed-mock: --db \/ HED_DB: the folder .* does not exist/);

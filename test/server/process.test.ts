@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { MOCK_BIN as bin, startMockProcess as startProcess } from '../helpers/mock-process.js';
 import { fileURLToPath } from 'node:url';
 import type { HedPage } from '../../api/page.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
@@ -23,17 +24,17 @@ t.test('hed-mock serve prints the real address, serves, and shuts down on SIGTER
 });
 
 t.test('bad flags exit 2 with the flag named; --help lists every flag', async (t) => {
-  const bad = spawnSync(process.execPath, [bin, 'serve', '--paging', 'fast'], { encoding: 'utf8', timeout: 60_000 });
+  const bad = spawnSync(DIST_NODE, distArgs([bin, 'serve', '--paging', 'fast']), { encoding: 'utf8', timeout: 60_000 });
   t.equal(bad.status, 2);
   t.match(bad.stderr, /--paging \/ HED_PAGING must be one of lab, exact/);
-  const help = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8', timeout: 60_000 });
+  const help = spawnSync(DIST_NODE, distArgs([bin, 'serve', '--help']), { encoding: 'utf8', timeout: 60_000 });
   t.equal(help.status, 0);
   for (const flag of ['--port', '--host', '--allow-host', '--seed', '--students', '--api-key', '--scenario', '--db', '--paging', '--admin-token']) t.match(help.stdout, flag);
   t.match(help.stdout.replace(/\s+/g, ' '), /--api-key <key> .*\(default: hed-demo-key and fiveTRANmovesTHEworldsDATA/, 'the help names every key a default mock accepts, the lab\'s among them');
-  const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  const version = spawnSync(DIST_NODE, distArgs([bin, '--version']), { encoding: 'utf8', timeout: 60_000 });
   t.equal(version.status, 0);
   t.equal(version.stdout, `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`, '--version prints the kit\'s version');
-  const top = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 60_000 });
+  const top = spawnSync(DIST_NODE, distArgs([bin, '--help']), { encoding: 'utf8', timeout: 60_000 });
   t.match(top.stdout, /serve/);
 });
 
@@ -41,7 +42,7 @@ t.test('a port in use is reported in a sentence, not a stack trace', async (t) =
   const { child, url } = await startProcess(['--students', '1']);
   t.teardown(() => child.kill('SIGKILL'));
   const port = new URL(url).port;
-  const second = spawnSync(process.execPath, [bin, 'serve', '--port', port, '--students', '1'], { encoding: 'utf8', timeout: 60_000 });
+  const second = spawnSync(DIST_NODE, distArgs([bin, 'serve', '--port', port, '--students', '1']), { encoding: 'utf8', timeout: 60_000 });
   t.equal(second.status, 1);
   t.match(second.stderr, /already in use/);
   t.notMatch(second.stderr, /\n\s+at /);

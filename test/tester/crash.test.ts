@@ -9,6 +9,7 @@ import { fullOnly } from '../helpers/full.js';
 import { startMock, type RunningMock } from '../helpers/mock-server.js';
 import { sdkPython } from '../helpers/python.js';
 import { captureOutput, compareWithSource, labConfiguration, projectFrom, sourceRecords, warehouseContents } from './helpers.js';
+import { DIST_NODE, distArgs } from '../helpers/dist-cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/hed-tester.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/tester/cli.js', import.meta.url)));
@@ -34,7 +35,7 @@ function listening(port: number): Promise<boolean> {
 
 /** Runs `hed-tester debug` as a process and SIGKILLs it once `checkpoints` Checkpoint lines are out. */
 async function killAfter(project: string, checkpoints: number): Promise<{ port: number; output: string }> {
-  const child = spawn(process.execPath, [bin, 'debug', '--project-dir', project, '--python', python as string], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DIST_NODE, distArgs([bin, 'debug', '--project-dir', project, '--python', python as string]), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -95,7 +96,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   t.test(`${signal} to hed-tester: the connector is stopped, Sync FAILED, exit 130, the checkpoint is kept`, { skip: skip || (signal === 'SIGINT' ? false : fullOnly().skip) }, async (t) => {
     const project = projectFrom('hangs');
     t.teardown(() => rmSync(project, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [bin, 'debug', '--project-dir', project, '--python', python as string], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(DIST_NODE, distArgs([bin, 'debug', '--project-dir', project, '--python', python as string]), { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
@@ -115,7 +116,7 @@ t.test('a warehouse another process holds: Sync FAILED with the warehouse module
   const project = projectFrom('value-types');
   t.teardown(() => rmSync(project, { recursive: true, force: true }));
   const warehouse = fileURLToPath(new URL('../../dist/warehouse/index.js', import.meta.url));
-  const holder = spawn(process.execPath, ['-e', `import(${JSON.stringify(warehouse)}).then(async (w) => { await w.openDestination(${JSON.stringify(join(project, 'files'))}); console.log('holding'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const holder = spawn(DIST_NODE, distArgs(['-e', `import(${JSON.stringify(warehouse)}).then(async (w) => { await w.openDestination(${JSON.stringify(join(project, 'files'))}); console.log('holding'); setInterval(() => {}, 1000); })`]), { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => holder.kill('SIGKILL'));
   await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk) => String(chunk).includes('holding') && resolve()));
   const result = await runTesterDebug({ projectDir: project, python: python as string, out: captureOutput() });
