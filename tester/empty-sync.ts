@@ -14,6 +14,13 @@ export interface EmptySyncFacts {
 }
 
 /**
+ * Characters of the connector's first SEVERE line the warning quotes: room for a mock's
+ * whole error message (an unserved path's 404 names the served paths and how to serve it,
+ * some 300 characters after the connector's own words), while a runaway line stays one line.
+ */
+export const SEVERE_SHOWN_MAX = 480;
+
+/**
  * The warning for a sync that wrote no row and shows why, or undefined. A sync with no
  * rows and no SEVERE, whose API answers, is a normal incremental sync: no warning.
  *
@@ -32,7 +39,7 @@ export function emptySyncWarning(facts: EmptySyncFacts): string | undefined {
   }
   if (facts.severe.length === 0) return undefined;
   const first = facts.severe[0]!.split('\n')[0]!.trim();
-  const shown = first.length > 160 ? `${first.slice(0, 157)}...` : first;
+  const shown = first.length > SEVERE_SHOWN_MAX ? `${first.slice(0, SEVERE_SHOWN_MAX - 3)}...` : first;
   const more = facts.severe.length > 1 ? ` (and ${facts.severe.length - 1} more SEVERE line${facts.severe.length > 2 ? 's' : ''})` : '';
   return `Nothing was synced (0 rows) and the connector logged SEVERE: "${shown}"${more}. The connector probably got no data from the API (a refused key, a wrong base_url, or no mock running): check api_key and ${where} in configuration.json, and ${mock}.`;
 }

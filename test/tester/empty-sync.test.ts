@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
-import { emptySyncWarning, nothingSyncedWarning, probeBaseUrl, severeMessageOf } from '../../tester/empty-sync.js';
+import { emptySyncWarning, nothingSyncedWarning, SEVERE_SHOWN_MAX, probeBaseUrl, severeMessageOf } from '../../tester/empty-sync.js';
 import { runTesterDebug } from '../../tester/debug.js';
 import { needsPython, sdkPython } from '../helpers/python.js';
 import { captureOutput, projectFrom } from './helpers.js';
@@ -21,6 +21,18 @@ t.test('no rows and a SEVERE line: one warning naming the message and what to ch
   t.notMatch(warning, /did not reach the API/, 'a 401 is an answer: the API was reached and refused the key');
   t.match(warning, /The connector probably got no data from the API \(a refused key, a wrong base_url, or no mock running\)/);
   t.match(emptySyncWarning({ counts: zero, severe: [], configuration: { base_url: 'http://127.0.0.1:9' }, reachable: false }), /nothing answers at http:\/\/127\.0\.0\.1:9: .*mock is running/);
+});
+
+t.test("the SEVERE line is quoted whole up to SEVERE_SHOWN_MAX characters, a runaway line is cut", async (t) => {
+  // What the lab connector logs for a path the mock does not serve: the mock's advice is at the end.
+  const unserved = 'Failed to fetch data: 404 {"error":"not_found","message":"There is no /agr_data. /agr_data is not served by this mock, which serves tlc only (GET /tlc_data). Start the mock with --verticals naming agr, or without --verticals to serve all fifteen paths."}';
+  t.ok(unserved.length > 160 && unserved.length <= SEVERE_SHOWN_MAX);
+  const warning = emptySyncWarning({ counts: zero, severe: [unserved], configuration: { base_url: 'http://127.0.0.1:8080' }, reachable: true });
+  t.ok(warning?.includes(`"${unserved}"`), 'the whole message, its advice included');
+  const runaway = 'x'.repeat(SEVERE_SHOWN_MAX + 50);
+  const cut = emptySyncWarning({ counts: zero, severe: [runaway], configuration: {}, reachable: true });
+  t.ok(cut?.includes(`"${'x'.repeat(SEVERE_SHOWN_MAX - 3)}..."`));
+  t.notOk(cut?.includes('x'.repeat(SEVERE_SHOWN_MAX - 2)));
 });
 
 t.test('no warning for a sync that wrote rows, or a quiet incremental sync whose API answers', async (t) => {
