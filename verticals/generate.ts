@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DateFormat, FieldDefinition, FieldGenerator, Follows, VerticalDefinition, VerticalRecord } from './definition.js';
 import { createVerticalRandom, verticalRandomState, type VerticalRandom } from './random.js';
+import { digitCount, putDigits, putWhole } from './digits.js';
 
 /** A definition the generic generator cannot build (an external generator, a dependency on a missing field). */
 export class VerticalError extends Error {
@@ -779,49 +780,6 @@ const esc = (text: string) => JSON.stringify(text).slice(1, -1);
 /** A number as a source literal that reads back as the same double. */
 const lit = (n: number) => (Object.is(n, -0) ? '(-0)' : `(${String(n)})`);
 const DATE_FORMATS: readonly DateFormat[] = ['date', 'datetime', 'iso', 'datetime-millis', 'loose-datetime'];
-
-/** Two ASCII digits per number from 0 to 99. */
-const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
-
-/** How many digits a whole number from 0 to 2^31 - 1 has. */
-const digitCount = (v: number) => (v < 100 ? (v < 10 ? 1 : 2) : v < 10_000 ? (v < 1000 ? 3 : 4) : v < 1_000_000 ? (v < 100_000 ? 5 : 6) : v < 100_000_000 ? (v < 10_000_000 ? 7 : 8) : v < 1_000_000_000 ? 9 : 10);
-
-/** Writes v (0 to 2^31 - 1) in exactly `width` digits ending at `end`, two at a time in 32-bit arithmetic. */
-function putDigits(out: Uint8Array, end: number, v: number, width: number): void {
-  let at = end;
-  const start = end - width;
-  while (v >= 100) {
-    const q = (v / 100) | 0;
-    const r = 2 * (v - q * 100);
-    out[--at] = PAIRS[r + 1]!;
-    out[--at] = PAIRS[r]!;
-    v = q;
-  }
-  if (v >= 10) {
-    out[--at] = PAIRS[2 * v + 1]!;
-    out[--at] = PAIRS[2 * v]!;
-  } else out[--at] = 48 + v;
-  while (at > start) out[--at] = 48;
-}
-
-function putWhole(out: Uint8Array, p: number, n: number): number {
-  if (n < 2_147_483_648) {
-    const digits = digitCount(n);
-    putDigits(out, p + digits, n | 0, digits);
-    return p + digits;
-  }
-  let digits = 1;
-  for (let q = 10; q <= n; q *= 10) digits++;
-  const end = p + digits;
-  let at = end;
-  while (n >= 10) {
-    const q = Math.floor(n / 10);
-    out[--at] = 48 + (n - q * 10);
-    n = q;
-  }
-  out[--at] = 48 + n;
-  return end;
-}
 
 function putInteger(out: Uint8Array, p: number, n: number): number {
   if (n < 0) {

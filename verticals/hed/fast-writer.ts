@@ -2,6 +2,7 @@ import {
   ADVISORS, atRiskChance, DATASET_START_EPOCH, ENGAGEMENT_RANGE, ENROLLMENT_DAYS, ENROLLMENT_FROM, gpaHundredthsAt,
   LOGIN_TO, MAJOR_CODES, PLACEMENT_BLOCK, SECONDS_PER_RECORD,
 } from './parameters.js';
+import { PAIRS, putWhole } from '../digits.js';
 import { Mersenne53, UUID_DRAWS, X_SLOTS, Y_SLOT } from './mersenne.js';
 import { standingFor } from './standing.js';
 import { formatLooseDateTime } from './time-format.js';
@@ -49,8 +50,6 @@ const DASH = code('-');
 const FOUR = code('4');
 /** '["' then the UUID's slots: where each of its 30 random hex digits goes. */
 const UUID_SLOTS = Int32Array.from(X_SLOTS);
-/** Two-digit pairs "00".."99" as bytes. */
-const PAIRS = bytes(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0')).join(''));
 const TRUE = bytes('true');
 const FALSE = bytes('false');
 
@@ -65,44 +64,6 @@ const STUDENT_PREFIX = bytes('","STU_2024');
 function copy(out: Uint8Array, p: number, part: Uint8Array): number {
   for (let i = 0; i < part.length; i++) out[p + i] = part[i]!;
   return p + part.length;
-}
-
-/** The digits of a whole number from 0 to 2^53, as String(n) writes them. */
-function putWhole(out: Uint8Array, p: number, n: number): number {
-  if (n < 10) {
-    out[p] = ZERO + n;
-    return p + 1;
-  }
-  if (n < 100) {
-    out[p] = PAIRS[2 * n]!;
-    out[p + 1] = PAIRS[2 * n + 1]!;
-    return p + 2;
-  }
-  let digits = 3;
-  for (let q = 1000; q <= n; q *= 10) digits++;
-  let at = p + digits;
-  if (n < 2_147_483_648) {
-    let v = n | 0;
-    while (v >= 100) {
-      const q = (v / 100) | 0;
-      const pair = 2 * (v - q * 100);
-      out[--at] = PAIRS[pair + 1]!;
-      out[--at] = PAIRS[pair]!;
-      v = q;
-    }
-    if (v >= 10) {
-      out[--at] = PAIRS[2 * v + 1]!;
-      out[--at] = PAIRS[2 * v]!;
-    } else out[--at] = ZERO + v;
-  } else {
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      out[--at] = ZERO + (n - q * 10);
-      n = q;
-    }
-    out[--at] = ZERO + n;
-  }
-  return p + digits;
 }
 
 /** k / 10 as String writes it for a whole k >= 0: "12.3", "100", "0.5". */
