@@ -143,7 +143,7 @@ function keptLine(config: ServerConfig, app: FastifyInstance): string {
   if (config.db === undefined || config.db === ':memory:') return '';
   // HED's store is there whatever --verticals says (the admin API changes it), so its batches count too.
   const prefixes = config.verticals.includes('hed') ? config.verticals : ['hed', ...config.verticals];
-  return keptClause(resolve(config.db), storedBatchCounts(app.store.database, prefixes));
+  return keptClause(resolve(config.db), storedBatchCounts(app.store, prefixes));
 }
 
 function installShutdown(app: FastifyInstance): void {

@@ -56,6 +56,8 @@ export interface RecordStore {
   reset(): void;
   /** Seeded, deterministic changes: each changed record moves after every existing position. */
   mutate(update: number, create: number): MutationResult;
+  /** Mutation batches applied since the dataset was built or reset (kept in the file with --db). */
+  batches(): number;
   /** The SQLite handle, for tables kept beside the dataset (server/vertical-log.ts). */
   readonly database: Database.Database;
   close(): void;
@@ -229,6 +231,7 @@ export function createStore(options: StoreOptions): RecordStore {
       refreshCounters();
     },
     mutate: (update, create) => mutate(update, create),
+    batches: () => meta.get('batches', 0),
     database: db,
     close: () => db.close(),
   };

@@ -4,6 +4,7 @@ import { verticalChecksum, type VerticalDefinition } from '../verticals/index.js
 import type { MutationResult } from '../api/admin.js';
 import type { SequencedRow } from './paging/paging.js';
 import type { DataSource } from './sources.js';
+import type { RecordStore } from './store.js';
 import { createVerticalRows } from './vertical-rows.js';
 
 export interface VerticalLogOptions {
@@ -193,19 +194,20 @@ export function fingerprintChange(stored: string | undefined, wanted: string): s
 
 /**
  * How many mutation batches a `--db` file holds now, by prefix (only those with any), in
- * the order given: HED's from its store's meta `batches` (server/store.ts), the other
+ * the order given: HED's from its store (`RecordStore.batches`), the other
  * verticals' from their stored lists (after a start has replayed or dropped them).
  *
  * @example
- * storedBatchCounts(store.database, ['hed', 'tlc']) // { hed: 1, tlc: 2 }
+ * storedBatchCounts(store, ['hed', 'tlc']) // { hed: 1, tlc: 2 }
  */
-export function storedBatchCounts(db: Database.Database, prefixes: readonly string[]): Record<string, number> {
-  const table = (name: string) => db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
-  const hed = table('meta') ? Number(db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'batches'").get()?.value ?? 0) : 0;
-  const others = table('vertical_mutations') ? db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM vertical_mutations WHERE prefix = ?') : undefined;
+export function storedBatchCounts(store: Pick<RecordStore, 'batches' | 'database'>, prefixes: readonly string[]): Record<string, number> {
+  const db = store.database;
+  const others = db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get('vertical_mutations')!.n > 0
+    ? db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM vertical_mutations WHERE prefix = ?')
+    : undefined;
   const counts: Record<string, number> = {};
   for (const prefix of prefixes) {
-    const n = prefix === 'hed' ? hed : (others?.get(prefix)?.n ?? 0);
+    const n = prefix === 'hed' ? store.batches() : (others?.get(prefix)?.n ?? 0);
     if (n > 0) counts[prefix] = n;
   }
   return counts;
