@@ -19,10 +19,12 @@ export interface AppIo {
 }
 
 /**
- * Starts the app and resolves with it once it listens.
+ * Starts the app and resolves with it once it listens. `onListening` gets the app as soon as
+ * it listens, before the listening line is printed: a signal handler it installs is in place
+ * for anyone who acts on that line.
  * @example const app = await serve({ port: '0' }, process.env, process)
  */
-export async function serve(flags: AppFlags, env: Record<string, string | undefined>, io: AppIo): Promise<FastifyInstance> {
+export async function serve(flags: AppFlags, env: Record<string, string | undefined>, io: AppIo, onListening: (app: FastifyInstance) => void = () => undefined): Promise<FastifyInstance> {
   const config = resolveAppConfig(flags, env);
   const app = await buildApp(config);
   let address: string;
@@ -32,6 +34,7 @@ export async function serve(flags: AppFlags, env: Record<string, string | undefi
     await app.close();
     throw error;
   }
+  onListening(app);
   const status = await warehouseStatus(config.warehouse);
   // The other paths' apps by their full address: an attendee of one path (TLC) opens that one.
   const [url] = shownUrls(address);
@@ -61,7 +64,7 @@ export function listeningLines(address: string, bindHost: string, what: string, 
   return `StudentSuccess app listening on ${url}${where} (${what}). Open it in a browser; Ctrl-C stops it.\n${warning ? `${warning}\n` : ''}`;
 }
 
-/** The hed-app program. `onServe` receives the running app. */
+/** The hed-app program. `onServe` receives the app once it listens, before its listening line. */
 export function createProgram(io: AppIo, onServe: (app: FastifyInstance) => void): Command {
   const program = new Command('hed-app')
     .description('The StudentSuccess app of the HED lab (step 4), offline, over the local DuckDB warehouse.')
@@ -82,7 +85,7 @@ export function createProgram(io: AppIo, onServe: (app: FastifyInstance) => void
     .addOption(new Option('--llm-model <name>', `model name for the openai provider (default: ${APP_DEFAULTS.llmModel})`))
     .addOption(new Option('--llm-timeout-s <seconds>', `how long to wait for the model (default: ${APP_DEFAULTS.llmTimeoutS})`))
     .action(async (flags: AppFlags) => {
-      onServe(await serve(flags, process.env, io));
+      await serve(flags, process.env, io, onServe);
     });
   return program;
 }
